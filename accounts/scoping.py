@@ -1,0 +1,57 @@
+"""Which enterprises a user may see: the one place access to firm data is decided.
+
+Every page, API view, export and download narrows its queryset through `scope_to_user`; anything outside
+the scope is then simply not found (404), never "forbidden", so its existence is not revealed.
+"""
+
+from django.db.models import QuerySet
+
+from accounts.models import Role
+
+ROLES_SEEING_ALL = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.LEADER})
+ROLES_EDITING_FIRMS = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF, Role.ENTERPRISE})
+
+
+def scope_to_user(queryset: QuerySet, *, user, enterprise_path: str = "") -> QuerySet:
+    """Narrow `queryset` to the rows whose enterprise `user` may see.
+
+    `enterprise_path` is the lookup from the queryset's model to Enterprise ("" for Enterprise itself,
+    "enterprise" for indicators, "claim__enterprise" further away).
+    """
+    prefix = f"{enterprise_path}__" if enterprise_path else ""
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.is_superuser or user.role in ROLES_SEEING_ALL:
+        return queryset
+    if user.role == Role.COUNTY_STAFF:
+        return queryset.filter(**{f"{prefix}county_id": user.county_id})
+    if user.role == Role.ENTERPRISE:
+        return queryset.filter(**{f"{prefix}pk": user.enterprise_id})
+    # Officers see the firms assigned to them; assignments arrive with the officers module. Until then, none.
+    return queryset.none()
+
+
+def scope_counties(queryset: QuerySet, *, user) -> QuerySet:
+    """Counties a user may pick in filters and forms."""
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.is_superuser or user.role in ROLES_SEEING_ALL:
+        return queryset
+    if user.role == Role.COUNTY_STAFF:
+        return queryset.filter(pk=user.county_id)
+    if user.role == Role.ENTERPRISE:
+        return queryset.filter(enterprises__pk=user.enterprise_id)
+    return queryset.none()
+
+
+def can_edit_enterprise(user, enterprise) -> bool:
+    """Write access to a firm's registry data. The firm must already be in the user's scope."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser or user.role in (Role.CITY_ADMIN, Role.CITY_STAFF):
+        return True
+    if user.role == Role.COUNTY_STAFF:
+        return enterprise.county_id == user.county_id
+    if user.role == Role.ENTERPRISE:
+        return enterprise.pk == user.enterprise_id
+    return False

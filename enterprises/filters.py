@@ -1,0 +1,78 @@
+"""The enterprise list's filters, shared by the page, the API and (later) exports, so they cannot drift apart."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.credit_codes import normalize_credit_code
+from enterprises.industries import INDUSTRY_DIVISIONS
+from enterprises.models import County, Enterprise, HighTechField, QualificationKind
+from enterprises.selectors import county_choices, valid_qualifications
+
+INDUSTRY_CHOICES = [(code, f"{code} {name}") for code, name in INDUSTRY_DIVISIONS.items()]
+
+
+def _counties(request):
+    if request is None:
+        return County.objects.none()
+    return county_choices(user=request.user)
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label=_("Name or credit code"))
+    county = django_filters.ModelChoiceFilter(
+        queryset=_counties, field_name="county", to_field_name="code", label=_("County")
+    )
+    industry = django_filters.ChoiceFilter(choices=INDUSTRY_CHOICES, method="filter_industry", label=_("Industry"))
+    qualification = django_filters.ChoiceFilter(
+        choices=QualificationKind.choices, method="filter_qualification", label=_("Valid qualification")
+    )
+    high_tech_field = django_filters.ChoiceFilter(choices=HighTechField.choices, label=_("High-tech field"))
+    above_scale = django_filters.BooleanFilter(field_name="is_above_scale", label=_("Above designated size"))
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("credit_code", "credit_code"),
+            ("county__code", "county"),
+            ("founded_on", "founded_on"),
+            ("latest_revenue", "revenue"),
+        ),
+        field_labels={
+            "name": _("Name"),
+            "credit_code": _("Credit code"),
+            "county__code": _("County"),
+            "founded_on": _("Founded"),
+            "latest_revenue": _("Revenue"),
+        },
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "county", "industry", "qualification", "high_tech_field", "above_scale"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.form.fields.items():
+            css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            form_field.widget.attrs.setdefault("class", css)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(name__icontains=value)
+        code = normalize_credit_code(value)
+        if code.isalnum() and len(code) >= 4:
+            condition |= Q(credit_code__startswith=code)
+        return queryset.filter(condition)
+
+    def filter_industry(self, queryset, name, value):
+        return queryset.filter(industry_code__startswith=value) if value else queryset
+
+    def filter_qualification(self, queryset, name, value):
+        if not value:
+            return queryset
+        held = valid_qualifications(on=timezone.localdate()).filter(kind=value, enterprise=OuterRef("pk"))
+        return queryset.filter(Exists(held))

@@ -1,0 +1,180 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.credit_codes import DB_PATTERN
+
+MONEY = {"max_digits": 16, "decimal_places": 2, "default": 0}
+
+
+class County(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("District")
+        COUNTY = "county", _("County")
+        CITY = "city", _("County-level city")
+        ZONE = "zone", _("Functional zone")
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+
+    def __str__(self):
+        return self.name
+
+
+class HighTechField(models.TextChoices):
+    """The eight fields supported for high-tech certification (国家重点支持的高新技术领域)."""
+
+    ELECTRONIC_INFORMATION = "electronic_information", _("Electronic information")
+    BIO_MEDICINE = "bio_medicine", _("Biology and new medicine")
+    AEROSPACE = "aerospace", _("Aviation and aerospace")
+    NEW_MATERIALS = "new_materials", _("New materials")
+    HIGH_TECH_SERVICES = "high_tech_services", _("High-tech services")
+    NEW_ENERGY = "new_energy", _("New energy and energy saving")
+    RESOURCES_ENVIRONMENT = "resources_environment", _("Resources and environment")
+    ADVANCED_MANUFACTURING = "advanced_manufacturing", _("Advanced manufacturing and automation")
+
+
+class Enterprise(models.Model):
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    credit_code_checked = models.BooleanField(
+        _("credit code passes the check"),
+        default=True,
+        help_text=_("Untick only to accept, explicitly, an early pilot code whose check character fails."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("county"))
+    industry_code = models.CharField(_("industry code (GB/T 4754)"), max_length=5, blank=True)
+    industry_name = models.CharField(_("industry"), max_length=100, blank=True)
+    high_tech_field = models.CharField(_("high-tech field"), max_length=30, choices=HighTechField.choices, blank=True)
+    founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        indexes = [
+            models.Index(fields=["county", "name"], name="enterprise_county_name_idx"),
+            models.Index(fields=["name"], name="enterprise_name_idx"),
+            models.Index(fields=["industry_code"], name="enterprise_industry_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(credit_code__regex=DB_PATTERN), name="enterprise_credit_code_format"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+# Every yearly figure, in the order staff read them; all are counts or amounts that cannot be negative.
+INDICATOR_FIELDS = (
+    "employees",
+    "st_personnel",
+    "revenue",
+    "main_business_revenue",
+    "total_costs",
+    "rd_expense",
+    "rd_expense_domestic",
+    "high_tech_revenue",
+    "total_assets",
+    "total_liabilities",
+    "invention_patents",
+    "other_class1_ip",
+    "utility_models",
+    "designs",
+    "software_copyrights",
+    "results_converted",
+)
+
+
+class AnnualIndicator(models.Model):
+    """One firm's yearly figures. Money is yuan; imports in 万元 are converted before they get here."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("enterprise")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    employees = models.IntegerField(_("employees"), default=0)
+    st_personnel = models.IntegerField(_("S&T personnel"), default=0)
+    revenue = models.DecimalField(_("revenue"), **MONEY)
+    main_business_revenue = models.DecimalField(_("main-business revenue"), **MONEY)
+    total_costs = models.DecimalField(_("total costs and expenses"), **MONEY)
+    rd_expense = models.DecimalField(_("R&D expense"), **MONEY)
+    rd_expense_domestic = models.DecimalField(_("R&D expense inside China"), **MONEY)
+    high_tech_revenue = models.DecimalField(_("high-tech product revenue"), **MONEY)
+    total_assets = models.DecimalField(_("total assets"), **MONEY)
+    total_liabilities = models.DecimalField(_("total liabilities"), **MONEY)
+    invention_patents = models.IntegerField(_("invention patents"), default=0)
+    other_class1_ip = models.IntegerField(_("other Class I IP"), default=0)
+    utility_models = models.IntegerField(_("utility models"), default=0)
+    designs = models.IntegerField(_("designs"), default=0)
+    software_copyrights = models.IntegerField(_("software copyrights"), default=0)
+    results_converted = models.IntegerField(_("results converted"), default=0)
+
+    class Meta:
+        ordering = ["enterprise", "year"]
+        verbose_name = _("annual indicators")
+        verbose_name_plural = _("annual indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="indicator_one_row_per_year"),
+            models.CheckConstraint(condition=Q(year__gte=1949, year__lte=2100), name="indicator_year_plausible"),
+            models.CheckConstraint(condition=Q(st_personnel__lte=F("employees")), name="indicator_st_within_staff"),
+            models.CheckConstraint(
+                condition=Q(rd_expense_domestic__lte=F("rd_expense")), name="indicator_domestic_rd_within_rd"
+            ),
+            *[
+                models.CheckConstraint(condition=Q(**{f"{field}__gte": 0}), name=f"indicator_{field}_non_negative")
+                for field in INDICATOR_FIELDS
+            ],
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.year}"
+
+
+class QualificationKind(models.TextChoices):
+    TECH_SME = "tech_sme", _("Tech-based SME registration")
+    HIGH_TECH = "high_tech", _("High-tech enterprise certificate")
+    GAZELLE = "gazelle", _("Gazelle enterprise")
+    SRDI_PROVINCIAL = "srdi_provincial", _("Provincial specialised and innovative SME")
+    SRDI_NATIONAL = "srdi_national", _("National specialised and innovative 'little giant'")
+    INNOVATIVE_SME = "innovative_sme", _("Innovative SME")
+    RD_PLATFORM = "rd_platform", _("Provincial R&D platform")
+
+
+class Qualification(models.Model):
+    """A dated status. Valid on day d when valid_from <= d <= valid_to."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("enterprise")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=QualificationKind.choices)
+    number = models.CharField(_("number"), max_length=50, blank=True)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+
+    class Meta:
+        ordering = ["enterprise", "kind", "-valid_from"]
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        indexes = [models.Index(fields=["kind", "valid_to", "valid_from"], name="qualification_validity_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="qualification_dates_ordered"),
+            models.UniqueConstraint(fields=["enterprise", "kind", "valid_from"], name="qualification_unique_per_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def is_valid_on(self, day) -> bool:
+        return self.valid_from <= day <= self.valid_to

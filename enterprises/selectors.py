@@ -1,0 +1,174 @@
+"""Reads of the enterprise registry. Every function takes `user=` and scopes through accounts.scoping."""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _lazy
+
+from accounts.scoping import scope_counties, scope_to_user
+from enterprises.models import (
+    INDICATOR_FIELDS,
+    AnnualIndicator,
+    County,
+    Enterprise,
+    Qualification,
+    QualificationKind,
+)
+from scoring.rulesets import RuleSet, get_ruleset
+
+
+def valid_qualifications(*, on: datetime.date) -> QuerySet[Qualification]:
+    return Qualification.objects.filter(valid_from__lte=on, valid_to__gte=on)
+
+
+def with_innovative_flag(queryset: QuerySet[Enterprise], *, on: datetime.date) -> QuerySet[Enterprise]:
+    """创新型企业: holds at least one valid qualification on `on`. Annotates `is_innovative`."""
+    return queryset.annotate(is_innovative=Exists(valid_qualifications(on=on).filter(enterprise=OuterRef("pk"))))
+
+
+def with_latest_indicators(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Annotates `latest_year` and `latest_revenue` from the firm's most recent indicator row."""
+    latest = AnnualIndicator.objects.filter(enterprise=OuterRef("pk")).order_by("-year")
+    return queryset.annotate(
+        latest_year=Subquery(latest.values("year")[:1]),
+        latest_revenue=Subquery(latest.values("revenue")[:1]),
+    )
+
+
+def with_above_scale_flag(queryset: QuerySet[Enterprise], *, ruleset: RuleSet) -> QuerySet[Enterprise]:
+    """规上: latest-year revenue at or above the rule set's threshold. Annotates `is_above_scale`.
+
+    Needs `latest_revenue` (with_latest_indicators)."""
+    return queryset.annotate(
+        is_above_scale=ExpressionWrapper(
+            Q(latest_revenue__gte=ruleset.above_scale_min_revenue), output_field=BooleanField()
+        )
+    )
+
+
+def enterprise_list(*, user, on: datetime.date | None = None) -> QuerySet[Enterprise]:
+    """The firms `user` may see, with what list pages and the API show for each, in a fixed number of queries."""
+    on = on or timezone.localdate()
+    queryset = scope_to_user(Enterprise.objects.all(), user=user).select_related("county")
+    queryset = with_latest_indicators(queryset)
+    queryset = with_above_scale_flag(queryset, ruleset=get_ruleset())
+    return queryset.prefetch_related(
+        Prefetch(
+            "qualifications",
+            queryset=valid_qualifications(on=on).order_by("kind"),
+            to_attr="valid_qualifications",
+        )
+    )
+
+
+def enterprise_get(*, user, pk: int | None = None, credit_code: str | None = None) -> Enterprise:
+    """One firm with its indicators and qualifications, or 404 when it is absent or outside the user's scope."""
+    lookup = {"pk": pk} if pk is not None else {"credit_code": credit_code}
+    queryset = scope_to_user(Enterprise.objects.all(), user=user).select_related("county")
+    queryset = with_innovative_flag(queryset, on=timezone.localdate())
+    queryset = with_above_scale_flag(with_latest_indicators(queryset), ruleset=get_ruleset())
+    queryset = queryset.prefetch_related(
+        Prefetch("indicators", queryset=AnnualIndicator.objects.order_by("year")),
+        Prefetch("qualifications", queryset=Qualification.objects.order_by("kind", "-valid_from")),
+    )
+    try:
+        return queryset.get(**lookup)
+    except Enterprise.DoesNotExist:
+        raise Http404("No such enterprise") from None
+
+
+def county_choices(*, user) -> QuerySet[County]:
+    return scope_counties(County.objects.all(), user=user)
+
+
+def registry_summary(*, user, on: datetime.date | None = None) -> dict:
+    """Counts for the home page over the firms in the user's scope, in one query."""
+    on = on or timezone.localdate()
+    ruleset = get_ruleset()
+    queryset = with_innovative_flag(scope_to_user(Enterprise.objects.all(), user=user), on=on)
+    queryset = with_above_scale_flag(with_latest_indicators(queryset), ruleset=ruleset)
+    valid = valid_qualifications(on=on).filter(enterprise=OuterRef("pk"))
+    queryset = queryset.annotate(
+        is_high_tech=Exists(valid.filter(kind=QualificationKind.HIGH_TECH)),
+        is_tech_sme=Exists(valid.filter(kind=QualificationKind.TECH_SME)),
+    )
+    return queryset.aggregate(
+        firms=Count("pk"),
+        innovative=Count("pk", filter=Q(is_innovative=True)),
+        above_scale=Count("pk", filter=Q(is_above_scale=True)),
+        high_tech=Count("pk", filter=Q(is_high_tech=True)),
+        tech_sme=Count("pk", filter=Q(is_tech_sme=True)),
+    )
+
+
+MONEY_ROWS = frozenset(
+    {
+        "revenue",
+        "main_business_revenue",
+        "total_costs",
+        "rd_expense",
+        "rd_expense_domestic",
+        "high_tech_revenue",
+        "total_assets",
+        "total_liabilities",
+    }
+)
+
+
+def indicator_table(enterprise: Enterprise) -> dict:
+    """The firm's prefetched indicators as rows by field and columns by year, with the ratios staff read first."""
+    years = list(enterprise.indicators.all())
+    rows = [
+        {
+            "label": AnnualIndicator._meta.get_field(field).verbose_name,
+            "money": field in MONEY_ROWS,
+            "values": [getattr(row, field) for row in years],
+        }
+        for field in INDICATOR_FIELDS
+    ]
+    ratios = [
+        {
+            "label": label,
+            "values": [_ratio(getattr(row, numerator), getattr(row, denominator)) for row in years],
+        }
+        for label, numerator, denominator in (
+            (_lazy("R&D / revenue"), "rd_expense", "revenue"),
+            (_lazy("S&T personnel / employees"), "st_personnel", "employees"),
+            (_lazy("High-tech product revenue / revenue"), "high_tech_revenue", "revenue"),
+            (_lazy("Liabilities / assets"), "total_liabilities", "total_assets"),
+        )
+    ]
+    return {"years": [row.year for row in years], "rows": rows, "ratios": ratios}
+
+
+def _ratio(numerator, denominator):
+    return None if not denominator else numerator / denominator
+
+
+def registry_by_county(*, user, on: datetime.date | None = None) -> list[dict]:
+    """Firms, innovative firms and above-scale firms per county within the user's scope, in one query."""
+    on = on or timezone.localdate()
+    queryset = with_innovative_flag(scope_to_user(Enterprise.objects.all(), user=user), on=on)
+    queryset = with_above_scale_flag(with_latest_indicators(queryset), ruleset=get_ruleset())
+    return list(
+        queryset.order_by()
+        .values("county__code", "county__name")
+        .annotate(
+            firms=Count("pk"),
+            innovative=Count("pk", filter=Q(is_innovative=True)),
+            above_scale=Count("pk", filter=Q(is_above_scale=True)),
+        )
+        .order_by("county__code")
+    )

@@ -1,0 +1,34 @@
+from decimal import Decimal
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+register = template.Library()
+
+TEN_THOUSAND = Decimal(10000)
+
+
+@register.filter
+def wan(amount):
+    """Yuan shown in 万元 with two decimals, as the bureau's statistics are read."""
+    if amount is None or amount == "":
+        return "—"
+    return intcomma(f"{Decimal(amount) / TEN_THOUSAND:.2f}")
+
+
+@register.filter
+def percent(ratio, digits=1):
+    if ratio is None:
+        return "—"
+    return f"{float(ratio) * 100:.{int(digits)}f}%"
+
+
+@register.simple_tag
+def sort_link(querystring, current, field):
+    """The querystring that sorts by `field`, toggling direction when it is already the sort."""
+    from django.http import QueryDict
+
+    query = QueryDict(querystring, mutable=True)
+    query["ordering"] = f"-{field}" if current == field else field
+    query.pop("page", None)
+    return query.urlencode()

@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.scoping import can_edit_enterprise
+from enterprises.filters import EnterpriseFilter
+from enterprises.forms import EnterpriseContactForm
+from enterprises.selectors import enterprise_get, enterprise_list, indicator_table
+from enterprises.services import enterprise_update_contact
+
+
+def _page_size(request) -> int:
+    try:
+        size = int(request.GET.get("page_size", ""))
+    except ValueError:
+        return settings.LIST_PAGE_SIZES[0]
+    return size if size in settings.LIST_PAGE_SIZES else settings.LIST_PAGE_SIZES[0]
+
+
+@login_required
+def enterprise_list_view(request):
+    filterset = EnterpriseFilter(request.GET or None, queryset=enterprise_list(user=request.user), request=request)
+    paginator = Paginator(filterset.qs, _page_size(request))
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "page_sizes": settings.LIST_PAGE_SIZES,
+            "page_size": paginator.per_page,
+            "querystring": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def enterprise_detail_view(request, credit_code):
+    enterprise = enterprise_get(user=request.user, credit_code=credit_code)
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "enterprise": enterprise,
+            "indicators": indicator_table(enterprise),
+            "can_edit": can_edit_enterprise(request.user, enterprise),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit_view(request, credit_code):
+    enterprise = enterprise_get(user=request.user, credit_code=credit_code)
+    if not can_edit_enterprise(request.user, enterprise):
+        raise PermissionDenied
+    form = EnterpriseContactForm(request.POST or None, instance=enterprise)
+    if request.method == "POST" and form.is_valid():
+        enterprise_update_contact(
+            enterprise=enterprise, actor=request.user, data={f: form.cleaned_data[f] for f in form.fields}
+        )
+        messages.success(request, _("Contact details saved."))
+        return redirect("enterprises:detail", credit_code=enterprise.credit_code)
+    return render(request, "enterprises/edit.html", {"enterprise": enterprise, "form": form})
