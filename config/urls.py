@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.views import home_view
 from config.health import healthz
 
-admin.site.site_header = admin.site.site_title = "平顶山市创新型企业培育平台"
+admin.site.site_header = admin.site.site_title = _("Innovative Enterprise Cultivation Portal")
 
 urlpatterns = [
     path("", home_view, name="home"),

@@ -15,7 +15,7 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scope_counties, scope_to_user
 from enterprises.models import (
@@ -144,10 +144,10 @@ def indicator_table(enterprise: Enterprise) -> dict:
             "values": [_ratio(getattr(row, numerator), getattr(row, denominator)) for row in years],
         }
         for label, numerator, denominator in (
-            (_lazy("R&D / revenue"), "rd_expense", "revenue"),
-            (_lazy("S&T personnel / employees"), "st_personnel", "employees"),
-            (_lazy("High-tech product revenue / revenue"), "high_tech_revenue", "revenue"),
-            (_lazy("Liabilities / assets"), "total_liabilities", "total_assets"),
+            (_("R&D / revenue"), "rd_expense", "revenue"),
+            (_("S&T personnel / employees"), "st_personnel", "employees"),
+            (_("High-tech product revenue / revenue"), "high_tech_revenue", "revenue"),
+            (_("Liabilities / assets"), "total_liabilities", "total_assets"),
         )
     ]
     return {"years": [row.year for row in years], "rows": rows, "ratios": ratios}

@@ -5,3 +5,6 @@ import os
 os.environ.setdefault("DEBUG", "true")
 
 from config.settings.base import *  # noqa: F403
+
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -14,3 +14,7 @@ CELERY_TASK_ALWAYS_EAGER = True
 # pytest-xdist workers share one Redis: keep their cache keys apart.
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+# Static files are served from the finders (no collectstatic before tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -32,3 +32,9 @@ def sort_link(querystring, current, field):
     query["ordering"] = f"-{field}" if current == field else field
     query.pop("page", None)
     return query.urlencode()
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes (at least one), for messages such as the login lockout."""
+    return max(1, round(duration.total_seconds() / 60)) if duration else 1
