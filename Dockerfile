@@ -1,5 +1,5 @@
 # Production image of the portal: gunicorn by default; the same image runs the Celery worker and beat
-# (see docker-compose.yml). Downloads come only from npm, PyPI and Debian.
+# (see docker-compose.yml). Besides the base images, packages come only from npm and PyPI.
 
 # ---- Front-end packages: the same files `make assets` copies into static/vendor ----
 FROM node:20-slim AS assets
@@ -49,9 +49,9 @@ COPY locale/ locale/
 COPY --from=assets /build/static/vendor/ static/vendor/
 
 # Production settings refuse to load without SECRET_KEY and ALLOWED_HOSTS; collectstatic uses neither, so these
-# throwaway values are set for this RUN only (not image ENV: the real ones come at run time). Static files stay owned by root
-# (read-only for the app, served by WhiteNoise); only the media and beat-schedule directories are writable, and
-# named volumes mounted there start out with this ownership.
+# throwaway values are set for this RUN only (not image ENV: the real ones come at run time). Static files stay
+# owned by root (read-only for the app, served by WhiteNoise); only the media and beat-schedule directories are
+# writable, and named volumes mounted there start out with this ownership.
 RUN SECRET_KEY=collectstatic-build-only-not-a-secret ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
  && mkdir -p var/media var/celerybeat \
