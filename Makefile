@@ -9,6 +9,7 @@ TEST_WORKERS ?= 2
 .PHONY: run test install assets messages lint format browser serve-prod bench clean
 
 run: install assets
+	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
