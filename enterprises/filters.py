@@ -1,6 +1,7 @@
 """The enterprise list's filters, shared by the page, the API and (later) exports, so they cannot drift apart."""
 
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,11 @@ class EnterpriseFilter(django_filters.FilterSet):
         choices=QualificationKind.choices, method="filter_qualification", label=_("Valid qualification")
     )
     high_tech_field = django_filters.ChoiceFilter(choices=HighTechField.choices, label=_("High-tech field"))
-    above_scale = django_filters.BooleanFilter(field_name="is_above_scale", label=_("Above designated size"))
+    above_scale = django_filters.BooleanFilter(
+        field_name="is_above_scale",
+        label=_("Above designated size"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
