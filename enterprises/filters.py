@@ -2,7 +2,10 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import CharField, Exists, F, Func, OuterRef, Q, TextField, Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,17 @@ from enterprises.models import County, Enterprise, HighTechField, QualificationK
 from enterprises.selectors import county_choices, valid_qualifications
 
 INDUSTRY_CHOICES = [(code, f"{code} {name}") for code, name in INDUSTRY_DIVISIONS.items()]
+
+
+def _characters(expression):
+    """The upper-cased characters of a string as an array, the expression enterprise_name_chars_gin indexes."""
+    return Func(
+        Upper(expression),
+        Value(None, output_field=CharField()),
+        function="string_to_array",
+        # text[], not varchar[]: PostgreSQL has no @> between varchar[] and text[].
+        output_field=ArrayField(TextField()),
+    )
 
 
 def _counties(request):
@@ -68,6 +82,10 @@ class EnterpriseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         condition = Q(name__icontains=value)
+        if connection.vendor == "postgresql":
+            # Lets PostgreSQL use enterprise_name_chars_gin; icontains above keeps the match exact.
+            queryset = queryset.alias(name_characters=_characters(F("name")))
+            condition &= Q(name_characters__contains=_characters(Value(value)))
         code = normalize_credit_code(value)
         if code.isalnum() and len(code) >= 4:
             condition |= Q(credit_code__startswith=code)
