@@ -163,7 +163,7 @@ def generate(*, firms: int, seed: int, as_of: datetime.date, ruleset: RuleSet | 
         for year_index, year in enumerate(years):
             values = {name: column[index, year_index] for name, column in figures.items()}
             city.indicators.append((index, _indicator(year, values)))
-    _qualifications(city, rng, segments, as_of)
+    _qualifications(city, rng, segments, as_of, certificate_years=ruleset.high_tech.certificate_years)
     return city
 
 
@@ -370,7 +370,7 @@ def _add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.date) -> None:
+def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.date, *, certificate_years: int) -> None:
     year = as_of.year
     year_start = datetime.date(year, 1, 1)
     days_into_year = max((as_of - year_start).days, 0)
@@ -395,7 +395,7 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
             QualificationKind.HIGH_TECH,
             number,
             issued,
-            _add_years(issued, 3) - datetime.timedelta(days=1),
+            _add_years(issued, certificate_years) - datetime.timedelta(days=1),
         )
 
     for index, segment in enumerate(segments):
@@ -406,7 +406,7 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
         elif segment == LAPSED_SME:
             register_sme(index, year - 1)
         elif segment == HIGH_TECH:
-            certify_high_tech(index, as_of - datetime.timedelta(days=int(rng.integers(0, 3 * 365 - 1))))
+            certify_high_tech(index, as_of - datetime.timedelta(days=int(rng.integers(0, certificate_years * 365 - 1))))
             if rng.random() < HIGH_TECH_ALSO_SME:
                 register_sme(index, year)
             draw = rng.random()
@@ -432,7 +432,8 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
                 add(index, QualificationKind.RD_PLATFORM, f"YF{start.year}{next(sequence):04d}", start,
                     _add_years(start, 5))  # fmt: skip
         elif segment == EXPIRED_HIGH_TECH:
-            certify_high_tech(index, _add_years(as_of, -3) - datetime.timedelta(days=int(rng.integers(1, 400))))
+            lapsed = _add_years(as_of, -certificate_years) - datetime.timedelta(days=int(rng.integers(1, 400)))
+            certify_high_tech(index, lapsed)
 
 
 # ---------------------------------------------------------------------------------------------------------------
