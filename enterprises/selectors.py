@@ -58,6 +58,12 @@ def with_above_scale_flag(queryset: QuerySet[Enterprise], *, ruleset: RuleSet) -
     )
 
 
+def with_status_flags(queryset: QuerySet[Enterprise], *, on: datetime.date) -> QuerySet[Enterprise]:
+    """`is_innovative`, `latest_year`, `latest_revenue` and `is_above_scale` under the rule set in force."""
+    queryset = with_innovative_flag(queryset, on=on)
+    return with_above_scale_flag(with_latest_indicators(queryset), ruleset=get_ruleset())
+
+
 def enterprise_list(*, user, on: datetime.date | None = None) -> QuerySet[Enterprise]:
     """The firms `user` may see, with what list pages and the API show for each, in a fixed number of queries."""
     on = on or timezone.localdate()
@@ -77,8 +83,7 @@ def enterprise_get(*, user, pk: int | None = None, credit_code: str | None = Non
     """One firm with its indicators and qualifications, or 404 when it is absent or outside the user's scope."""
     lookup = {"pk": pk} if pk is not None else {"credit_code": credit_code}
     queryset = scope_to_user(Enterprise.objects.all(), user=user).select_related("county")
-    queryset = with_innovative_flag(queryset, on=timezone.localdate())
-    queryset = with_above_scale_flag(with_latest_indicators(queryset), ruleset=get_ruleset())
+    queryset = with_status_flags(queryset, on=timezone.localdate())
     queryset = queryset.prefetch_related(
         Prefetch("indicators", queryset=AnnualIndicator.objects.order_by("year")),
         Prefetch("qualifications", queryset=Qualification.objects.order_by("kind", "-valid_from")),
@@ -96,9 +101,7 @@ def county_choices(*, user) -> QuerySet[County]:
 def registry_summary(*, user, on: datetime.date | None = None) -> dict:
     """Counts for the home page over the firms in the user's scope, in one query."""
     on = on or timezone.localdate()
-    ruleset = get_ruleset()
-    queryset = with_innovative_flag(scope_to_user(Enterprise.objects.all(), user=user), on=on)
-    queryset = with_above_scale_flag(with_latest_indicators(queryset), ruleset=ruleset)
+    queryset = with_status_flags(scope_to_user(Enterprise.objects.all(), user=user), on=on)
     valid = valid_qualifications(on=on).filter(enterprise=OuterRef("pk"))
     queryset = queryset.annotate(
         is_high_tech=Exists(valid.filter(kind=QualificationKind.HIGH_TECH)),
@@ -160,8 +163,7 @@ def _ratio(numerator, denominator):
 def registry_by_county(*, user, on: datetime.date | None = None) -> list[dict]:
     """Firms, innovative firms and above-scale firms per county within the user's scope, in one query."""
     on = on or timezone.localdate()
-    queryset = with_innovative_flag(scope_to_user(Enterprise.objects.all(), user=user), on=on)
-    queryset = with_above_scale_flag(with_latest_indicators(queryset), ruleset=get_ruleset())
+    queryset = with_status_flags(scope_to_user(Enterprise.objects.all(), user=user), on=on)
     return list(
         queryset.order_by()
         .values("county__code", "county__name")
