@@ -54,8 +54,8 @@ COPY --from=assets /build/static/vendor/ static/vendor/
 # writable, and named volumes mounted there start out with this ownership.
 RUN SECRET_KEY=collectstatic-build-only-not-a-secret ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
- && mkdir -p var/media var/celerybeat \
- && chown portal:portal var/media var/celerybeat
+ && mkdir -p var/media var/private var/celerybeat \
+ && chown portal:portal var/media var/private var/celerybeat
 
 USER 10001:10001
 EXPOSE 8000

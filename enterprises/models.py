@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -5,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from enterprises.credit_codes import DB_PATTERN
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "default": 0}
+# Yearly figures before the People's Republic's statistics are not plausible; later years are bounded by today.
+INDICATOR_YEAR_MIN = 1949
+INDICATOR_YEAR_MAX = 2100
 
 
 class County(models.Model):
@@ -127,7 +131,9 @@ class AnnualIndicator(models.Model):
         verbose_name_plural = _("annual indicators")
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "year"], name="indicator_one_row_per_year"),
-            models.CheckConstraint(condition=Q(year__gte=1949, year__lte=2100), name="indicator_year_plausible"),
+            models.CheckConstraint(
+                condition=Q(year__gte=INDICATOR_YEAR_MIN, year__lte=INDICATOR_YEAR_MAX), name="indicator_year_plausible"
+            ),
             models.CheckConstraint(condition=Q(st_personnel__lte=F("employees")), name="indicator_st_within_staff"),
             models.CheckConstraint(
                 condition=Q(rd_expense_domestic__lte=F("rd_expense")), name="indicator_domestic_rd_within_rd"
@@ -178,3 +184,119 @@ class Qualification(models.Model):
 
     def is_valid_on(self, day) -> bool:
         return self.valid_from <= day <= self.valid_to
+
+
+def _private_storage():
+    from django.core.files.storage import storages
+
+    return storages["private"]
+
+
+def _import_upload_path(job, file_name):
+    from django.utils import timezone
+
+    return f"imports/{timezone.now():%Y/%m}/{job.file_sha256[:16]}-{file_name}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file and what became of it: the import log (who, when, which file, counts, outcome)."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISES = "enterprises", _("Enterprises with one year of indicators")
+        QUALIFICATIONS = "qualifications", _("Qualifications")
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("Checking")
+        INVALID = "invalid", _("Has errors")
+        READY = "ready", _("Ready to commit")
+        COMMITTING = "committing", _("Committing")
+        COMMITTED = "committed", _("Committed")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALIDATING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # The uploader's county at upload time: county staff see their county's imports.
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("county")
+    )
+    file = models.FileField(_("file"), storage=_private_storage, upload_to=_import_upload_path, max_length=300)
+    file_name = models.CharField(_("file name"), max_length=200)
+    file_sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    file_size = models.PositiveBigIntegerField(_("size in bytes"))
+    file_format = models.CharField(_("format"), max_length=10, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    sheet = models.CharField(_("sheet"), max_length=200, blank=True)
+    accept_bad_check_characters = models.BooleanField(
+        _("accept credit codes whose check character fails"), default=False
+    )
+
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    new_firms = models.PositiveIntegerField(_("new firms"), default=0)
+    new_rows = models.PositiveIntegerField(_("new rows"), default=0)
+    updated_rows = models.PositiveIntegerField(_("updated rows"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    warning_count = models.PositiveIntegerField(_("warnings"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    extra_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    # Template columns the file carries: a column left out keeps the registry's values.
+    columns_present = models.JSONField(default=list, blank=True)
+    # The first issues, for the page; the full list is in the error report.
+    issues_preview = models.JSONField(_("first issues"), default=list, blank=True)
+    issues_file = models.FileField(storage=_private_storage, max_length=300, blank=True)
+    clean_file = models.FileField(storage=_private_storage, max_length=300, blank=True)
+    message = models.TextField(_("outcome"), blank=True)
+
+    validated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("committed by"),
+    )
+    check_ms = models.PositiveIntegerField(_("checking time (ms)"), null=True, blank=True)
+    commit_ms = models.PositiveIntegerField(_("commit time (ms)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("import log")
+        indexes = [models.Index(fields=["county", "-created_at"], name="importjob_county_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="committed") | Q(error_count=0), name="importjob_committed_without_errors"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
+
+
+class ImportJobEvent(models.Model):
+    """Append-only: every change of an import's status, by whom and when."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.job_id}: {self.from_status or '-'} -> {self.to_status}"

@@ -1,9 +1,11 @@
 """Tests: PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (CI sets both), else SQLite and no broker."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, REDIS_URL
+from config.settings.base import CACHES, REDIS_URL, STORAGES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,6 +16,10 @@ CELERY_TASK_ALWAYS_EAGER = True
 # pytest-xdist workers share one Redis: keep their cache keys apart.
 if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+
+# Uploaded files of each test run go to a throwaway directory.
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-private-"))
+STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)
 
 # Static files are served from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,245 @@
+"""Compare validated rows with the registry (what is new, what changes, what stays) and write the difference.
+
+`plan_*` only reads; it gives the preview's counts and, run again inside the commit's transaction, the exact
+writes. Writing only what differs is what makes committing the same file twice a no-op the second time.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from django.db import connection
+
+from enterprises.importing.columns import FIRM_DETAIL_COLUMNS, INDICATOR_COLUMNS, CellType
+from enterprises.importing.validation import registry_rows
+from enterprises.models import AnnualIndicator, Enterprise, Qualification
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+FIRM_FIELDS = ("name", "county_id", "credit_code_checked", *(c.key for c in FIRM_DETAIL_COLUMNS))
+BATCH_SIZE = 2000
+
+Progress = Callable[[float], None]
+
+
+@dataclass
+class Plan:
+    counts: dict[str, int]
+    firms_to_create: pd.DataFrame = field(default_factory=pd.DataFrame)
+    firms_to_update: pd.DataFrame = field(default_factory=pd.DataFrame)
+    firm_fields_to_update: list[str] = field(default_factory=list)
+    rows_to_write: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fields_to_write: list[str] = field(default_factory=list)
+
+
+def _counts(status: pd.Series, new_firms: int) -> dict[str, int]:
+    return {
+        "row_count": len(status),
+        "new_firms": new_firms,
+        "new_rows": int(status.eq(NEW).sum()),
+        "updated_rows": int(status.eq(UPDATED).sum()),
+        "unchanged_rows": int(status.eq(UNCHANGED).sum()),
+    }
+
+
+def _blank(series: pd.Series) -> pd.Series:
+    return series.isna() | series.astype(str).eq("")
+
+
+def plan_enterprises(frame: pd.DataFrame, present: list[str]) -> Plan:
+    detail_fields = [f for f in FIRM_FIELDS if f in ("name", "county_id", "credit_code_checked") or f in present]
+    existing = registry_rows(frame["credit_code"].tolist(), FIRM_FIELDS).set_index("credit_code")
+    existing["founded_on"] = existing["founded_on"].map(lambda d: d.isoformat() if d else "")
+
+    # A firm's details come from its last row in the file; an empty cell keeps what the registry has.
+    firms = frame.drop_duplicates("credit_code", keep="last").set_index("credit_code")
+    firms = firms.rename(columns={"county": "county_in_file"})
+    known = firms.index.isin(existing.index)
+    merged = pd.DataFrame(index=firms.index)
+    for name in FIRM_FIELDS:
+        registry_value = existing[name].reindex(firms.index)
+        if name in detail_fields:
+            file_value = firms[name]
+            merged[name] = file_value.where(~_blank(file_value), registry_value)
+        else:
+            merged[name] = registry_value
+        merged[name] = merged[name].where(~_blank(merged[name]) | (name == "county_id"), "")
+    merged["credit_code_checked"] = merged["credit_code_checked"].astype(bool)
+    merged["county_id"] = merged["county_id"].astype("Int64")
+
+    compare = merged.loc[known, list(FIRM_FIELDS)]
+    before = existing.loc[compare.index, list(FIRM_FIELDS)]
+    changed_cells = compare.astype(str).ne(before.astype(str))
+    changed = changed_cells.any(axis=1)
+    firm_status = pd.Series(UNCHANGED, index=firms.index)
+    firm_status[~known] = NEW
+    firm_status[changed[changed].index] = UPDATED
+
+    # Yearly figures: one row per (firm, year); rows without a year only carry firm details.
+    figure_keys = [c.key for c in INDICATOR_COLUMNS if c.key in present]
+    with_year = frame[frame["year"].notna()]
+    status = frame["credit_code"].map(firm_status).where(lambda s: s.ne(UNCHANGED), UNCHANGED)
+    rows_to_write = pd.DataFrame()
+    if len(with_year) and figure_keys:
+        ids = existing["enterprise_id"].reindex(with_year["credit_code"]).to_numpy()
+        current = _indicator_rows(
+            pd.Series(ids).dropna().astype(int).unique().tolist(),
+            sorted(int(y) for y in with_year["year"].unique()),
+            figure_keys,
+        )
+        keyed = with_year.assign(enterprise_id=pd.array(ids, dtype="Int64"))
+        joined = keyed.merge(current, on=["enterprise_id", "year"], how="left", suffixes=("", "__db"), indicator=True)
+        joined.index = with_year.index
+        missing = joined["_merge"].eq("left_only")
+        differs = pd.Series(False, index=joined.index)
+        for key in figure_keys:
+            differs |= joined[key].astype(str).ne(joined[f"{key}__db"].astype(str))
+        row_status = pd.Series(UNCHANGED, index=joined.index)
+        row_status[differs] = UPDATED
+        row_status[missing] = NEW
+        status.loc[row_status.index] = row_status.where(row_status.ne(UNCHANGED), status.loc[row_status.index])
+        rows_to_write = with_year.loc[row_status.ne(UNCHANGED), ["credit_code", "year", *figure_keys]]
+    else:
+        status.loc[with_year.index] = status.loc[with_year.index]
+    # A row of a new firm is new; of a changed firm, updated (unless its figures are new).
+    firm_of_row = frame["credit_code"].map(firm_status)
+    status[firm_of_row.eq(NEW)] = NEW
+    status[firm_of_row.eq(UPDATED) & status.eq(UNCHANGED)] = UPDATED
+
+    return Plan(
+        counts=_counts(status, int((~known).sum())),
+        firms_to_create=merged.loc[~known].reset_index(),
+        firms_to_update=merged.loc[changed[changed].index].reset_index(),
+        firm_fields_to_update=[f for f in FIRM_FIELDS if changed_cells[f].any()] if len(changed_cells) else [],
+        rows_to_write=rows_to_write,
+        fields_to_write=figure_keys,
+    )
+
+
+def _indicator_rows(enterprise_ids: list[int], years: list[int], keys: list[str]) -> pd.DataFrame:
+    chunks = []
+    for start in range(0, len(enterprise_ids), 5000):
+        part = enterprise_ids[start : start + 5000]
+        chunks.extend(
+            AnnualIndicator.objects.filter(enterprise_id__in=part, year__in=years).values_list(
+                "enterprise_id", "year", *keys
+            )
+        )
+    current = pd.DataFrame(chunks, columns=["enterprise_id", "year", *[f"{k}__db" for k in keys]])
+    current["enterprise_id"] = current["enterprise_id"].astype("Int64")
+    current["year"] = current["year"].astype("Int64")
+    money = {c.key for c in INDICATOR_COLUMNS if c.cell_type is CellType.MONEY_WAN}
+    for key in keys:
+        if key in money:
+            current[f"{key}__db"] = current[f"{key}__db"].map(lambda v: f"{v:.2f}")
+    return current
+
+
+def apply_enterprises(plan: Plan, *, progress: Progress) -> None:
+    """Write the plan. The caller holds the transaction: any failure rolls everything back."""
+    creates = [
+        Enterprise(credit_code=row.credit_code, **_firm_values(row)) for row in plan.firms_to_create.itertuples()
+    ]
+    Enterprise.objects.bulk_create(creates, batch_size=BATCH_SIZE)
+    progress(0.2)
+    if len(plan.firms_to_update):
+        updates = [
+            Enterprise(credit_code=row.credit_code, **_firm_values(row)) for row in plan.firms_to_update.itertuples()
+        ]
+        Enterprise.objects.bulk_create(
+            updates,
+            batch_size=BATCH_SIZE,
+            update_conflicts=True,
+            unique_fields=["credit_code"],
+            update_fields=[*(f.removesuffix("_id") for f in plan.firm_fields_to_update), "updated_at"],
+        )
+    progress(0.3)
+    rows = plan.rows_to_write
+    if not len(rows):
+        progress(1.0)
+        return
+    ids = registry_rows(rows["credit_code"].unique().tolist(), ()).set_index("credit_code")["enterprise_id"]
+    enterprise_ids = rows["credit_code"].map(ids).astype(int).tolist()
+    years = rows["year"].astype(int).tolist()
+    values = {key: rows[key].tolist() for key in plan.fields_to_write}
+    total = len(rows)
+    for start in range(0, total, BATCH_SIZE):
+        stop = min(start + BATCH_SIZE, total)
+        batch = [
+            AnnualIndicator(
+                enterprise_id=enterprise_ids[i], year=years[i], **{k: values[k][i] for k in plan.fields_to_write}
+            )
+            for i in range(start, stop)
+        ]
+        AnnualIndicator.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["enterprise", "year"],
+            update_fields=plan.fields_to_write,
+        )
+        progress(0.3 + 0.7 * stop / total)
+
+
+def _firm_values(row) -> dict:
+    values = {}
+    for name in FIRM_FIELDS:
+        value = getattr(row, name)
+        if name == "founded_on":
+            value = value or None
+        elif name == "county_id":
+            value = int(value)
+        values[name] = value
+    return values
+
+
+def plan_qualifications(frame: pd.DataFrame) -> Plan:
+    ids = frame["enterprise_id"].astype(int).tolist()
+    chunks = []
+    unique_ids = sorted(set(ids))
+    for start in range(0, len(unique_ids), 5000):
+        chunks.extend(
+            Qualification.objects.filter(enterprise_id__in=unique_ids[start : start + 5000]).values_list(
+                "enterprise_id", "kind", "valid_from", "number", "valid_to"
+            )
+        )
+    current = pd.DataFrame(chunks, columns=["enterprise_id", "kind", "valid_from", "number__db", "valid_to__db"])
+    for name in ("valid_from", "valid_to__db"):
+        current[name] = current[name].map(lambda d: d.isoformat())
+    current["enterprise_id"] = current["enterprise_id"].astype("Int64")
+    joined = frame.merge(current, on=["enterprise_id", "kind", "valid_from"], how="left", indicator=True)
+    joined.index = frame.index
+    status = pd.Series(UNCHANGED, index=frame.index)
+    status[joined["number"].ne(joined["number__db"]) | joined["valid_to"].ne(joined["valid_to__db"])] = UPDATED
+    status[joined["_merge"].eq("left_only")] = NEW
+    return Plan(
+        counts=_counts(status, 0),
+        rows_to_write=frame.loc[status.ne(UNCHANGED), ["enterprise_id", "kind", "number", "valid_from", "valid_to"]],
+    )
+
+
+def apply_qualifications(plan: Plan, *, progress: Progress) -> None:
+    rows = plan.rows_to_write
+    total = len(rows)
+    records = rows.to_dict("records")
+    for start in range(0, total, BATCH_SIZE):
+        batch = [
+            Qualification(
+                enterprise_id=int(r["enterprise_id"]),
+                kind=r["kind"],
+                number=r["number"],
+                valid_from=r["valid_from"],
+                valid_to=r["valid_to"],
+            )
+            for r in records[start : start + BATCH_SIZE]
+        ]
+        Qualification.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["enterprise", "kind", "valid_from"],
+            update_fields=["number", "valid_to"],
+        )
+        progress(min(start + BATCH_SIZE, total) / total)
+    progress(1.0)
+
+
+def uses_postgresql() -> bool:
+    return connection.vendor == "postgresql"

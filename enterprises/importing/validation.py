@@ -1,0 +1,596 @@
+"""Check every cell of every row at once and turn the file's text into typed values.
+
+Each check is a vectorised mask over a column; messages are built only for the rows a mask flags, so a
+100,000-row file with three mistakes costs three messages. Nothing here writes to the database.
+"""
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc
+
+from enterprises.credit_codes import normalize_credit_code, validate_credit_code
+from enterprises.importing.columns import (
+    ENTERPRISE_COLUMNS,
+    INDICATOR_COLUMNS,
+    QUALIFICATION_COLUMNS,
+    CellType,
+    Column,
+)
+from enterprises.importing.reading import RawTable
+from enterprises.industries import INDUSTRY_DIVISIONS
+from enterprises.models import INDICATOR_YEAR_MIN, County, Enterprise
+
+ERROR = "error"
+WARNING = "warning"
+WAN = Decimal(10000)
+CENT = Decimal("0.01")
+# DecimalField(max_digits=16, decimal_places=2): 14 digits before the point in yuan, 10 in 万元.
+MAX_WAN_INTEGER_DIGITS = 10
+MAX_COUNT = 2_147_483_647
+# Exports prefix text starting with these with an apostrophe (formula injection); a re-import takes it off again.
+NEUTRALISED_PREFIX = re.compile(r"^'(?=[=+\-@\t\r])")
+NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+NEGATIVE_NUMBER = re.compile(r"^(?:-\d+(?:\.\d+)?|\(\d+(?:\.\d+)?\))$")
+INTEGER = re.compile(r"^\d+(?:\.0+)?$")
+MONEY_SUFFIX = re.compile(r"(?:万元|万)$")
+COUNT_SUFFIX = re.compile(r"(?:人|名|件|项|个)$")
+DATE_SEPARATORS = re.compile(r"[./年月]")
+
+
+@dataclass
+class Issue:
+    severity: str
+    sheet: str
+    row: int | None
+    column: str
+    value: str
+    message: str
+    code: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ImportContext:
+    """Who imports, and so which counties the rows may touch."""
+
+    allowed_county_ids: frozenset[int] | None  # None: every county
+    default_county_id: int | None  # a county user's own county, used when a row leaves the county empty
+    accept_bad_check_characters: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass
+class Validated:
+    frame: pd.DataFrame  # typed values, one row per data row, plus "row" (the sheet row number)
+    issues: list[Issue]
+    present: list[str]  # column keys the file carries
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for issue in self.issues if issue.severity == ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for issue in self.issues if issue.severity == WARNING)
+
+
+class _Checker:
+    """Collects issues for one table; each check flags rows through a boolean mask."""
+
+    def __init__(self, raw: RawTable, columns: tuple[Column, ...], context: ImportContext):
+        self.raw = raw
+        self.context = context
+        self.by_key = {c.key: c for c in columns}
+        self.rows = np.asarray(raw.row_numbers)
+        self.issues: list[Issue] = []
+        # Credit codes accepted although their check character fails (only when the user asked for it).
+        self.checked = pd.Series(True, index=raw.cells.index)
+
+    def header(self, key: str) -> str:
+        position = self.raw.columns.get(key)
+        if position is None:
+            return self.by_key[key].header
+        return self.raw.headers[position].strip()
+
+    def flag(self, mask, key: str, values, message, *, code: str, severity: str = ERROR) -> None:
+        """`message` is a string, or a function of the row's position giving one."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        header = self.header(key)
+        values = np.asarray(values, dtype=object)
+        for position in np.flatnonzero(mask):
+            text = message(position) if callable(message) else message
+            self.issues.append(
+                Issue(severity, self.raw.sheet, int(self.rows[position]), header, _shown(values[position]), text, code)
+            )
+
+
+def _shown(value) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _cell_text(value) -> str:
+    """One cell as the text a person typed: integral floats without ".0", dates in ISO form."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        if np.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _texts(raw: RawTable, key: str) -> pd.Series:
+    series = raw.cells[key]
+    if raw.file_format == "csv":
+        return series.astype(str).str.strip()
+    return series.map(_cell_text).astype(str)
+
+
+def _numeric_text(text: pd.Series, suffix: re.Pattern) -> pd.Series:
+    """Full-width digits and punctuation to ASCII, thousands separators and blanks dropped, a unit suffix removed."""
+    cleaned = text.str.normalize("NFKC").str.replace(r"[\s,_，]", "", regex=True)
+    return cleaned.str.replace(suffix, "", regex=True)
+
+
+def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
+    columns = ENTERPRISE_COLUMNS if kind == "enterprises" else QUALIFICATION_COLUMNS
+    checker = _Checker(raw, columns, context)
+    frame = pd.DataFrame({"row": raw.row_numbers})
+    present = [key for key in checker.by_key if key in raw.columns]
+
+    for formula in raw.formulas:
+        header = raw.headers[formula.column].strip() if formula.column < len(raw.headers) else ""
+        checker.issues.append(
+            Issue(
+                ERROR,
+                raw.sheet,
+                formula.row,
+                header or _column_letter(formula.column),
+                "=" + formula.formula.lstrip("="),
+                _("The cell holds a formula; the importer reads values only. Paste the cells as values."),
+                "formula",
+            )
+        )
+    for header in raw.duplicate_headers:
+        checker.issues.append(
+            Issue(
+                ERROR,
+                raw.sheet,
+                raw.header_row,
+                header,
+                header,
+                _("This column appears twice in the header row; keep one."),
+                "header.duplicate",
+            )
+        )
+
+    for key in present:
+        column = checker.by_key[key]
+        frame[key] = _parse_column(checker, column, _texts(raw, key), context)
+    for key in checker.by_key:
+        if key not in frame:
+            frame[key] = _empty_value(checker.by_key[key])
+
+    if kind == "enterprises":
+        _check_enterprise_rows(checker, frame, present)
+    else:
+        _check_qualification_rows(checker, frame)
+    _check_against_registry(checker, frame, kind=kind, context=context)
+    order = {checker.header(key): position for key, position in raw.columns.items()}
+    checker.issues.sort(key=lambda issue: (issue.row or 0, order.get(issue.column, -1)))
+    return Validated(frame=frame, issues=checker.issues, present=present)
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _empty_value(column: Column):
+    if column.cell_type in (CellType.COUNT, CellType.YEAR, CellType.COUNTY):
+        return pd.array([pd.NA], dtype="Int64")[0]
+    return ""
+
+
+def _parse_column(checker: _Checker, column: Column, text: pd.Series, context: ImportContext) -> pd.Series:
+    key = column.key
+    text = text.str.replace(NEUTRALISED_PREFIX, "", regex=True)
+    empty = text.eq("")
+    if column.required:
+        checker.flag(empty, key, text, _("This column must not be empty."), code="required")
+
+    match column.cell_type:
+        case CellType.TEXT:
+            if column.max_length:
+                checker.flag(
+                    text.str.len() > column.max_length,
+                    key,
+                    text,
+                    _("At most %(max)d characters.") % {"max": column.max_length},
+                    code="too_long",
+                )
+            return text
+        case CellType.CREDIT_CODE:
+            return _parse_credit_codes(checker, text, empty, context)
+        case CellType.COUNTY:
+            return _parse_counties(checker, text, empty, context)
+        case CellType.INDUSTRY_CODE:
+            codes = text.str.normalize("NFKC").str.upper().str.replace(r"^[A-Z]", "", regex=True)
+            bad = ~empty & ~codes.str.fullmatch(r"\d{2,4}")
+            checker.flag(
+                bad, key, text, _("Expected a GB/T 4754 industry code of 2 to 4 digits, e.g. 3511."), code="industry"
+            )
+            return codes.where(~bad, "")
+        case CellType.CHOICE:
+            values = text.str.casefold().map(column.choices)
+            bad = ~empty & values.isna()
+            allowed = "、".join(column.choice_labels.values())
+            checker.flag(
+                bad, key, text, _("Unknown value; expected one of: %(allowed)s.") % {"allowed": allowed}, code="choice"
+            )
+            return values.fillna("")
+        case CellType.DATE:
+            return _parse_dates(checker, key, text, empty, context)
+        case CellType.YEAR:
+            return _parse_years(checker, key, text, empty, context)
+        case CellType.COUNT:
+            return _parse_counts(checker, key, text, empty)
+        case CellType.MONEY_WAN:
+            return _parse_money(checker, key, text, empty)
+    raise AssertionError(column.cell_type)
+
+
+def _parse_credit_codes(checker, text, empty, context) -> pd.Series:
+    codes = text.map(normalize_credit_code)
+    valid = codes.map(uscc.is_valid).astype(bool)
+    for position in np.flatnonzero(~valid.to_numpy() & ~empty.to_numpy()):
+        try:
+            validate_credit_code(codes.iat[position])
+        except ValidationError as error:
+            if error.code == "checksum" and context.accept_bad_check_characters:
+                checker.checked.iat[position] = False
+                checker.flag(
+                    _single(len(text), position),
+                    "credit_code",
+                    text,
+                    _("The check character fails; accepted as an early pilot code, as asked."),
+                    code="credit_code.checksum_accepted",
+                    severity=WARNING,
+                )
+                continue
+            checker.flag(
+                _single(len(text), position), "credit_code", text, error.messages[0], code=f"credit_code.{error.code}"
+            )
+    return codes
+
+
+def _single(length: int, position: int) -> np.ndarray:
+    mask = np.zeros(length, dtype=bool)
+    mask[position] = True
+    return mask
+
+
+def _county_lookup() -> dict[str, int]:
+    lookup = {}
+    for county_id, code, name in County.objects.values_list("id", "code", "name"):
+        lookup[code] = county_id
+        lookup[name] = county_id
+        lookup[name.casefold()] = county_id
+    return lookup
+
+
+def _parse_counties(checker, text, empty, context) -> pd.Series:
+    lookup = _county_lookup()
+    ids = text.str.normalize("NFKC").str.replace(r"\s", "", regex=True).map(lookup)
+    unknown = ~empty & ids.isna()
+    names = "、".join(County.objects.order_by("code").values_list("name", flat=True))
+    checker.flag(
+        unknown,
+        "county",
+        text,
+        _("Unknown county; expected one of %(names)s, or its 6-digit code.") % {"names": names},
+        code="county.unknown",
+    )
+    ids = ids.astype("Int64")
+    if context.allowed_county_ids is not None:
+        outside = ids.notna() & ~ids.isin(list(context.allowed_county_ids)).fillna(False)
+        checker.flag(
+            outside,
+            "county",
+            text,
+            _("This county is outside your scope: you may import firms of your own county only."),
+            code="county.out_of_scope",
+        )
+    return ids
+
+
+def _parse_dates(checker, key, text, empty, context) -> pd.Series:
+    normalised = (
+        text.str.normalize("NFKC").str.replace("日", "", regex=False).str.replace(DATE_SEPARATORS, "-", regex=True)
+    )
+    normalised = normalised.str.replace(r"\s.*$", "", regex=True)  # a time after the date (from a datetime cell)
+    parsed = pd.to_datetime(normalised, format="%Y-%m-%d", errors="coerce")
+    compact = normalised.str.fullmatch(r"\d{8}")
+    parsed = parsed.where(~compact, pd.to_datetime(normalised.where(compact), format="%Y%m%d", errors="coerce"))
+    bad = ~empty & parsed.isna()
+    checker.flag(bad, key, text, _("Not a valid date; write it as 2015-03-18 or 2015年3月18日."), code="date.invalid")
+    earliest = pd.Timestamp(INDICATOR_YEAR_MIN - 100, 1, 1)
+    implausible = parsed.notna() & (parsed < earliest)
+    checker.flag(implausible, key, text, _("The date is implausibly early."), code="date.invalid")
+    dates = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna() & ~implausible, "")
+    return dates
+
+
+def _parse_years(checker, key, text, empty, context) -> pd.Series:
+    cleaned = _numeric_text(text, re.compile(r"年$"))
+    integral = cleaned.str.fullmatch(INTEGER)
+    years = pd.to_numeric(cleaned.where(integral), errors="coerce").astype("Int64")
+    checker.flag(~empty & ~integral, key, text, _("Expected a year such as 2024."), code="year.invalid")
+    latest = context.today.year
+    outside = years.notna() & ((years < INDICATOR_YEAR_MIN) | (years > latest))
+    checker.flag(
+        outside.fillna(False),
+        key,
+        text,
+        _("The year must lie between %(first)d and %(last)d.") % {"first": INDICATOR_YEAR_MIN, "last": latest},
+        code="year.range",
+    )
+    return years.where(~outside.fillna(False))
+
+
+def _parse_counts(checker, key, text, empty) -> pd.Series:
+    cleaned = _numeric_text(text, COUNT_SUFFIX)
+    negative = cleaned.str.fullmatch(NEGATIVE_NUMBER)
+    integral = cleaned.str.fullmatch(INTEGER)
+    checker.flag(negative, key, text, _("Must not be negative."), code="negative")
+    checker.flag(
+        ~empty & ~integral & ~negative, key, text, _("Expected a whole number, e.g. 25."), code="number.invalid"
+    )
+    counts = pd.to_numeric(cleaned.where(integral), errors="coerce")
+    too_big = counts > MAX_COUNT
+    checker.flag(too_big, key, text, _("The number is too large."), code="number.too_large")
+    return counts.where(~too_big).astype("Int64")
+
+
+def _parse_money(checker, key, text, empty) -> pd.Series:
+    """Amounts in 万元 to yuan, as exact two-place decimal strings."""
+    cleaned = _numeric_text(text, MONEY_SUFFIX)
+    negative = cleaned.str.fullmatch(NEGATIVE_NUMBER)
+    number = cleaned.str.fullmatch(NUMBER)
+    in_yuan = cleaned.str.endswith("元") & ~number
+    checker.flag(negative, key, text, _("Amounts must not be negative."), code="negative")
+    checker.flag(
+        in_yuan,
+        key,
+        text,
+        _("This column is in 万元 (10,000 yuan); write the amount in 万元 without the 元 unit."),
+        code="money.unit",
+    )
+    checker.flag(
+        ~empty & ~number & ~negative & ~in_yuan,
+        key,
+        text,
+        _("Expected an amount in 万元, e.g. 1234.5."),
+        code="number.invalid",
+    )
+    too_big = number & (cleaned.str.split(".").str[0].str.lstrip("0").str.len() > MAX_WAN_INTEGER_DIGITS)
+    checker.flag(too_big, key, text, _("The amount is too large."), code="number.too_large")
+    good = number & ~too_big
+    values = cleaned.where(good, "").tolist()
+    return pd.Series(
+        [str((Decimal(v) * WAN).quantize(CENT, rounding=ROUND_HALF_UP)) if v else "" for v in values],
+        index=text.index,
+        dtype=object,
+    )
+
+
+def _check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list[str]) -> None:
+    frame["credit_code_checked"] = checker.checked
+    figures = [c.key for c in INDICATOR_COLUMNS if c.key in present]
+    has_year = frame["year"].notna()
+    if figures:
+        texts = pd.DataFrame({key: _texts(checker.raw, key) for key in figures})
+        any_figure = texts.ne("").any(axis=1)
+        year_blank = _texts(checker.raw, "year").eq("") if "year" in present else pd.Series(True, index=frame.index)
+        checker.flag(
+            any_figure & year_blank,
+            "year",
+            frame["year"],
+            _("The year is required on a row that gives figures."),
+            code="year.required",
+        )
+    # An empty figure on a row with a year counts as zero, as statistics tables are kept.
+    for column in INDICATOR_COLUMNS:
+        if column.key not in present:
+            continue
+        if column.cell_type is CellType.COUNT:
+            frame[column.key] = frame[column.key].where(~(has_year & frame[column.key].isna()), 0)
+        else:
+            frame[column.key] = frame[column.key].where(~(has_year & frame[column.key].eq("")), "0.00")
+
+    if {"employees", "st_personnel"} <= set(present):
+        over = (frame["st_personnel"] > frame["employees"]).fillna(False)
+        checker.flag(
+            over,
+            "st_personnel",
+            frame["st_personnel"],
+            lambda i: (
+                _("S&T personnel (%(st)s) exceed the employees (%(employees)s).")
+                % {"st": frame["st_personnel"].iat[i], "employees": frame["employees"].iat[i]}
+            ),
+            code="st_above_employees",
+        )
+    if {"rd_expense", "rd_expense_domestic"} <= set(present):
+        both = frame["rd_expense"].ne("") & frame["rd_expense_domestic"].ne("")
+        rd = pd.to_numeric(frame["rd_expense"].where(both), errors="coerce")
+        domestic = pd.to_numeric(frame["rd_expense_domestic"].where(both), errors="coerce")
+        over = both & (domestic > rd)
+        checker.flag(
+            over,
+            "rd_expense_domestic",
+            _texts(checker.raw, "rd_expense_domestic"),
+            lambda i: (
+                _("R&D inside China exceeds the whole R&D expense (%(rd)s 万元).")
+                % {"rd": _texts(checker.raw, "rd_expense").iat[i]}
+            ),
+            code="domestic_above_rd",
+        )
+    if "industry_code" in present:
+        division_names = frame["industry_code"].str[:2].map(INDUSTRY_DIVISIONS).fillna("")
+        frame["industry_name"] = frame["industry_name"].where(frame["industry_name"].ne(""), division_names)
+    if "founded_on" in present:
+        future = frame["founded_on"].ne("") & (frame["founded_on"] > checker.context.today.isoformat())
+        checker.flag(
+            future, "founded_on", frame["founded_on"], _("The founding date lies in the future."), code="date.future"
+        )
+
+    codes_and_years = frame[["credit_code", "year"]].copy()
+    codes_and_years["year"] = codes_and_years["year"].fillna(-1)
+    _flag_repeats(
+        checker,
+        frame,
+        codes_and_years,
+        key="year" if "year" in present else "credit_code",
+        message=_("The same firm and year already appear on row %(first)d."),
+    )
+
+
+def _check_qualification_rows(checker: _Checker, frame: pd.DataFrame) -> None:
+    reversed_dates = frame["valid_from"].ne("") & frame["valid_to"].ne("") & (frame["valid_to"] < frame["valid_from"])
+    checker.flag(
+        reversed_dates,
+        "valid_to",
+        frame["valid_to"],
+        lambda i: _("Valid to comes before valid from (%(start)s).") % {"start": frame["valid_from"].iat[i]},
+        code="dates.reversed",
+    )
+    _flag_repeats(
+        checker,
+        frame,
+        frame[["credit_code", "kind", "valid_from"]],
+        key="valid_from",
+        message=_("The same firm, kind and start date already appear on row %(first)d."),
+    )
+
+
+def _flag_repeats(checker, frame, keys: pd.DataFrame, *, key: str, message: str) -> None:
+    usable = keys["credit_code"].ne("")
+    repeated = keys.duplicated(keep="first") & usable
+    if not repeated.any():
+        return
+    first_rows = frame.loc[usable].groupby([keys[c] for c in keys.columns], sort=False)["row"].transform("first")
+    checker.flag(
+        repeated, key, frame[key], lambda i: message % {"first": int(first_rows.loc[frame.index[i]])}, code="duplicate"
+    )
+
+
+def registry_rows(codes: list[str], fields: tuple[str, ...]) -> pd.DataFrame:
+    """The registry's firms for `codes`, in chunks (a 100,000-row file would overflow one IN list)."""
+    chunks = []
+    unique = sorted(set(code for code in codes if code))
+    for start in range(0, len(unique), 5000):
+        part = unique[start : start + 5000]
+        chunks.extend(Enterprise.objects.filter(credit_code__in=part).values_list("id", "credit_code", *fields))
+    return pd.DataFrame(chunks, columns=["enterprise_id", "credit_code", *fields])
+
+
+def _check_against_registry(checker: _Checker, frame: pd.DataFrame, *, kind: str, context: ImportContext) -> None:
+    existing = registry_rows(frame["credit_code"].tolist(), ("name", "county_id"))
+    merged = frame[["credit_code"]].merge(existing, on="credit_code", how="left")
+    merged.index = frame.index
+    known = merged["enterprise_id"].notna()
+    frame["enterprise_id"] = merged["enterprise_id"].astype("Int64")
+    registry_county = merged["county_id"].astype("Int64")
+
+    if context.allowed_county_ids is not None:
+        outside = known & ~registry_county.isin(list(context.allowed_county_ids)).fillna(False)
+        if kind == "enterprises":
+            text = _("This firm is registered in another county; only that county or city staff may update it.")
+        else:
+            text = _("No firm with this credit code in the registry of your county.")
+        checker.flag(outside, "credit_code", frame["credit_code"], text, code="credit_code.out_of_scope")
+
+    if kind == "qualifications":
+        unknown = ~known & frame["credit_code"].ne("")
+        checker.flag(
+            unknown,
+            "credit_code",
+            frame["credit_code"],
+            _("No firm with this credit code in the registry; import it with the enterprise template first."),
+            code="credit_code.unknown",
+        )
+
+    names = frame["name"]
+    differs = known & names.ne("") & names.ne(merged["name"].fillna(""))
+    checker.flag(
+        differs,
+        "name",
+        names,
+        lambda i: (
+            (
+                _("The registry's name for this credit code is “%(registered)s”; committing replaces it with this one.")
+                if kind == "enterprises"
+                else _("The registry's name for this credit code is “%(registered)s”.")
+            )
+            % {"registered": merged["name"].iat[i]}
+        ),
+        code="name.differs",
+        severity=WARNING,
+    )
+
+    if kind == "enterprises":
+        county = frame["county"]
+        if context.default_county_id is not None:
+            county = county.fillna(context.default_county_id)
+        # An existing firm keeps its county when the row leaves it empty.
+        county = county.fillna(registry_county)
+        missing = county.isna() & ~known & frame["county"].isna()
+        checker.flag(
+            missing & frame["credit_code"].ne(""),
+            "county",
+            frame["county"],
+            _("The county is required for a firm not yet in the registry."),
+            code="county.required",
+        )
+        moves = known & frame["county"].notna() & frame["county"].ne(registry_county).fillna(False)
+        if context.allowed_county_ids is None and moves.any():
+            county_names = dict(County.objects.values_list("id", "name"))
+            checker.flag(
+                moves,
+                "county",
+                frame["county"].map(county_names),
+                lambda i: (
+                    _("The firm moves from %(old)s to this county.")
+                    % {"old": county_names.get(int(registry_county.iat[i]), "?")}
+                ),
+                code="county.moves",
+                severity=WARNING,
+            )
+        frame["county_id"] = county
