@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.scoping import can_edit_enterprise
 from enterprises.filters import EnterpriseFilter
 from enterprises.forms import EnterpriseContactForm
-from enterprises.selectors import enterprise_get, enterprise_list, indicator_table
+from enterprises.selectors import enterprise_get, enterprise_list, export_years, indicator_table
 from enterprises.services import enterprise_update_contact
 
 
@@ -38,6 +38,8 @@ def enterprise_list_view(request):
             "page_sizes": settings.LIST_PAGE_SIZES,
             "page_size": paginator.per_page,
             "querystring": query.urlencode(),
+            "export_params": [(k, v) for k, v in query.items() if k not in ("page_size", "year", "file_format") and v],
+            "export_years": export_years(),
         },
     )
 

@@ -1,7 +1,7 @@
 """Production: everything secret or site-specific comes from the environment; fails loudly when it is missing."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import env
+from config.settings.base import STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -22,6 +22,6 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -1,7 +1,11 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 
 from enterprises.api.serializers import EnterpriseDetailSerializer, EnterpriseListSerializer
 from enterprises.filters import EnterpriseFilter
+from enterprises.importing.views import export_response
 from enterprises.selectors import enterprise_get, enterprise_list
 
 
@@ -20,3 +24,15 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return EnterpriseDetailSerializer if self.action == "retrieve" else EnterpriseListSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("file_format", str, enum=["xlsx", "csv"], description="Default xlsx."),
+            OpenApiParameter("year", str, description="A year, “latest” (default) or “all”."),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, url_path="export", filter_backends=[], pagination_class=None)
+    def export(self, request):
+        """The list as filtered by the same parameters, in the import template's columns (xlsx or csv)."""
+        return export_response(request=request, params=request.query_params)

@@ -38,3 +38,10 @@ def sort_link(querystring, current, field):
 def minutes(duration):
     """A timedelta as whole minutes (at least one), for messages such as the login lockout."""
     return max(1, round(duration.total_seconds() / 60)) if duration else 1
+
+
+@register.filter
+def may_import(user) -> bool:
+    from enterprises.importing.services import can_import
+
+    return can_import(user)

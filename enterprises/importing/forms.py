@@ -1,0 +1,39 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from enterprises.models import ImportJob
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportJob.Kind.choices)
+    file = forms.FileField(label=_("File (xlsx or csv)"))
+    accept_bad_check_characters = forms.BooleanField(
+        label=_("Accept credit codes whose check character fails (early pilot codes)"),
+        required=False,
+        help_text=_("Such rows are then warnings instead of errors, and the firms are marked as accepted by staff."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_FILE_MB * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is %(size).1f MB; at most %(limit)d MB is accepted. Split it into smaller files.")
+                % {"size": upload.size / 1024 / 1024, "limit": settings.IMPORT_MAX_FILE_MB}
+            )
+        return upload
+
+
+class ExportForm(forms.Form):
+    file_format = forms.ChoiceField(choices=[("xlsx", "xlsx"), ("csv", "csv")], required=False)
+    year = forms.CharField(required=False)
+
+    def clean_year(self):
+        year = self.cleaned_data["year"] or "latest"
+        if year not in ("latest", "all") and not year.isdigit():
+            raise forms.ValidationError(_("Choose a year, “latest” or “all”."))
+        return year
+
+    def clean_file_format(self):
+        return self.cleaned_data["file_format"] or "xlsx"

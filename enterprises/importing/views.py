@@ -1,0 +1,151 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from enterprises.filters import EnterpriseFilter
+from enterprises.importing import services, workbooks
+from enterprises.importing.forms import ExportForm, ImportUploadForm
+from enterprises.importing.selectors import import_job_get, import_jobs
+from enterprises.models import ImportJob
+from enterprises.selectors import enterprise_export_frame, enterprise_list
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _require_importer(user):
+    if not services.can_import(user):
+        raise PermissionDenied
+
+
+def _xlsx_response(content: bytes, file_name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = _attachment(file_name)
+    return response
+
+
+def _attachment(file_name: str) -> str:
+    from urllib.parse import quote
+
+    return f"attachment; filename*=UTF-8''{quote(file_name)}"
+
+
+@login_required
+def import_home_view(request):
+    _require_importer(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.import_job_create(
+            kind=form.cleaned_data["kind"],
+            uploaded_file=form.cleaned_data["file"],
+            actor=request.user,
+            accept_bad_check_characters=form.cleaned_data["accept_bad_check_characters"],
+        )
+        return redirect("enterprises:import-detail", pk=job.pk)
+    page = Paginator(import_jobs(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(
+        request, "enterprises/import/home.html", {"form": form, "page": page, "kinds": ImportJob.Kind.choices}
+    )
+
+
+@login_required
+@require_GET
+def import_template_view(request, kind):
+    _require_importer(request.user)
+    if kind not in ImportJob.Kind.values:
+        raise Http404
+    name = {"enterprises": "企业年度数据导入模板.xlsx", "qualifications": "资质导入模板.xlsx"}[kind]
+    return _xlsx_response(workbooks.template_workbook(kind), name)
+
+
+@login_required
+def import_detail_view(request, pk):
+    job = import_job_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "enterprises/import/detail.html",
+        {
+            "job": job,
+            "progress": services.import_progress(job),
+            "events": job.events.select_related("actor"),
+            "more_issues": max(0, job.error_count + job.warning_count - len(job.issues_preview)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def import_progress_view(request, pk):
+    job = import_job_get(user=request.user, pk=pk)
+    response = render(
+        request, "enterprises/import/_progress.html", {"job": job, "progress": services.import_progress(job)}
+    )
+    if not job.is_running:
+        response["HX-Refresh"] = "true"  # the finished page shows counts and issues
+    return response
+
+
+@login_required
+@require_POST
+def import_commit_view(request, pk):
+    job = import_job_get(user=request.user, pk=pk)
+    _require_importer(request.user)
+    try:
+        services.import_job_request_commit(job=job, actor=request.user)
+    except services.TransitionNotAllowed as refused:
+        messages.error(request, refused.messages[0])
+    return redirect("enterprises:import-detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_cancel_view(request, pk):
+    job = import_job_get(user=request.user, pk=pk)
+    _require_importer(request.user)
+    try:
+        services.import_job_cancel(job=job, actor=request.user)
+        messages.info(request, _("The import was cancelled; nothing was written."))
+    except services.TransitionNotAllowed as refused:
+        messages.error(request, refused.messages[0])
+    return redirect("enterprises:import-detail", pk=job.pk)
+
+
+@login_required
+@require_GET
+def import_report_view(request, pk):
+    job = import_job_get(user=request.user, pk=pk)
+    if not (job.error_count or job.warning_count):
+        raise Http404
+    stem = job.file_name.rsplit(".", 1)[0]
+    return _xlsx_response(workbooks.error_report_workbook(job), f"{stem}-问题报告.xlsx")
+
+
+def export_response(*, request, params) -> HttpResponse:
+    """The registry as filtered on the list page, in the template's format. Shared by the page and the API."""
+    form = ExportForm(params)
+    if not form.is_valid():
+        return HttpResponse(" ".join(" ".join(e) for e in form.errors.values()), status=400)
+    filterset = EnterpriseFilter(params, queryset=enterprise_list(user=request.user), request=request)
+    if not filterset.is_valid():
+        return HttpResponse(" ".join(" ".join(e) for e in filterset.errors.values()), status=400)
+    rows = enterprise_export_frame(queryset=filterset.qs, year=form.cleaned_data["year"])
+    lines = workbooks.export_frame(rows)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if form.cleaned_data["file_format"] == "csv":
+        response = StreamingHttpResponse(
+            workbooks.write_csv(ImportJob.Kind.ENTERPRISES, lines), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = _attachment(f"企业名录-{stamp}.csv")
+        return response
+    return _xlsx_response(workbooks.write_xlsx(ImportJob.Kind.ENTERPRISES, lines), f"企业名录-{stamp}.xlsx")
+
+
+@login_required
+@require_GET
+def export_view(request):
+    return export_response(request=request, params=request.GET)
