@@ -1,7 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
 
 from enterprises.forms import EnterpriseAdminForm
-from enterprises.models import AnnualIndicator, County, Enterprise, Qualification
+from enterprises.models import AnnualIndicator, County, Enterprise, ImportJob, ImportJobEvent, Qualification
+from enterprises.resources import AnnualIndicatorResource, EnterpriseResource, QualificationResource
 
 
 @admin.register(County)
@@ -21,7 +23,8 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(ImportExportModelAdmin):
+    resource_classes = [EnterpriseResource]
     form = EnterpriseAdminForm
     list_display = [
         "credit_code",
@@ -38,11 +41,50 @@ class EnterpriseAdmin(admin.ModelAdmin):
     inlines = [IndicatorInline, QualificationInline]
 
 
+@admin.register(AnnualIndicator)
+class AnnualIndicatorAdmin(ImportExportModelAdmin):
+    resource_classes = [AnnualIndicatorResource]
+    list_display = ["enterprise", "year", "employees", "revenue", "rd_expense"]
+    list_filter = ["year"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise"]
+    raw_id_fields = ["enterprise"]
+    show_full_result_count = False
+
+
 @admin.register(Qualification)
-class QualificationAdmin(admin.ModelAdmin):
+class QualificationAdmin(ImportExportModelAdmin):
+    resource_classes = [QualificationResource]
     list_display = ["enterprise", "kind", "number", "valid_from", "valid_to"]
     list_filter = ["kind"]
     search_fields = ["enterprise__name", "enterprise__credit_code", "number"]
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise"]
     show_full_result_count = False
+
+
+class ImportJobEventInline(admin.TabularInline):
+    model = ImportJobEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "from_status", "to_status", "actor", "message"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """The import log, read-only: imports happen on the staff page."""
+
+    list_display = ["created_at", "created_by", "file_name", "kind", "status", "row_count", "error_count"]
+    list_filter = ["status", "kind", "county"]
+    search_fields = ["file_name", "file_sha256", "created_by__username"]
+    list_select_related = ["created_by"]
+    inlines = [ImportJobEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
