@@ -4,6 +4,8 @@ from decimal import Decimal
 
 import pytest
 import tablib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from enterprises.credit_codes import make_credit_code
 from enterprises.models import AnnualIndicator, Enterprise
@@ -50,20 +52,36 @@ def test_enterprise_resource_reports_a_bad_credit_code_on_its_row():
     assert not Enterprise.objects.filter(credit_code__in=[good, bad]).exists()
 
 
-@pytest.mark.parametrize("firm_count", [2, 12])
-def test_indicator_resource_takes_the_same_queries_for_any_number_of_rows(django_assert_num_queries, firm_count):
-    firms = EnterpriseFactory.create_batch(firm_count)
+def _indicator_import_queries(firms, year) -> int:
     dataset = tablib.Dataset(
-        *[(firm.credit_code, 2024, 50, 5, "1000000.00", "50000.00", "40000.00") for firm in firms],
+        *[(firm.credit_code, year, 50, 5, "1000000.00", "50000.00", "40000.00") for firm in firms],
         headers=["enterprise", "year", "employees", "st_personnel", "revenue", "rd_expense", "rd_expense_domestic"],
     )
-    resource = AnnualIndicatorResource()
-
-    # Firms and existing rows are preloaded in one query each, then one bulk insert; the rest are savepoints.
-    with django_assert_num_queries(11):
-        result = resource.import_data(dataset, dry_run=False)
-
+    with CaptureQueriesContext(connection) as captured:
+        result = AnnualIndicatorResource().import_data(dataset, dry_run=False)
     assert not result.has_errors() and not result.has_validation_errors(), result.invalid_rows
-    stored = AnnualIndicator.objects.get(enterprise=firms[0], year=2024)
+    return len(captured.captured_queries)
+
+
+def test_indicator_resource_takes_the_same_queries_for_any_number_of_rows():
+    # Firms and existing rows are preloaded in one query each and written in one bulk insert: no query per row.
+    few = _indicator_import_queries(EnterpriseFactory.create_batch(2), 2023)
+    many = _indicator_import_queries(EnterpriseFactory.create_batch(12), 2024)
+
+    assert few == many
+    stored = AnnualIndicator.objects.filter(year=2024).first()
     assert stored.revenue == Decimal("1000000.00")
     assert stored.rd_expense_domestic == Decimal("40000.00")
+
+
+def test_indicator_resource_rejects_st_personnel_above_employees():
+    firm = EnterpriseFactory()
+    dataset = tablib.Dataset(
+        (firm.credit_code, 2024, 5, 9), headers=["enterprise", "year", "employees", "st_personnel"]
+    )
+
+    result = AnnualIndicatorResource().import_data(dataset, dry_run=False, rollback_on_validation_errors=True)
+
+    assert result.has_validation_errors()
+    assert "st_personnel" in result.invalid_rows[0].error_dict
+    assert not AnnualIndicator.objects.filter(enterprise=firm).exists()
