@@ -16,7 +16,8 @@ Human-readable progress goes to stdout; the last line is one JSON object with th
 of the target sizes (`xlsx_11k_s`, `csv_100k_s`, ...) whatever the sizes given; `config` holds the sizes used.
 The bench database (default $DATABASE_URL, else portal_import_bench) is created and migrated when missing, and
 dropped at the end unless --keep-data, and only when this run created it. Its registry (firms, indicators,
-qualifications) is deleted before every case: never point --database-url at a database whose registry you keep.
+qualifications, and enterprise accounts tied to firms) is deleted before every case: never point --database-url at a
+database whose registry you keep. The csv is GB18030 (no BOM), as WPS/Excel on Chinese Windows save it.
 """
 
 import argparse

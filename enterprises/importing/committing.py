@@ -12,7 +12,7 @@ from django.db import connection
 
 from enterprises.importing.columns import FIRM_DETAIL_COLUMNS, INDICATOR_COLUMNS, CellType
 from enterprises.importing.validation import registry_rows
-from enterprises.models import AnnualIndicator, Enterprise, Qualification
+from enterprises.models import INDICATOR_FIELDS, AnnualIndicator, Enterprise, Qualification
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 FIRM_FIELDS = ("name", "county_id", "credit_code_checked", *(c.key for c in FIRM_DETAIL_COLUMNS))
@@ -136,6 +136,9 @@ def _indicator_rows(enterprise_ids: list[int], years: list[int], keys: list[str]
 
 def apply_enterprises(plan: Plan, *, progress: Progress) -> None:
     """Write the plan. The caller holds the transaction: any failure rolls everything back."""
+    if uses_postgresql():
+        _copy_enterprises(plan, progress=progress)
+        return
     creates = [
         Enterprise(credit_code=row.credit_code, **_firm_values(row)) for row in plan.firms_to_create.itertuples()
     ]
@@ -243,3 +246,81 @@ def apply_qualifications(plan: Plan, *, progress: Progress) -> None:
 
 def uses_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+# PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT per table. Django's bulk_create spends
+# most of its time preparing each value in Python; COPY hands PostgreSQL the rows as text.
+COPY_CHUNK_ROWS = 10_000
+TEXT_FIRM_FIELDS = [f for f in FIRM_FIELDS if f not in ("county_id", "credit_code_checked", "founded_on")]
+MONEY_FIELDS = {c.key for c in INDICATOR_COLUMNS if c.cell_type is CellType.MONEY_WAN}
+
+
+def _copy_rows(cursor, table: str, columns: list[str], frame: pd.DataFrame, *, not_null: list[str], progress) -> None:
+    column_list = ", ".join(columns)
+    options = "FORMAT csv"
+    if not_null:
+        options += f", FORCE_NOT_NULL ({', '.join(not_null)})"
+    with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN WITH ({options})") as copy:
+        for start in range(0, len(frame), COPY_CHUNK_ROWS):
+            chunk = frame.iloc[start : start + COPY_CHUNK_ROWS]
+            copy.write(chunk.to_csv(index=False, header=False, columns=columns))
+            progress(min(start + COPY_CHUNK_ROWS, len(frame)) / len(frame))
+
+
+def _copy_enterprises(plan: Plan, *, progress: Progress) -> None:
+    firms = pd.concat([plan.firms_to_create, plan.firms_to_update], ignore_index=True)
+    firm_table = Enterprise._meta.db_table
+    indicator_table = AnnualIndicator._meta.db_table
+    firm_columns = ["credit_code", *FIRM_FIELDS]
+    with connection.cursor() as cursor:
+        if len(firms):
+            cursor.execute(
+                "CREATE TEMP TABLE import_firms (credit_code text, name text, county_id bigint, "
+                "credit_code_checked boolean, industry_code text, industry_name text, high_tech_field text, "
+                "founded_on date, address text, contact_person text, contact_phone text) ON COMMIT DROP"
+            )
+            _copy_rows(
+                cursor,
+                "import_firms",
+                firm_columns,
+                firms.assign(credit_code_checked=firms["credit_code_checked"].map({True: "t", False: "f"})),
+                not_null=TEXT_FIRM_FIELDS,
+                progress=lambda fraction: progress(0.3 * fraction),
+            )
+            updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in FIRM_FIELDS)
+            cursor.execute(
+                f"INSERT INTO {firm_table} ({', '.join(firm_columns)}, created_at, updated_at) "
+                f"SELECT {', '.join(firm_columns)}, now(), now() FROM import_firms "
+                f"ON CONFLICT (credit_code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at"
+            )
+            cursor.execute("DROP TABLE import_firms")
+        progress(0.4)
+        rows = plan.rows_to_write
+        if not len(rows):
+            progress(1.0)
+            return
+        # A new row needs every figure; a column the file leaves out is 0 there and untouched on existing rows.
+        rows = rows.assign(**{k: ("0.00" if k in MONEY_FIELDS else 0) for k in INDICATOR_FIELDS if k not in rows})
+        types = ", ".join(f"{k} {'numeric' if k in MONEY_FIELDS else 'integer'}" for k in INDICATOR_FIELDS)
+        cursor.execute(f"CREATE TEMP TABLE import_indicators (credit_code text, year smallint, {types}) ON COMMIT DROP")
+        _copy_rows(
+            cursor,
+            "import_indicators",
+            ["credit_code", "year", *INDICATOR_FIELDS],
+            rows,
+            not_null=[],
+            progress=lambda fraction: progress(0.4 + 0.4 * fraction),
+        )
+        fields = ", ".join(INDICATOR_FIELDS)
+        updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in plan.fields_to_write)
+        cursor.execute(
+            f"INSERT INTO {indicator_table} (enterprise_id, year, {fields}) "
+            f"SELECT e.id, t.year, {', '.join(f't.{name}' for name in INDICATOR_FIELDS)} "
+            f"FROM import_indicators t JOIN {firm_table} e ON e.credit_code = t.credit_code "
+            f"ON CONFLICT (enterprise_id, year) DO UPDATE SET {updates}"
+        )
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE import_indicators")
+    if written != len(rows):
+        raise AssertionError(f"{len(rows)} indicator rows to write, {written} written")
+    progress(1.0)

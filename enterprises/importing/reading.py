@@ -3,6 +3,7 @@ GB18030 (detected from the bytes, never asked), and anything else refused with a
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -98,14 +99,24 @@ def _read_csv(content: bytes, *, file_name: str, columns) -> RawTable:
     text, encoding = decode_text(content, file_name=file_name)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "，"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
+        header = _locate_header(head, sheet=file_name, columns=columns)
+        # The rest streams into the recognised columns only: a 100,000-row file never exists as a list of rows.
+        rows = itertools.chain(head[header.index + 1 :], reader)
+        return _build_table_from_rows(
+            rows,
+            header,
+            headers=head[header.index],
+            first_row_number=header.index + 2,
+            file_format="csv",
+            encoding=encoding,
+            sheet=file_name,
+        )
     except csv.Error as error:
-        raise ImportFileError(
-            _("“%(name)s” is not a readable csv file: %(error)s") % {"name": file_name, "error": error}
-        ) from None
-    table = _locate_header(rows, sheet=file_name, columns=columns)
-    return _build_table(rows, table, file_format="csv", encoding=encoding, sheet=file_name)
+        message = _("“%(name)s” is not a readable csv file: %(error)s") % {"name": file_name, "error": error}
+        raise ImportFileError(message) from None
 
 
 def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
@@ -199,28 +210,44 @@ def _locate_header(rows: list[list], *, sheet: str, columns) -> _Header:
 
 
 def _build_table(rows: list[list], header: _Header, *, file_format: str, encoding: str, sheet: str) -> RawTable:
+    return _build_table_from_rows(
+        iter(rows[header.index + 1 :]),
+        header,
+        headers=rows[header.index],
+        first_row_number=header.index + 2,
+        file_format=file_format,
+        encoding=encoding,
+        sheet=sheet,
+    )
+
+
+def _build_table_from_rows(
+    rows, header: _Header, *, headers: list, first_row_number: int, file_format: str, encoding: str, sheet: str
+) -> RawTable:
     keys = list(header.positions)
-    data, numbers = [], []
-    for index in range(header.index + 1, len(rows)):
-        row = rows[index]
-        picked = [row[header.positions[key]] if header.positions[key] < len(row) else "" for key in keys]
+    positions = [header.positions[key] for key in keys]
+    width = max(positions) + 1
+    values: list[list] = [[] for _ in keys]
+    numbers: list[int] = []
+    for number, row in enumerate(rows, start=first_row_number):
+        if len(row) < width:
+            row = [*row, *([""] * (width - len(row)))]
+        picked = [row[p] for p in positions]
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in picked):
             continue  # blank line, or a row with only ignored columns filled
-        data.append(picked)
-        numbers.append(index + 1)
-    if not data:
-        raise ImportFileError(
-            _("“%(sheet)s” has a header row but no data rows below it.") % {"sheet": sheet},
-            sheet=sheet,
-            row=header.index + 2,
-        )
-    cells = pd.DataFrame(data, columns=keys, dtype=object)
+        for column, cell in zip(values, picked, strict=True):
+            column.append(cell)
+        numbers.append(number)
+    if not numbers:
+        message = _("“%(sheet)s” has a header row but no data rows below it.") % {"sheet": sheet}
+        raise ImportFileError(message, sheet=sheet, row=header.index + 2)
+    cells = pd.DataFrame({key: pd.Series(column, dtype=object) for key, column in zip(keys, values, strict=True)})
     return RawTable(
         file_format=file_format,
         encoding=encoding,
         sheet=sheet,
         header_row=header.index + 1,
-        headers=[str(c) for c in rows[header.index]],
+        headers=[str(c) for c in headers],
         columns=header.positions,
         extra_headers=header.extra,
         cells=cells,

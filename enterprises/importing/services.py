@@ -2,8 +2,8 @@
 move writes its event in the same transaction. Tasks (enterprises/tasks.py) only call these."""
 
 import hashlib
-import io
 import json
+import tempfile
 import time
 from dataclasses import dataclass
 
@@ -11,7 +11,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,6 +139,7 @@ def import_job_check(*, job_id: int) -> ImportJob | None:
     fields: dict = {}
     try:
         raw = read_table(content, file_name=job.file_name, columns=_columns(job.kind))
+        del content  # the cells hold what is needed from here on
     except ImportFileError as error:
         issues = [Issue(ERROR, error.sheet, error.row, "", "", error.message, "file")]
         return _finish_check(job, issues, counts={}, started=started, fields=fields)
@@ -150,12 +151,15 @@ def import_job_check(*, job_id: int) -> ImportJob | None:
     _report_progress(job.pk, "comparing", 0.8)
     fields["columns_present"] = checked.present
     counts = {}
+    del raw
     if checked.error_count == 0:
         plan = _plan(job.kind, checked.frame, checked.present)
         counts = plan.counts
-        buffer = io.StringIO()
-        checked.frame.to_csv(buffer, index=False)
-        fields["clean_file"] = ContentFile(buffer.getvalue().encode(), name=f"imports/clean/{job.pk}.csv")
+        del plan
+        with tempfile.TemporaryFile() as spool:
+            checked.frame.to_csv(spool, index=False, encoding="utf-8")
+            spool.seek(0)
+            job.clean_file.save(f"imports/clean/{job.pk}.csv", File(spool), save=False)
     else:
         counts = {"row_count": len(checked.frame)}
     return _finish_check(job, checked.issues, counts=counts, started=started, fields=fields)
@@ -169,9 +173,6 @@ def _plan(kind: str, frame: pd.DataFrame, present: list[str]) -> committing.Plan
 
 def _finish_check(job: ImportJob, issues: list[Issue], *, counts: dict, started: float, fields: dict) -> ImportJob:
     errors = sum(1 for issue in issues if issue.severity == ERROR)
-    clean_file = fields.pop("clean_file", None)
-    if clean_file is not None:
-        job.clean_file.save(clean_file.name, clean_file, save=False)
     if issues:
         payload = json.dumps([issue.as_dict() for issue in issues], ensure_ascii=False).encode()
         job.issues_file.save(f"imports/issues/{job.pk}.json", ContentFile(payload), save=False)
