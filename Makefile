@@ -60,6 +60,7 @@ format: install
 
 bench: install assets
 	$(BIN)/python bench/list_bench.py
+	$(BIN)/python bench/import_bench.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var/staticfiles
