@@ -92,7 +92,11 @@ def plan_enterprises(frame: pd.DataFrame, present: list[str]) -> Plan:
         missing = joined["_merge"].eq("left_only")
         differs = pd.Series(False, index=joined.index)
         for key in figure_keys:
-            differs |= joined[key].astype(str).ne(joined[f"{key}__db"].astype(str))
+            stored = joined[f"{key}__db"]
+            if key not in MONEY_FIELDS:
+                # Rows missing from the registry turn the column into floats: 10 would read "10.0".
+                stored = stored.astype("Int64")
+            differs |= joined[key].astype(str).ne(stored.astype(str))
         row_status = pd.Series(UNCHANGED, index=joined.index)
         row_status[differs] = UPDATED
         row_status[missing] = NEW

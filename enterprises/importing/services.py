@@ -3,6 +3,7 @@ move writes its event in the same transaction. Tasks (enterprises/tasks.py) only
 
 import hashlib
 import json
+import logging
 import tempfile
 import time
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from enterprises.importing.reading import ImportFileError, read_table
 from enterprises.importing.validation import ERROR, ImportContext, Issue, registry_rows, validate
 from enterprises.models import ImportJob, ImportJobEvent
 
+logger = logging.getLogger(__name__)
 Status = ImportJob.Status
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     Status.VALIDATING: frozenset({Status.READY, Status.INVALID, Status.FAILED}),
@@ -132,6 +134,25 @@ def import_job_check(*, job_id: int) -> ImportJob | None:
     job = ImportJob.objects.select_related("created_by").filter(pk=job_id, status=Status.VALIDATING).first()
     if job is None:
         return None
+    try:
+        return _check(job)
+    except Exception as error:
+        logger.exception("Import %s: the check crashed", job.pk)
+        return _fail_check(
+            job, _("The check failed unexpectedly and nothing was written: %(error)s") % {"error": error}
+        )
+
+
+def _fail_check(job: ImportJob, message: str) -> ImportJob:
+    with transaction.atomic():
+        locked = _locked(job.pk)
+        if locked.status == Status.VALIDATING:
+            import_job_set_status(job=locked, to=Status.FAILED, actor=job.created_by, message=message)
+    _report_progress(job.pk, Status.FAILED, 1)
+    return locked
+
+
+def _check(job: ImportJob) -> ImportJob:
     started = time.monotonic()
     _report_progress(job.pk, "reading", 0.05)
     with job.file.open("rb") as handle:

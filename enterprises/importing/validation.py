@@ -100,6 +100,7 @@ class _Checker:
         self.by_key = {c.key: c for c in columns}
         self.rows = np.asarray(raw.row_numbers)
         self.issues: list[Issue] = []
+        self.texts: dict[str, pd.Series] = {}  # each column's cells as text, made once
         # Credit codes accepted although their check character fails (only when the user asked for it).
         self.checked = pd.Series(True, index=raw.cells.index)
 
@@ -124,7 +125,7 @@ class _Checker:
 
 
 def _shown(value) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -222,10 +223,11 @@ def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
 
     for key in present:
         column = checker.by_key[key]
-        frame[key] = _parse_column(checker, column, _texts(raw, key), context)
+        checker.texts[key] = _texts(raw, key)
+        frame[key] = _parse_column(checker, column, checker.texts[key], context)
     for key in checker.by_key:
         if key not in frame:
-            frame[key] = _empty_value(checker.by_key[key])
+            frame[key] = _empty_column(checker.by_key[key], frame.index)
 
     if kind == "enterprises":
         _check_enterprise_rows(checker, frame, present)
@@ -246,10 +248,10 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def _empty_value(column: Column):
+def _empty_column(column: Column, index: pd.Index) -> pd.Series:
     if column.cell_type in (CellType.COUNT, CellType.YEAR, CellType.COUNTY):
-        return pd.array([pd.NA], dtype="Int64")[0]
-    return ""
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    return pd.Series("", index=index, dtype=object)
 
 
 def _parse_column(checker: _Checker, column: Column, text: pd.Series, context: ImportContext) -> pd.Series:
@@ -410,19 +412,25 @@ def _parse_dates(checker, key, text, empty, context) -> pd.Series:
 
 def _parse_years(checker, key, text, empty, context) -> pd.Series:
     cleaned = _numeric_text(text, re.compile(r"年$"))
-    integral = _matches(INTEGER, cleaned)
-    years = pd.to_numeric(cleaned.where(integral), errors="coerce").astype("Int64")
-    checker.flag(~empty & ~integral, key, text, _("Expected a year such as 2024."), code="year.invalid")
+    # Only four digits can be a year; anything longer is out of range, not a number to convert.
+    integral = _matches(re.compile(r"\d{1,4}(?:\.0+)?"), cleaned)
+    too_long = ~integral & _matches(INTEGER, cleaned)
+    years = pd.Series(
+        [int(v.split(".", 1)[0]) if ok else pd.NA for v, ok in zip(cleaned.tolist(), integral.tolist(), strict=True)],
+        index=text.index,
+        dtype="Int64",
+    )
+    checker.flag(~empty & ~integral & ~too_long, key, text, _("Expected a year such as 2024."), code="year.invalid")
     latest = context.today.year
-    outside = years.notna() & ((years < INDICATOR_YEAR_MIN) | (years > latest))
+    outside = (years.notna() & ((years < INDICATOR_YEAR_MIN) | (years > latest))).fillna(False) | too_long
     checker.flag(
-        outside.fillna(False),
+        outside,
         key,
         text,
         _("The year must lie between %(first)d and %(last)d.") % {"first": INDICATOR_YEAR_MIN, "last": latest},
         code="year.range",
     )
-    return years.where(~outside.fillna(False))
+    return years.where(~outside)
 
 
 def _parse_counts(checker, key, text, empty) -> pd.Series:
@@ -481,9 +489,10 @@ def _check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list
     figures = [c.key for c in INDICATOR_COLUMNS if c.key in present]
     has_year = frame["year"].notna()
     if figures:
-        texts = pd.DataFrame({key: _texts(checker.raw, key) for key in figures})
-        any_figure = texts.ne("").any(axis=1)
-        year_blank = _texts(checker.raw, "year").eq("") if "year" in present else pd.Series(True, index=frame.index)
+        any_figure = pd.Series(False, index=frame.index)
+        for key in figures:
+            any_figure |= checker.texts[key].ne("")
+        year_blank = checker.texts["year"].eq("") if "year" in present else pd.Series(True, index=frame.index)
         checker.flag(
             any_figure & year_blank,
             "year",
@@ -520,10 +529,10 @@ def _check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list
         checker.flag(
             over,
             "rd_expense_domestic",
-            _texts(checker.raw, "rd_expense_domestic"),
+            checker.texts["rd_expense_domestic"],
             lambda i: (
                 _("R&D inside China exceeds the whole R&D expense (%(rd)s 万元).")
-                % {"rd": _texts(checker.raw, "rd_expense").iat[i]}
+                % {"rd": checker.texts["rd_expense"].iat[i]}
             ),
             code="domestic_above_rd",
         )
@@ -604,6 +613,9 @@ def _check_against_registry(checker: _Checker, frame: pd.DataFrame, *, kind: str
             text = _("No firm with this credit code in the registry of your county.")
         checker.flag(outside, "credit_code", frame["credit_code"], text, code="credit_code.out_of_scope")
 
+    if kind == "enterprises":
+        _check_companions_in_registry(checker, frame)
+
     if kind == "qualifications":
         unknown = ~known & frame["credit_code"].ne("")
         checker.flag(
@@ -638,7 +650,8 @@ def _check_against_registry(checker: _Checker, frame: pd.DataFrame, *, kind: str
             county = county.fillna(context.default_county_id)
         # An existing firm keeps its county when the row leaves it empty.
         county = county.fillna(registry_county)
-        missing = county.isna() & ~known & frame["county"].isna()
+        county_blank = checker.texts["county"].eq("") if "county" in checker.texts else True
+        missing = county.isna() & ~known & county_blank
         checker.flag(
             missing & frame["credit_code"].ne(""),
             "county",
@@ -661,3 +674,61 @@ def _check_against_registry(checker: _Checker, frame: pd.DataFrame, *, kind: str
                 severity=WARNING,
             )
         frame["county_id"] = county
+
+
+# Figure pairs with an order between them (the table's check constraints): (the larger, the part, issue code).
+ORDERED_FIGURES = (
+    ("employees", "st_personnel", "st_above_employees"),
+    ("rd_expense", "rd_expense_domestic", "domestic_above_rd"),
+)
+
+
+def _check_companions_in_registry(checker: _Checker, frame: pd.DataFrame) -> None:
+    """A file may carry one figure of an ordered pair without the other: then the other is the registry's (or 0 on
+    a new row), and the order must hold against it, or the commit would break the table's constraint."""
+    present = set(checker.raw.columns)
+    for larger, part, code in ORDERED_FIGURES:
+        if (larger in present) == (part in present):
+            continue
+        given, missing = (larger, part) if larger in present else (part, larger)
+        rows = frame["year"].notna() & frame[given].notna() & frame[given].astype(str).ne("")
+        if not rows.any():
+            continue
+        stored = _stored_figures(frame.loc[rows], missing)
+        other = pd.to_numeric(stored, errors="coerce").fillna(0)
+        value = pd.to_numeric(frame.loc[rows, given].astype(object), errors="coerce")
+        broken = (value > other) if given == part else (value < other)
+        mask = pd.Series(False, index=frame.index)
+        mask.loc[broken[broken].index] = True
+        label = checker.by_key[missing].header
+        checker.flag(
+            mask,
+            given,
+            checker.texts[given],
+            lambda i, label=label, other=other: (
+                _(
+                    "Against the registry's %(other_column)s of %(other)s for this firm and year (the file has no such "
+                    "column), this value breaks their order."
+                )
+                % {"other_column": label, "other": other.get(frame.index[i], 0)}
+            ),
+            code=code,
+        )
+
+
+def _stored_figures(rows: pd.DataFrame, field_name: str) -> pd.Series:
+    from enterprises.models import AnnualIndicator
+
+    known = rows[rows["enterprise_id"].notna()]
+    ids = sorted(set(known["enterprise_id"].astype(int)))
+    years = sorted(set(known["year"].astype(int)))
+    found = {}
+    for start in range(0, len(ids), 5000):
+        for enterprise_id, year, value in AnnualIndicator.objects.filter(
+            enterprise_id__in=ids[start : start + 5000], year__in=years
+        ).values_list("enterprise_id", "year", field_name):
+            found[(enterprise_id, year)] = value
+    keys = zip(rows["enterprise_id"].tolist(), rows["year"].tolist(), strict=True)
+    return pd.Series(
+        [found.get((int(e), int(y)), 0) if e is not pd.NA else 0 for e, y in keys], index=rows.index, dtype=object
+    )
