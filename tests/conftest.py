@@ -2,9 +2,13 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.utils import translation
 
+from enterprises.importing.services import import_job_create, import_job_request_commit
 from tests import factories
+from tests.data.make_corpus import CORPUS_DIR
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -63,3 +67,56 @@ def two_counties(db):
     for enterprise in home + away:
         factories.IndicatorFactory(enterprise=enterprise)
     return {"xinhua": xinhua, "ruzhou": ruzhou, "home": home, "away": away}
+
+
+# --- Bulk import ---------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run_import(db, django_capture_on_commit_callbacks):
+    """Upload a file and run its check (the task runs eagerly once the upload's transaction commits); returns the
+    job as the check left it. `content` is bytes, or the name of a file of the corpus in tests/data/import_corpus.
+    Messages are written in English, so that tests can match them whatever the translations say."""
+
+    def run(content, *, user, kind="enterprises", file_name=None, accept_bad_check_characters=False):
+        if isinstance(content, str):
+            file_name = file_name or content
+            content = (CORPUS_DIR / content).read_bytes()
+        with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+            job = import_job_create(
+                kind=kind,
+                uploaded_file=SimpleUploadedFile(file_name or "upload.csv", content),
+                actor=user,
+                accept_bad_check_characters=accept_bad_check_characters,
+            )
+        job.refresh_from_db()
+        return job
+
+    return run
+
+
+@pytest.fixture
+def run_commit(db, django_capture_on_commit_callbacks):
+    """Confirm a checked import and run the commit task; returns the job as the commit left it."""
+
+    def run(job, *, user):
+        with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+            import_job_request_commit(job=job, actor=user)
+        job.refresh_from_db()
+        return job
+
+    return run
+
+
+@pytest.fixture
+def registry_fingerprint(db):
+    """Row counts and a SHA-256 over every column of every row of the registry's tables, to show a change (or
+    none) between two points of a test."""
+    return factories.registry_fingerprint
+
+
+@pytest.fixture
+def corpus_registry(db):
+    """The firms the corpus files refer to (tests/data/make_corpus.py REGISTRY), each with a year of figures and a
+    qualification, so that the registry has rows a wrong import could change."""
+    return factories.corpus_registry()

@@ -75,3 +75,34 @@ def make_user(role: str, *, username: str | None = None, county_code: str | None
     user.set_password(PASSWORD)
     user.save()
     return user
+
+
+def registry_fingerprint() -> dict:
+    """Counts and a SHA-256 of the sorted rows (all columns) of Enterprise, AnnualIndicator and Qualification."""
+    import hashlib
+
+    fingerprint = {}
+    digest = hashlib.sha256()
+    for model in (Enterprise, AnnualIndicator, Qualification):
+        names = [f.attname for f in model._meta.concrete_fields]
+        rows = sorted(model.objects.order_by().values_list(*names))
+        fingerprint[model.__name__] = len(rows)
+        digest.update(model.__name__.encode())
+        digest.update(repr(rows).encode())
+    fingerprint["sha256"] = digest.hexdigest()
+    return fingerprint
+
+
+def corpus_registry() -> dict[str, Enterprise]:
+    """The firms of tests/data/make_corpus.py REGISTRY, by credit code, with figures for the corpus's year."""
+    from tests.data.make_corpus import REGISTRY, YEAR
+
+    firms = {}
+    for entry in REGISTRY:
+        enterprise = EnterpriseFactory(
+            credit_code=entry["credit_code"], name=entry["name"], county=county(entry["county"])
+        )
+        IndicatorFactory(enterprise=enterprise, year=YEAR)
+        QualificationFactory(enterprise=enterprise, kind=QualificationKind.INNOVATIVE_SME)
+        firms[entry["credit_code"]] = enterprise
+    return firms

@@ -36,14 +36,15 @@ MAX_WAN_INTEGER_DIGITS = 10
 MAX_COUNT = 2_147_483_647
 # Exports prefix text starting with these with an apostrophe (formula injection); a re-import takes it off again.
 NEUTRALISED_PREFIX = re.compile(r"^'(?=[=+\-@\t\r])")
-NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
-NEGATIVE_NUMBER = re.compile(r"^(?:-\d+(?:\.\d+)?|\(\d+(?:\.\d+)?\))$")
-INTEGER = re.compile(r"^\d+(?:\.0+)?$")
+# (?a): \d is 0-9 only; full-width digits (３) are not ASCII and go through NFKC normalisation first.
+NUMBER = re.compile(r"(?a)^\d+(?:\.\d+)?$")
+NEGATIVE_NUMBER = re.compile(r"(?a)^(?:-\d+(?:\.\d+)?|\(\d+(?:\.\d+)?\))$")
+INTEGER = re.compile(r"(?a)^\d+(?:\.0+)?$")
 MONEY_SUFFIX = re.compile(r"(?:万元|万)$")
 COUNT_SUFFIX = re.compile(r"(?:人|名|件|项|个)$")
 DATE_SEPARATORS = re.compile(r"[./年月]")
 NUMBER_NOISE = re.compile(r"[\s,_，]")
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"(?a)\d{4}-\d{2}-\d{2}")
 CODE_SHAPE = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
 # GB 32100-2015: character values and the weights 3^(i-1) mod 31 of positions 1-17.
 CODE_VALUES = np.full(256, 255, dtype=np.int64)
@@ -280,7 +281,7 @@ def _parse_column(checker: _Checker, column: Column, text: pd.Series, context: I
             return _parse_counties(checker, text, empty, context)
         case CellType.INDUSTRY_CODE:
             codes = text.str.normalize("NFKC").str.upper().str.replace(r"^[A-Z]", "", regex=True)
-            bad = ~empty & ~codes.str.fullmatch(r"\d{2,4}")
+            bad = ~empty & ~codes.str.fullmatch(r"(?a)\d{2,4}")
             checker.flag(
                 bad, key, text, _("Expected a GB/T 4754 industry code of 2 to 4 digits, e.g. 3511."), code="industry"
             )
@@ -399,7 +400,7 @@ def _parse_dates(checker, key, text, empty, context) -> pd.Series:
         [v if (not v or iso(v)) else _normalise_date(v) for v in text.tolist()], index=text.index, dtype=object
     )
     parsed = pd.to_datetime(normalised, format="%Y-%m-%d", errors="coerce")
-    compact = _matches(re.compile(r"\d{8}"), normalised)
+    compact = _matches(re.compile(r"(?a)\d{8}"), normalised)
     parsed = parsed.where(~compact, pd.to_datetime(normalised.where(compact), format="%Y%m%d", errors="coerce"))
     bad = ~empty & parsed.isna()
     checker.flag(bad, key, text, _("Not a valid date; write it as 2015-03-18 or 2015年3月18日."), code="date.invalid")
@@ -413,7 +414,7 @@ def _parse_dates(checker, key, text, empty, context) -> pd.Series:
 def _parse_years(checker, key, text, empty, context) -> pd.Series:
     cleaned = _numeric_text(text, re.compile(r"年$"))
     # Only four digits can be a year; anything longer is out of range, not a number to convert.
-    integral = _matches(re.compile(r"\d{1,4}(?:\.0+)?"), cleaned)
+    integral = _matches(re.compile(r"(?a)\d{1,4}(?:\.0+)?"), cleaned)
     too_long = ~integral & _matches(INTEGER, cleaned)
     years = pd.Series(
         [int(v.split(".", 1)[0]) if ok else pd.NA for v, ok in zip(cleaned.tolist(), integral.tolist(), strict=True)],

@@ -17,7 +17,7 @@ from django.db import connection
 from accounts.models import Role
 from config.celery import app as celery_app
 from enterprises.credit_codes import make_credit_code
-from enterprises.models import AnnualIndicator, Enterprise
+from enterprises.models import AnnualIndicator, Enterprise, ImportJob
 from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -96,7 +96,9 @@ def test_county_staff_import_shows_progress_preview_and_commits(live_server, pag
         assert not Enterprise.objects.filter(name__startswith="浏览器导入测试").exists()
 
         page.click("#commit-button")
-        page.wait_for_selector("#committed-box", timeout=60000)
+        page.wait_for_selector("#committed-box, #failed-box", timeout=60000)
+        job = ImportJob.objects.get()
+        assert job.status == ImportJob.Status.COMMITTED, job.message
     finally:
         stop_worker(worker)
 

@@ -1,0 +1,529 @@
+"""(Re)generate the import test corpus in tests/data/import_corpus/: `.venv/bin/python tests/data/make_corpus.py`.
+
+The generated files are committed: they are the corpus. The script only makes them reproducible (same bytes on every
+run: csv is hand-written text, xlsx comes from XlsxWriter with a fixed creation date, binaries from fixed bytes).
+
+Each bad file carries exactly one kind of error, on a known row and column; every other cell is valid (in particular
+every credit code passes its check, except in the files about credit codes). The registry the files are checked
+against is REGISTRY below: tests create those firms before uploading.
+"""
+
+import datetime
+import io
+import random
+import struct
+import sys
+import zipfile
+import zlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS_DIR = HERE / "import_corpus"
+
+if __name__ == "__main__":  # run as a script from anywhere: make the project importable
+    sys.path.insert(0, str(HERE.parents[1]))
+
+import xlsxwriter  # noqa: E402
+
+from enterprises.credit_codes import make_credit_code  # noqa: E402
+
+# Figures belong to this year: inside the importer's accepted range (1949 to the current year) whenever tests run.
+YEAR = 2024
+XLSX_CREATED = datetime.datetime(2026, 1, 1)
+
+
+def firm_code(county_code: str, number: int) -> str:
+    """A valid credit code. "MA" in the serial part keeps corpus codes apart from the factories' all-digit codes."""
+    return make_credit_code(f"91{county_code}MA{number:07d}")
+
+
+def firm_name(number: int) -> str:
+    return f"平顶山语料{number:03d}科技有限公司"
+
+
+# Firms already in the registry when a corpus file is checked (tests create them, see REGISTRY_INDICATORS too).
+REGISTRY = [
+    {"credit_code": firm_code("410402", 901), "name": "平顶山既有一号科技有限公司", "county": "410402"},
+    {"credit_code": firm_code("410402", 902), "name": "平顶山既有二号科技有限公司", "county": "410402"},
+    {"credit_code": firm_code("410403", 903), "name": "卫东既有三号科技有限公司", "county": "410403"},
+]
+R1, R2, R3 = REGISTRY
+
+ENTERPRISE_HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "县区",
+    "成立日期",
+    "年度",
+    "从业人员",
+    "科技人员",
+    "营业收入(万元)",
+    "研发费用(万元)",
+    "境内研发费用(万元)",
+]
+QUALIFICATION_HEADER = ["统一社会信用代码", "企业名称", "资质类型", "证书编号", "有效期起", "有效期止"]
+
+
+def enterprise_row(number: int, county: str = "新华区", county_code: str = "410402") -> list[str]:
+    """A valid row of ENTERPRISE_HEADER for a firm new to the registry."""
+    return [
+        firm_code(county_code, number),
+        firm_name(number),
+        county,
+        f"2016-04-{number % 28 + 1:02d}",
+        str(YEAR),
+        "120",
+        "20",
+        "3000",
+        "120",
+        "100",
+    ]
+
+
+def enterprise_rows(count: int = 3, first: int = 1) -> list[list[str]]:
+    return [enterprise_row(n) for n in range(first, first + count)]
+
+
+def qualification_rows() -> list[list[str]]:
+    return [
+        [R1["credit_code"], R1["name"], "高新技术企业", "GR202441000001", "2024-12-01", "2027-11-30"],
+        [R1["credit_code"], R1["name"], "科技型中小企业", "202441040200001", "2025-04-01", "2025-12-31"],
+        [R2["credit_code"], R2["name"], "瞪羚企业", "", "2025-01-01", "2025-12-31"],
+    ]
+
+
+def column(header: list[str], name: str) -> int:
+    return header.index(name)
+
+
+def csv_text(header: list[str], rows: list[list[str]]) -> str:
+    """Hand-written csv: a cell is quoted only when it holds a comma or a quote."""
+
+    def cell(text: str) -> str:
+        if "," in text or '"' in text:
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+    return "".join(",".join(cell(c) for c in line) + "\r\n" for line in [header, *rows])
+
+
+def xlsx_bytes(rows: list[list], *, formulas: dict[tuple[int, int], tuple[str, object]] | None = None) -> bytes:
+    """A one-sheet workbook. `rows` are written from A1 (numbers as numbers, dates as dates); `formulas` maps a
+    0-based (row, column) to (formula, cached value)."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    workbook.set_properties({"created": XLSX_CREATED, "author": "tests/data/make_corpus.py"})
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet = workbook.add_worksheet("企业年度数据")
+    for r, line in enumerate(rows):
+        for c, value in enumerate(line):
+            if isinstance(value, datetime.date):
+                sheet.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()), date_format)
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            elif value not in ("", None):
+                sheet.write_string(r, c, value)
+    for (r, c), (formula, cached) in (formulas or {}).items():
+        sheet.write_formula(r, c, formula, None, cached)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def numeric(row: list[str]) -> list:
+    """A row of ENTERPRISE_HEADER with its figures as numbers, for xlsx."""
+    out: list = list(row)
+    for position in range(column(ENTERPRISE_HEADER, "年度"), len(ENTERPRISE_HEADER)):
+        out[position] = float(row[position]) if "." in row[position] else int(row[position])
+    return out
+
+
+def png_bytes() -> bytes:
+    """A valid 1x1 PNG: not a spreadsheet at all."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\x00\x00", 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
+def plain_zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo("说明.txt", date_time=(2026, 1, 1, 0, 0, 0))
+        archive.writestr(info, "这不是电子表格。\n".encode())
+    return buffer.getvalue()
+
+
+def build() -> dict[str, bytes]:
+    """File name -> content. The comment on each says where its one error is (row as the sheet numbers it)."""
+    files: dict[str, bytes] = {}
+    h = ENTERPRISE_HEADER
+
+    def enterprise_csv(rows, encoding="utf-8", header=h) -> bytes:
+        return csv_text(header, rows).encode(encoding)
+
+    # --- credit codes -------------------------------------------------------------------------------------------
+    rows = enterprise_rows()
+    good = rows[1][0]
+    rows[1][0] = good[:-1] + ("1" if good[-1] != "1" else "2")  # row 3: wrong check character
+    files["credit_code_checksum.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[0][0] = rows[0][0][:17]  # row 2: 17 characters
+    files["credit_code_length.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[2][0] = rows[2][0][:9] + "I" + rows[2][0][10:]  # row 4: "I" is not in the alphabet
+    files["credit_code_format.csv"] = enterprise_csv(rows)
+
+    # --- counties -----------------------------------------------------------------------------------------------
+    rows = enterprise_rows()
+    rows[1][2] = "东城区"  # row 3: not a county of the city
+    files["county_unknown.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[2] = enterprise_row(3, county="卫东区", county_code="410403")  # row 4: uploaded by 新华区 staff
+    files["county_out_of_scope.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[1] = [R3["credit_code"], R3["name"], "", *enterprise_row(2)[3:]]  # row 3: a 卫东区 firm, county left empty
+    files["firm_out_of_scope.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[1][2] = ""  # row 3: a new firm without a county (uploaded by city staff, who have no default county)
+    files["county_required.csv"] = enterprise_csv(rows)
+
+    # --- numbers ------------------------------------------------------------------------------------------------
+    rows = enterprise_rows()
+    rows[1][column(h, "研发费用(万元)")] = "-12.5"  # row 3
+    rows[1][column(h, "境内研发费用(万元)")] = "0"
+    files["negative_amount.csv"] = enterprise_csv(rows)
+
+    lines = [h, *(numeric(r) for r in enterprise_rows())]
+    lines[3][column(h, "从业人员")] = -5  # row 4
+    lines[3][column(h, "科技人员")] = 0
+    files["negative_count.xlsx"] = xlsx_bytes(lines)
+
+    rows = enterprise_rows()
+    rows[0][column(h, "营业收入(万元)")] = "约3000"  # row 2
+    files["number_invalid.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[2][column(h, "营业收入(万元)")] = "30000000元"  # row 4: yuan in a 万元 column
+    files["money_in_yuan.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[0][column(h, "科技人员")] = "150"  # row 2: more S&T personnel (150) than employees (120)
+    files["st_above_employees.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[2][column(h, "境内研发费用(万元)")] = "130"  # row 4: more than the R&D expense (120)
+    files["domestic_above_rd.csv"] = enterprise_csv(rows)
+
+    # --- years and dates ----------------------------------------------------------------------------------------
+    rows = enterprise_rows()
+    rows[1][column(h, "年度")] = "1948"  # row 3
+    files["year_out_of_range.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[2][column(h, "年度")] = "二〇二四"  # row 4
+    files["year_invalid.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[1][column(h, "年度")] = ""  # row 3: figures without a year
+    files["year_required.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[0][column(h, "成立日期")] = "2021-02-30"  # row 2
+    files["date_invalid.csv"] = enterprise_csv(rows)
+
+    rows = enterprise_rows()
+    rows[2][column(h, "成立日期")] = "2999-01-01"  # row 4
+    files["date_future.csv"] = enterprise_csv(rows)
+
+    # --- repeats, choices, required cells, headers -------------------------------------------------------------
+    rows = enterprise_rows(4)
+    rows[3] = enterprise_row(1)  # row 5 repeats row 2 (same firm, same year)
+    files["duplicate_firm_year.csv"] = enterprise_csv(rows)
+
+    header = [*h, "高新技术领域"]
+    rows = [[*r, "电子信息"] for r in enterprise_rows()]
+    rows[1][-1] = "量子计算"  # row 3: not one of the eight fields
+    files["choice_unknown.csv"] = enterprise_csv(rows, header=header)
+
+    rows = enterprise_rows()
+    rows[1][1] = ""  # row 3: the name is required
+    files["required_name_empty.csv"] = enterprise_csv(rows)
+
+    header = [*h, "名称"]  # an alias of 企业名称: the same column twice
+    rows = [[*r, r[1]] for r in enterprise_rows()]
+    files["header_duplicate.csv"] = enterprise_csv(rows, header=header)
+
+    lines = [h, *(numeric(r) for r in enterprise_rows())]
+    files["formulas.xlsx"] = xlsx_bytes(lines, formulas={(2, column(h, "营业收入(万元)")): ("=1000*3", 3000)})  # row 3
+
+    # --- encodings ----------------------------------------------------------------------------------------------
+    rows = enterprise_rows()
+    rows[2][2] = "东城区"  # row 4: unknown county, written in GBK
+    files["gbk_county_unknown.csv"] = enterprise_csv(rows, encoding="gbk")
+
+    rows = enterprise_rows()
+    rows[0][1] = "平顶山𠮷祥科技有限公司"  # 𠮷 exists in GB18030 but not in GBK
+    rows[1][column(h, "成立日期")] = "2021-13-01"  # row 3
+    files["gb18030_date_invalid.csv"] = enterprise_csv(rows, encoding="gb18030")
+
+    rows = enterprise_rows()
+    rows[2][column(h, "年度")] = "2999"  # row 4
+    files["utf8_bom_year_out_of_range.csv"] = enterprise_csv(rows, encoding="utf-8-sig")
+
+    # --- files that are not a readable table --------------------------------------------------------------------
+    files["wrong_header.csv"] = csv_text(["序号", "单位", "地区", "数值"], [["1", "某公司", "新华区", "3"]]).encode()
+    files["missing_required_column.csv"] = csv_text(
+        [c for c in h if c != "企业名称"], [r[:1] + r[2:] for r in enterprise_rows()]
+    ).encode()
+    files["header_only.csv"] = csv_text(h, []).encode()
+    files["empty_sheet.xlsx"] = xlsx_bytes([])
+    files["zero_bytes.xlsx"] = b""
+    files["not_a_spreadsheet.xlsx"] = png_bytes()
+    files["random_binary.xlsx"] = random.Random(20260101).randbytes(600)
+    files["zip_not_xlsx.xlsx"] = plain_zip_bytes()
+    files["old_excel.xls"] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
+    files["document.pdf"] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+    # --- qualifications -----------------------------------------------------------------------------------------
+    q = QUALIFICATION_HEADER
+    rows = qualification_rows()
+    rows[1][column(q, "有效期止")] = "2025-03-31"  # row 3: before its start, 2025-04-01
+    files["qualification_dates_reversed.csv"] = csv_text(q, rows).encode()
+
+    rows = qualification_rows()
+    rows[2][0] = firm_code("410402", 999)  # row 4: valid, but no such firm in the registry
+    rows[2][1] = ""
+    files["qualification_unknown_firm.csv"] = csv_text(q, rows).encode()
+
+    rows = qualification_rows()
+    rows[0][column(q, "资质类型")] = "独角兽企业"  # row 2
+    files["qualification_kind_unknown.csv"] = csv_text(q, rows).encode()
+
+    rows = qualification_rows()
+    rows.append(list(rows[0]))  # row 5 repeats row 2 (same firm, kind and start)
+    files["qualification_duplicate.csv"] = csv_text(q, rows).encode()
+
+    rows = qualification_rows()
+    rows[2][column(q, "有效期起")] = "2025/02/30"  # row 4
+    files["qualification_date_invalid.csv"] = csv_text(q, rows).encode()
+
+    # --- good files ---------------------------------------------------------------------------------------------
+    files["good_enterprises.csv"] = csv_text(GOOD_CSV_HEADER, GOOD_CSV_ROWS).encode()
+    files["good_enterprises.xlsx"] = good_xlsx()
+    files["good_qualifications.csv"] = csv_text(q, qualification_rows()).encode()
+    rows = [[R1["credit_code"], "平顶山既有一号科技股份有限公司", "新华区", *enterprise_row(1)[3:]]]  # row 2
+    files["name_differs.csv"] = enterprise_csv(rows)
+    return files
+
+
+# A good csv written the way people write: thousands separators, full-width digits, a 万元 suffix, a county code,
+# a Chinese date, a qualification alias. GOOD_CSV_VALUES says what must be stored (money in yuan).
+GOOD_CSV_HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "县区",
+    "行业代码",
+    "高新技术领域",
+    "成立日期",
+    "地址",
+    "联系人",
+    "联系电话",
+    "年度",
+    "从业人员",
+    "科技人员",
+    "营业收入",
+    "研发费用(万元)",
+    "境内研发费用",
+    "发明专利",
+]
+GOOD_CSV_ROWS = [
+    [
+        firm_code("410402", 1),
+        firm_name(1),
+        "新华区",
+        "3511",
+        "先进制造与自动化",
+        "2015年3月18日",
+        "新华区建设路1号",
+        "张三",
+        "0375-1234567",
+        str(YEAR),
+        "1,200",
+        "１２０",
+        "1,234.5 万元",
+        "１２０．５",
+        "100",
+        "3",
+    ],
+    [
+        firm_code("410403", 2),
+        firm_name(2),
+        "410403",
+        "C3912",
+        "电子信息",
+        "2018/07/01",
+        "卫东区东环路8号",
+        "李四",
+        "13800000000",
+        str(YEAR),
+        "85",
+        "30",
+        "3,000万",
+        "250",
+        "250",
+        "0",
+    ],
+    [
+        firm_code("410482", 3),
+        firm_name(3),
+        "汝州市",
+        "",
+        "",
+        "20200115",
+        "",
+        "",
+        "",
+        str(YEAR),
+        "12",
+        "",
+        "80.25",
+        "",
+        "",
+        "",
+    ],
+]
+GOOD_CSV_VALUES = {
+    firm_code("410402", 1): {
+        "county": "410402",
+        "industry_code": "3511",
+        "high_tech_field": "advanced_manufacturing",
+        "founded_on": datetime.date(2015, 3, 18),
+        "employees": 1200,
+        "st_personnel": 120,
+        "revenue": "12345000.00",
+        "rd_expense": "1205000.00",
+        "rd_expense_domestic": "1000000.00",
+        "invention_patents": 3,
+    },
+    firm_code("410403", 2): {
+        "county": "410403",
+        "industry_code": "3912",
+        "high_tech_field": "electronic_information",
+        "founded_on": datetime.date(2018, 7, 1),
+        "employees": 85,
+        "st_personnel": 30,
+        "revenue": "30000000.00",
+        "rd_expense": "2500000.00",
+        "rd_expense_domestic": "2500000.00",
+        "invention_patents": 0,
+    },
+    firm_code("410482", 3): {
+        "county": "410482",
+        "industry_code": "",
+        "high_tech_field": "",
+        "founded_on": datetime.date(2020, 1, 15),
+        "employees": 12,
+        "st_personnel": 0,
+        "revenue": "802500.00",
+        "rd_expense": "0.00",
+        "rd_expense_domestic": "0.00",
+        "invention_patents": 0,
+    },
+}
+
+
+# The enterprise template's columns (key, header), as enterprises/importing/columns.py has them; a test checks they
+# still agree.
+TEMPLATE_COLUMNS = [
+    ("credit_code", "统一社会信用代码"),
+    ("name", "企业名称"),
+    ("county", "县区"),
+    ("industry_code", "行业代码"),
+    ("industry_name", "行业名称"),
+    ("high_tech_field", "高新技术领域"),
+    ("founded_on", "成立日期"),
+    ("address", "地址"),
+    ("contact_person", "联系人"),
+    ("contact_phone", "联系电话"),
+    ("year", "年度"),
+    ("employees", "从业人员"),
+    ("st_personnel", "科技人员"),
+    ("revenue", "营业收入"),
+    ("main_business_revenue", "主营业务收入"),
+    ("total_costs", "成本费用总额"),
+    ("rd_expense", "研发费用"),
+    ("rd_expense_domestic", "境内研发费用"),
+    ("high_tech_revenue", "高新技术产品收入"),
+    ("total_assets", "资产总额"),
+    ("total_liabilities", "负债总额"),
+    ("invention_patents", "发明专利"),
+    ("other_class1_ip", "其他I类知识产权"),
+    ("utility_models", "实用新型专利"),
+    ("designs", "外观设计专利"),
+    ("software_copyrights", "软件著作权"),
+    ("results_converted", "成果转化数"),
+]
+
+
+def good_xlsx() -> bytes:
+    """Every template column, numbers as numbers, a title row above the header and a column the template lacks."""
+    headers = [header for _key, header in TEMPLATE_COLUMNS] + ["备注"]
+    figures = {
+        "employees": 300,
+        "st_personnel": 45,
+        "revenue": 12345.67,
+        "main_business_revenue": 12000,
+        "total_costs": 11000.5,
+        "rd_expense": 600,
+        "rd_expense_domestic": 550.25,
+        "high_tech_revenue": 8000,
+        "total_assets": 20000,
+        "total_liabilities": 9000,
+        "invention_patents": 4,
+        "other_class1_ip": 0,
+        "utility_models": 12,
+        "designs": 1,
+        "software_copyrights": 6,
+        "results_converted": 2,
+    }
+    lines: list[list] = [[f"{YEAR}年度企业数据（金额单位：万元）"], headers]
+    for number, (county, code) in enumerate([("新华区", "410402"), ("叶县", "410422")], start=11):
+        values = {
+            "credit_code": firm_code(code, number),
+            "name": firm_name(number),
+            "county": county,
+            "industry_code": "2710",
+            "industry_name": "",
+            "high_tech_field": "生物与新医药",
+            "founded_on": datetime.date(2012, 9, number),
+            "address": f"{county}人民路{number}号",
+            "contact_person": "王五",
+            "contact_phone": "0375-7654321",
+            "year": YEAR,
+            **figures,
+        }
+        lines.append([values[key] for key, _header in TEMPLATE_COLUMNS] + ["已核对"])
+    return xlsx_bytes(lines)
+
+
+def main() -> None:
+    CORPUS_DIR.mkdir(exist_ok=True)
+    files = build()
+    for stale in CORPUS_DIR.iterdir():
+        if stale.name not in files:
+            stale.unlink()
+    for name, content in sorted(files.items()):
+        (CORPUS_DIR / name).write_bytes(content)
+    print(f"{len(files)} files in {CORPUS_DIR}")
+
+
+if __name__ == "__main__":
+    main()
