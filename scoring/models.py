@@ -61,6 +61,8 @@ class ScoringRun(models.Model):
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
     tier_counts = models.JSONField(_("firms per tier"), default=dict, blank=True)
+    # The names of the values in each of the run's Portrait.detail lists (scoring.rules' result columns).
+    detail_keys = models.JSONField(_("detail keys"), default=list, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -121,15 +123,24 @@ class ScoringChunk(models.Model):
 
 class Portrait(models.Model):
     """One firm's computed profile in one run. Columns for filtering and ranking; `detail` for the full breakdown
-    (every score's parts, each condition's value / threshold / met, growth rates, gaps), keyed as scoring.rules
-    names its result columns."""
+    (every score's parts, each condition's value / threshold / met, growth rates, gaps): a list of values named by
+    the run's `detail_keys`, compact so that a night's 200,000 portraits write fast. Read it through
+    `Portrait.details`."""
 
-    run = models.ForeignKey(ScoringRun, on_delete=models.CASCADE, related_name="portraits", verbose_name=_("run"))
+    # Foreign keys without their own single-column index: the composite indexes below cover every lookup, and
+    # each index costs time on the nightly bulk write.
+    run = models.ForeignKey(
+        ScoringRun, on_delete=models.CASCADE, related_name="portraits", verbose_name=_("run"), db_index=False
+    )
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="portraits", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="portraits",
+        verbose_name=_("enterprise"),
+        db_index=False,
     )
     county = models.ForeignKey(
-        "enterprises.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county")
+        "enterprises.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county"), db_index=False
     )
     industry_division = models.CharField(_("industry division"), max_length=2, blank=True)
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
@@ -148,10 +159,9 @@ class Portrait(models.Model):
     above_scale = models.BooleanField(_("above designated size"))
     innovative = models.BooleanField(_("innovative enterprise"))
     revenue_growth = models.FloatField(_("revenue growth"), null=True, blank=True)
+    # Tags as bits (scoring.rules.TAG_BITS): filtered within a run by a bitwise AND.
     tag_mask = models.BigIntegerField(_("tags"), default=0)
-    county_percentile = models.FloatField(_("percentile in county"), null=True, blank=True)
-    industry_percentile = models.FloatField(_("percentile in industry"), null=True, blank=True)
-    detail = models.JSONField(_("detail"), default=dict)
+    detail = models.JSONField(_("detail"), default=list)
 
     class Meta:
         ordering = ["run", "enterprise"]
@@ -164,10 +174,32 @@ class Portrait(models.Model):
             models.Index(fields=["run", "county", "tier", "-readiness"], name="portrait_run_county_tier_idx"),
             models.Index(fields=["run", "tier", "-readiness"], name="portrait_run_tier_idx"),
             models.Index(fields=["run", "sme_score"], name="portrait_run_sme_score_idx"),
-            models.Index(fields=["run", "capability_estimate"], name="portrait_run_capability_idx"),
-            models.Index(fields=["run", "tag_mask"], name="portrait_run_tags_idx"),
             models.Index(fields=["enterprise", "run"], name="portrait_history_idx"),
         ]
 
     def __str__(self):
         return f"{self.enterprise_id} @ {self.run_id}"
+
+    @property
+    def details(self) -> dict:
+        """`detail` as a mapping by name (needs `run`, usually select_related)."""
+        return dict(zip(self.run.detail_keys, self.detail, strict=False))
+
+
+class PortraitRank(models.Model):
+    """A portrait's percentile ranks (0 lowest, 1 highest) by innovative-SME score within its county and its industry
+    division, computed over the whole run when it is published. A narrow table of its own: inserting these rows is
+    far cheaper than updating every wide portrait row."""
+
+    portrait = models.OneToOneField(
+        Portrait, on_delete=models.CASCADE, primary_key=True, related_name="rank", verbose_name=_("portrait")
+    )
+    in_county = models.FloatField(_("percentile in county"))
+    in_industry = models.FloatField(_("percentile in industry"))
+
+    class Meta:
+        verbose_name = _("portrait rank")
+        verbose_name_plural = _("portrait ranks")
+
+    def __str__(self):
+        return f"{self.portrait_id}: {self.in_county:.2f} / {self.in_industry:.2f}"

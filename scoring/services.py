@@ -22,7 +22,7 @@ from django.utils import timezone
 from enterprises.models import Enterprise
 from scoring import rules
 from scoring.frames import load_frame
-from scoring.models import Portrait, ScoringChunk, ScoringRun
+from scoring.models import Portrait, PortraitRank, ScoringChunk, ScoringRun
 from scoring.rulesets import get_ruleset
 from scoring.selectors import ruleset_year_in_force
 
@@ -79,6 +79,7 @@ def start_run(
                 forced=force,
                 firms_total=len(ids),
                 chunks_total=len(ranges),
+                detail_keys=detail_keys(),
                 requested_by=user if user is not None and user.is_authenticated else None,
             )
             ScoringChunk.objects.bulk_create(
@@ -167,12 +168,33 @@ def portrait_rows(frame: pd.DataFrame, result: pd.DataFrame, *, run_id: int) -> 
     rows.insert(1, "enterprise_id", result.index.to_numpy())
     rows.insert(2, "county_id", frame["county_id"].to_numpy())
     rows.insert(3, "industry_division", frame["industry_division"].to_numpy())
-    detail = pd.concat([frame[list(DETAIL_INPUTS)], result.drop(columns=list(PORTRAIT_COLUMNS))], axis=1)
-    text = detail.to_json(orient="records", lines=True, double_precision=DETAIL_DOUBLE_PRECISION)
-    rows["detail"] = text.splitlines() if len(detail) else []
-    rows["county_percentile"] = None
-    rows["industry_percentile"] = None
+    rows["detail"] = detail_texts(detail_frame(frame, result))
     return rows.reset_index(drop=True)
+
+
+def detail_frame(frame: pd.DataFrame, result: pd.DataFrame) -> pd.DataFrame:
+    """The values each portrait keeps in `detail`, in the order of `detail_keys`: numbers, booleans or null."""
+    detail = pd.concat([frame[list(DETAIL_INPUTS)], result.drop(columns=list(PORTRAIT_COLUMNS))], axis=1)
+    return detail.astype({name: float for name in detail.columns if detail[name].dtype.kind in "iuf"})
+
+
+def detail_keys() -> list[str]:
+    """The names of the detail values (the same for every chunk of a run: the rules' columns are fixed)."""
+    from scoring.frames import empty_frame_for
+
+    frame = empty_frame_for([0])
+    return list(detail_frame(frame, rules.score(frame, get_ruleset(), timezone.localdate())).columns)
+
+
+def detail_texts(detail: pd.DataFrame) -> list[str]:
+    """One JSON array per row, encoded by pandas in C (no Python loop over firms)."""
+    if detail.empty:
+        return []
+    if any(dtype.kind not in "biuf" for dtype in detail.dtypes):
+        raise TypeError("detail values must be numbers or booleans")
+    text = detail.to_json(orient="values", double_precision=DETAIL_DOUBLE_PRECISION)
+    # "[[a,b],[c,d]]": no value contains a bracket, so splitting on "],[" separates the rows.
+    return [f"[{values}]" for values in text[2:-2].split("],[")]
 
 
 def write_portraits(rows: pd.DataFrame) -> None:
@@ -201,47 +223,55 @@ def write_portraits(rows: pd.DataFrame) -> None:
 # Publishing
 
 PERCENTILE_SQL = """
-UPDATE {table} SET county_percentile = ranked.in_county, industry_percentile = ranked.in_industry
-FROM (
-    SELECT id,
-           PERCENT_RANK() OVER (PARTITION BY county_id ORDER BY innovative_sme_score) AS in_county,
-           PERCENT_RANK() OVER (PARTITION BY industry_division ORDER BY innovative_sme_score) AS in_industry
-    FROM {table} WHERE run_id = %s
-) AS ranked
-WHERE {table}.id = ranked.id
+INSERT INTO {ranks} (portrait_id, in_county, in_industry)
+SELECT id,
+       PERCENT_RANK() OVER (PARTITION BY county_id ORDER BY innovative_sme_score),
+       PERCENT_RANK() OVER (PARTITION BY industry_division ORDER BY innovative_sme_score)
+FROM {portraits} WHERE run_id = %s
 """
 
 
 def publish_run(*, run_id: int) -> ScoringRun:
-    """Rank the run's firms, then publish it in one UPDATE, or fail it when a chunk failed or is missing."""
-    run = ScoringRun.objects.get(pk=run_id)
-    if run.status != ScoringRun.Status.RUNNING:
-        return run
-    chunks = list(ScoringChunk.objects.filter(run_id=run_id).values("number", "status", "error"))
-    errors = [f"chunk {c['number']}: {c['error']}" for c in chunks if c["status"] == ScoringChunk.Status.FAILED]
-    missing = [c["number"] for c in chunks if c["status"] == ScoringChunk.Status.PENDING]
-    if missing:
-        errors.append(f"chunks not scored: {', '.join(map(str, missing[:20]))}")
-    now = timezone.now()
-    duration = (now - run.started_at).total_seconds()
-    if errors:
-        ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.RUNNING).update(
-            status=ScoringRun.Status.FAILED, errors=errors, finished_at=now, duration_s=duration
-        )
-        run.refresh_from_db()
-        return run
-    with connection.cursor() as cursor:
-        cursor.execute(PERCENTILE_SQL.format(table=Portrait._meta.db_table), [run_id])
-    counts = dict(Portrait.objects.filter(run_id=run_id).order_by().values_list("tier").annotate(firms=Count("pk")))
-    now = timezone.now()
-    ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.RUNNING).update(
-        status=ScoringRun.Status.PUBLISHED,
-        tier_counts=counts,
-        finished_at=now,
-        duration_s=(now - run.started_at).total_seconds(),
-    )
+    """Rank the run's firms and publish it, in one transaction whose last statement flips the status; or fail it
+    when a chunk failed or is missing. A second call (a redelivered task) finds the run no longer running."""
+    with transaction.atomic():
+        run = ScoringRun.objects.select_for_update().get(pk=run_id)
+        if run.status != ScoringRun.Status.RUNNING:
+            return run
+        chunks = list(ScoringChunk.objects.filter(run_id=run_id).values("number", "status", "error"))
+        errors = [f"chunk {c['number']}: {c['error']}" for c in chunks if c["status"] == ScoringChunk.Status.FAILED]
+        missing = [c["number"] for c in chunks if c["status"] == ScoringChunk.Status.PENDING]
+        if missing:
+            errors.append(f"chunks not scored: {', '.join(map(str, missing[:20]))}")
+        if errors:
+            now = timezone.now()
+            ScoringRun.objects.filter(pk=run_id).update(
+                status=ScoringRun.Status.FAILED,
+                errors=errors,
+                finished_at=now,
+                duration_s=(now - run.started_at).total_seconds(),
+            )
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    PERCENTILE_SQL.format(ranks=PortraitRank._meta.db_table, portraits=Portrait._meta.db_table),
+                    [run_id],
+                )
+            counts = dict(
+                Portrait.objects.filter(run_id=run_id).order_by().values_list("tier").annotate(firms=Count("pk"))
+            )
+            now = timezone.now()
+            ScoringRun.objects.filter(pk=run_id).update(
+                status=ScoringRun.Status.PUBLISHED,
+                tier_counts=counts,
+                finished_at=now,
+                duration_s=(now - run.started_at).total_seconds(),
+            )
     run.refresh_from_db()
-    logger.info("Scoring run %s published: %s firms in %.1f s", run_id, run.firms_scored, run.duration_s or 0)
+    if run.status == ScoringRun.Status.PUBLISHED:
+        logger.info("Scoring run %s published: %s firms in %.1f s", run_id, run.firms_scored, run.duration_s)
+    else:
+        logger.warning("Scoring run %s failed: %s", run_id, "; ".join(run.errors))
     return run
 
 
