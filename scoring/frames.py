@@ -89,9 +89,9 @@ def build_frame(firms: pd.DataFrame, indicators: pd.DataFrame, qualifications: p
     frame = firms.set_index("id")
     frame.index.name = "enterprise_id"
     frame["county_id"] = frame["county_id"].astype("int64")
-    frame["industry_code"] = frame["industry_code"].fillna("").astype(str)
+    frame["industry_code"] = frame["industry_code"].astype("string").fillna("").astype(str)
     frame["industry_division"] = frame["industry_code"].str[:2]
-    frame["high_tech_field"] = frame["high_tech_field"].fillna("").astype(str)
+    frame["high_tech_field"] = frame["high_tech_field"].astype("string").fillna("").astype(str)
     frame["founded_on"] = pd.to_datetime(frame["founded_on"], errors="coerce")
 
     indicators = indicators.astype({"enterprise_id": "int64", "year": "int64"})
