@@ -72,7 +72,7 @@ def portrait_list(
         queryset = queryset.filter(**{f"{score_field}__gte": min_score})
     if max_score is not None:
         queryset = queryset.filter(**{f"{score_field}__lte": max_score})
-    return queryset.select_related("enterprise", "county", "run").order_by("-readiness", "enterprise_id")
+    return queryset.select_related("enterprise", "county", "run", "rank").order_by("-readiness", "enterprise_id")
 
 
 def portrait_for(*, user, enterprise: Enterprise, run: ScoringRun | None = None) -> Portrait | None:
@@ -82,7 +82,7 @@ def portrait_for(*, user, enterprise: Enterprise, run: ScoringRun | None = None)
         return None
     queryset = Portrait.objects.filter(run=run, enterprise=enterprise)
     queryset = scope_to_user(queryset, user=user, enterprise_path="enterprise")
-    return queryset.select_related("run").first()
+    return queryset.select_related("run", "rank", "enterprise").first()
 
 
 def portrait_get(*, user, credit_code: str) -> Portrait:
@@ -90,7 +90,7 @@ def portrait_get(*, user, credit_code: str) -> Portrait:
     run = current_run()
     queryset = scope_to_user(Portrait.objects.filter(run=run), user=user, enterprise_path="enterprise")
     try:
-        return queryset.select_related("enterprise", "county", "run").get(enterprise__credit_code=credit_code)
+        return queryset.select_related("enterprise", "county", "run", "rank").get(enterprise__credit_code=credit_code)
     except Portrait.DoesNotExist:
         raise Http404("No portrait") from None
 
