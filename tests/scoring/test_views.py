@@ -61,3 +61,12 @@ def test_runs_page_shows_progress_to_city_staff_only(client, make_user, scored, 
     assert client.get(reverse("scoring:run", args=[scored["run"].pk])).status_code == 200
     client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
     assert client.get(reverse("scoring:runs")).status_code == 403
+
+
+def test_runs_page_query_count_is_fixed(client, make_user, scored, django_assert_num_queries):
+    for day in range(1, 20):
+        ScoringRun.objects.create(run_date=RUN_DAY.replace(day=day), ruleset_year=2026, status="failed")
+    client.force_login(make_user(Role.LEADER))
+    # Session, user, count, page of runs, current run.
+    with django_assert_num_queries(5):
+        assert client.get(reverse("scoring:runs")).status_code == 200
