@@ -12,6 +12,7 @@ run: install assets
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
+	$(BIN)/python manage.py recompute_portraits --inline
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install assets browser
@@ -37,6 +38,7 @@ $(VENDOR)/.built: package.json package-lock.json
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/
 	touch $@
 
 # Browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.

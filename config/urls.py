@@ -20,6 +20,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("enterprises/", include("enterprises.urls")),
     path("api/v1/", include("enterprises.api.urls")),
+    path("api/v1/", include("scoring.api.urls")),
+    path("scoring/", include("scoring.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

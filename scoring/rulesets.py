@@ -1,16 +1,24 @@
 """Official thresholds, versioned by year. Every rule's number lives here once (DESIGN §3).
 
-A rule set is immutable data; the one in force is chosen by settings.SCORING_RULESET_YEAR. A new regime
-(e.g. the SME grading revision of 2026-04-01) is a new entry, never an edit of an old one, so a portrait
-computed under an older version can always be explained.
+A rule set is immutable data; the one in force is chosen by the city administrator (scoring.models.ScoringSettings,
+falling back to settings.SCORING_RULESET_YEAR). A new regime (e.g. the SME grading revision of 2026-04-01) is a new
+entry, never an edit of an old one, so a portrait computed under an older version can always be explained.
+
+Conventions: ratios are Decimal fractions (0.10 is 10%); money is yuan; a band is (lower bound, inclusive; points),
+listed from the highest bound down, and a value below every bound scores 0.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.conf import settings
 
 MILLION = Decimal("1000000")
+
+# A band: (lower bound, inclusive; points). Bands are listed from the highest bound down.
+Bands = tuple[tuple[Decimal, int], ...]
+# A scored range: (lower bound, inclusive; lowest points; highest points), for expert-judged scores.
+RangeBands = tuple[tuple[Decimal, int, int], ...]
 
 
 @dataclass(frozen=True)
@@ -23,11 +31,84 @@ class TechSmeEligibility:
 
 
 @dataclass(frozen=True)
+class TechSmeScoring:
+    """The 100-point tech-based SME score (§3.1): S&T personnel 20, R&D input 50 (better of two ratios), results 30."""
+
+    pass_score: int = 60
+    st_personnel_max: int = 20
+    st_personnel_bands: Bands = (
+        (Decimal("0.30"), 20),
+        (Decimal("0.25"), 16),
+        (Decimal("0.20"), 12),
+        (Decimal("0.15"), 8),
+        (Decimal("0.10"), 4),
+    )
+    rd_max: int = 50
+    rd_revenue_bands: Bands = (
+        (Decimal("0.06"), 50),
+        (Decimal("0.05"), 40),
+        (Decimal("0.04"), 30),
+        (Decimal("0.03"), 20),
+        (Decimal("0.02"), 10),
+    )
+    rd_costs_bands: Bands = (
+        (Decimal("0.30"), 50),
+        (Decimal("0.25"), 40),
+        (Decimal("0.20"), 30),
+        (Decimal("0.15"), 20),
+        (Decimal("0.10"), 10),
+    )
+    results_max: int = 30
+    class1_points: int = 30
+    # Class II IP count (no Class I): bound is a count.
+    class2_bands: Bands = ((Decimal("4"), 24), (Decimal("3"), 18), (Decimal("2"), 12), (Decimal("1"), 6))
+    # Qualifications giving the direct pass (直通车) to an eligible firm. Standards and awards are not recorded.
+    direct_pass_kinds: tuple[str, ...] = ("high_tech", "rd_platform")
+
+
+@dataclass(frozen=True)
+class CapabilityModel:
+    """High-tech innovation-capability evaluation (≤ 100): the parts the data computes; a range for the experts'."""
+
+    ip_max: int = 30
+    # IP quantity part (of the IP 30): ≥1 Class I 7–8, else by Class II count.
+    ip_quantity_class1: tuple[int, int] = (7, 8)
+    ip_quantity_class2_bands: RangeBands = ((Decimal("5"), 5, 6), (Decimal("3"), 3, 4), (Decimal("1"), 1, 2))
+    conversion_max: int = 30
+    # Yearly average of results converted over the (up to) three years.
+    conversion_bands: RangeBands = (
+        (Decimal("5"), 25, 30),
+        (Decimal("4"), 19, 24),
+        (Decimal("3"), 13, 18),
+        (Decimal("2"), 7, 12),
+        (Decimal("1"), 1, 6),
+    )
+    organisation_max: int = 20
+    growth_part_max: int = 10  # each of net-asset growth and sales growth
+    # Growth = ½(V2/V1 + V3/V2) − 1; bands from ≥35% down; any growth > 0 scores the positive band; ≤ 0 scores 0.
+    growth_bands: RangeBands = (
+        (Decimal("0.35"), 9, 10),
+        (Decimal("0.25"), 7, 8),
+        (Decimal("0.15"), 5, 6),
+        (Decimal("0.05"), 3, 4),
+    )
+    growth_positive: tuple[int, int] = (1, 2)
+    # The share of an expert-judged part's maximum taken as the estimate (firms with IP, resp. with R&D).
+    expert_estimate_share: Decimal = Decimal("0.75")
+
+
+@dataclass(frozen=True)
 class HighTechThresholds:
     """高新技术企业认定管理办法 (国科发火〔2016〕32号): the quantitative conditions."""
 
     certificate_years: int = 3
+    min_registered_years: int = 1
+    min_class1_ip: int = 1
+    min_class2_ip: int = 5
     min_st_personnel_ratio: Decimal = Decimal("0.10")
+    # S&T personnel count only people who worked 183 days or more in the year (work guideline).
+    st_personnel_min_days: int = 183
+    rd_years: int = 3
     # (upper bound of latest-year revenue, inclusive; minimum 3-year R&D / revenue). None: no upper bound.
     rd_ratio_bands: tuple[tuple[Decimal | None, Decimal], ...] = (
         (50 * MILLION, Decimal("0.05")),
@@ -37,13 +118,104 @@ class HighTechThresholds:
     min_domestic_rd_share: Decimal = Decimal("0.60")
     min_high_tech_revenue_share: Decimal = Decimal("0.60")
     min_capability_score_exclusive: Decimal = Decimal("70")
+    capability: CapabilityModel = field(default_factory=CapabilityModel)
+
+
+@dataclass(frozen=True)
+class GazelleCriteria:
+    """瞪羚 candidate (the province's exact criteria are configurable; default follows common practice)."""
+
+    min_revenue: Decimal = 10 * MILLION
+    # Compound annual revenue growth over the three yearly values (two intervals).
+    min_revenue_cagr: Decimal = Decimal("0.20")
+    cagr_intervals: int = 2
+
+
+@dataclass(frozen=True)
+class SrdiCriteria:
+    """专精特新 SME (工信部企业〔2022〕63号) candidacy."""
+
+    min_years_in_niche: int = 2
+    min_rd_expense: Decimal = 1 * MILLION
+    min_rd_ratio: Decimal = Decimal("0.03")
+    min_revenue: Decimal = 10 * MILLION
+    min_score: int = 60
+
+
+@dataclass(frozen=True)
+class InnovativeSmeModel:
+    """创新型中小企业 100-point model: innovation 40, growth 30, specialisation 30; passes at min_score."""
+
+    min_score: int = 60
+    # IP (20): only "≥1 Class I" and "≥1 Class II" are known from the data (high-value / self-developed are not).
+    ip_class1_points: int = 10
+    ip_class2_points: int = 5
+    ip_max: int = 20
+    rd_revenue_bands: Bands = (
+        (Decimal("0.05"), 20),
+        (Decimal("0.03"), 15),
+        (Decimal("0.02"), 10),
+        (Decimal("0.01"), 5),
+    )
+    rd_max: int = 20
+    # Last year's revenue growth, V3 / V2 − 1.
+    revenue_growth_bands: Bands = (
+        (Decimal("0.15"), 20),
+        (Decimal("0.10"), 15),
+        (Decimal("0.05"), 10),
+        (Decimal("0"), 5),
+    )
+    revenue_growth_max: int = 20
+    # Debt ratio (liabilities / assets): (upper bound, inclusive; points), from the lowest bound up.
+    debt_ratio_bands: Bands = ((Decimal("0.55"), 10), (Decimal("0.75"), 5))
+    debt_ratio_max: int = 10
+    field_points: int = 10
+    main_business_share_bands: Bands = (
+        (Decimal("0.70"), 20),
+        (Decimal("0.60"), 15),
+        (Decimal("0.55"), 10),
+        (Decimal("0.50"), 5),
+    )
+    main_business_max: int = 20
+
+
+@dataclass(frozen=True)
+class SizeClasses:
+    """统计上大中小微型企业划分办法 (2017), industry: a class needs both its employee and its revenue bound."""
+
+    large_employees: int = 1000
+    large_revenue: Decimal = 400 * MILLION
+    medium_employees: int = 300
+    medium_revenue: Decimal = 20 * MILLION
+    small_employees: int = 20
+    small_revenue: Decimal = 3 * MILLION
+
+
+@dataclass(frozen=True)
+class TagRules:
+    """Portrait tags."""
+
+    # 临界: within this share below a threshold (e.g. 0.10: at least 90% of it).
+    near_threshold_margin: Decimal = Decimal("0.10")
+    # 临界 for the SME score: this many points short of passing, or fewer.
+    near_sme_points: int = 10
+    # 高成长: revenue growth (official formula) at or above this.
+    high_growth_min: Decimal = Decimal("0.20")
+    # 证书将到期: a high-tech certificate ending within this many days.
+    certificate_expiring_days: int = 365
 
 
 @dataclass(frozen=True)
 class RuleSet:
     year: int
     tech_sme: TechSmeEligibility = TechSmeEligibility()
+    sme_scoring: TechSmeScoring = TechSmeScoring()
     high_tech: HighTechThresholds = HighTechThresholds()
+    gazelle: GazelleCriteria = GazelleCriteria()
+    srdi: SrdiCriteria = SrdiCriteria()
+    innovative_sme: InnovativeSmeModel = InnovativeSmeModel()
+    size_classes: SizeClasses = SizeClasses()
+    tags: TagRules = TagRules()
     # 规模以上工业企业: annual revenue at or above this amount.
     above_scale_min_revenue: Decimal = 20 * MILLION
 
@@ -56,14 +228,16 @@ class RuleSet:
 
 _RULESET_2025 = RuleSet(year=2025)
 # 2026: same national thresholds; the revised SME grading regime (in force 2026-04-01) changes scoring bands that
-# the scoring engine adds to this version.
+# a later entry will carry when the bureau publishes its local parameters.
 _RULESET_2026 = replace(_RULESET_2025, year=2026)
 
 RULESETS: dict[int, RuleSet] = {ruleset.year: ruleset for ruleset in (_RULESET_2025, _RULESET_2026)}
 
 
 def get_ruleset(year: int | None = None) -> RuleSet:
-    """The rule set of `year`, or the one in force (settings.SCORING_RULESET_YEAR)."""
+    """The rule set of `year`, or the one configured in settings (settings.SCORING_RULESET_YEAR).
+
+    The scoring run uses scoring.selectors.ruleset_in_force(), which lets the city administrator override this."""
     year = settings.SCORING_RULESET_YEAR if year is None else year
     try:
         return RULESETS[year]

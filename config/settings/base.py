@@ -195,3 +195,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Scoring engine (scoring/): the nightly run of every firm's portrait.
+from celery.schedules import crontab  # noqa: E402
+
+# Firms per chunk task; chunks are spread over every running worker.
+SCORING_CHUNK_SIZE = env.int("SCORING_CHUNK_SIZE", default=5000)
+# When beat starts the nightly run (local time, HH:MM).
+SCORING_NIGHTLY_AT = env("SCORING_NIGHTLY_AT", default="02:30")
+SCORING_CHUNK_SOFT_TIME_LIMIT_S = env.int("SCORING_CHUNK_SOFT_TIME_LIMIT_S", default=600)
+SCORING_CHUNK_TIME_LIMIT_S = env.int("SCORING_CHUNK_TIME_LIMIT_S", default=660)
+SCORING_PUBLISH_SOFT_TIME_LIMIT_S = env.int("SCORING_PUBLISH_SOFT_TIME_LIMIT_S", default=600)
+SCORING_PUBLISH_TIME_LIMIT_S = env.int("SCORING_PUBLISH_TIME_LIMIT_S", default=660)
+# A run still "running" after this long lost its workers; the next start marks it failed.
+SCORING_RUN_STALE_AFTER_S = env.int("SCORING_RUN_STALE_AFTER_S", default=6 * 3600)
+# Redis redelivers an unacknowledged (acks_late) task after this long: longer than any task may run.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=2 * 3600)}
+CELERY_RESULT_EXPIRES = timedelta(days=1)
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+_scoring_hour, _scoring_minute = (int(part) for part in SCORING_NIGHTLY_AT.split(":"))
+CELERY_BEAT_SCHEDULE["scoring-nightly-run"] = {
+    "task": "scoring.nightly_run",
+    "schedule": crontab(hour=_scoring_hour, minute=_scoring_minute),
+}

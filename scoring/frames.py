@@ -1,0 +1,130 @@
+"""Reading the registry into the frames the rules take: a few set-based queries per chunk of firms, no ORM objects.
+
+On PostgreSQL the rows stream out with COPY into pandas' C parser; elsewhere a plain cursor. Money leaves the
+database as integer cents (exact), see scoring.rules.
+"""
+
+import datetime
+import io
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+
+from enterprises.models import INDICATOR_FIELDS, AnnualIndicator, Enterprise, Qualification, QualificationKind
+
+# Years of data the rules use (the latest three); older rows than this many years before the run are ignored.
+YEARS = 3
+MAX_DATA_AGE_YEARS = 6
+
+MONEY_FIELDS = tuple(
+    name for name in INDICATOR_FIELDS if AnnualIndicator._meta.get_field(name).get_internal_type() == "DecimalField"
+)
+QUALIFICATION_KINDS = tuple(QualificationKind.values)
+FIRM_COLUMNS = ("id", "county_id", "industry_code", "high_tech_field", "founded_on")
+
+
+def _indicator_sql() -> str:
+    columns = ", ".join(
+        f"CAST(ROUND({name} * 100) AS BIGINT) AS {name}" if name in MONEY_FIELDS else name for name in INDICATOR_FIELDS
+    )
+    return (
+        f"SELECT enterprise_id, year, {columns} FROM {AnnualIndicator._meta.db_table} "
+        "WHERE enterprise_id BETWEEN {first} AND {last} AND year < {year} AND year >= {oldest}"
+    )
+
+
+def _firm_sql() -> str:
+    return f"SELECT {', '.join(FIRM_COLUMNS)} FROM {Enterprise._meta.db_table} WHERE id BETWEEN {{first}} AND {{last}}"
+
+
+def _qualification_sql() -> str:
+    return (
+        f"SELECT enterprise_id, kind, valid_to FROM {Qualification._meta.db_table} "
+        "WHERE enterprise_id BETWEEN {first} AND {last} AND valid_from <= '{on}' AND valid_to >= '{on}'"
+    )
+
+
+def _read(template: str, columns: list[str], **params) -> pd.DataFrame:
+    # Parameters are ints and an ISO date, formatted here because COPY takes no bind parameters.
+    query = template.format(**{key: _literal(value) for key, value in params.items()})
+    if connection.vendor == "postgresql":
+        buffer = io.BytesIO()
+        with connection.cursor() as cursor, cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                buffer.write(block)
+        buffer.seek(0)
+        if not buffer.getbuffer().nbytes:
+            return pd.DataFrame(columns=columns)
+        return pd.read_csv(buffer, header=None, names=columns, keep_default_na=False, na_values=[""])
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+def _literal(value) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | datetime.date):
+        raise TypeError(f"unexpected SQL parameter {value!r}")
+    return value.isoformat() if isinstance(value, datetime.date) else str(int(value))
+
+
+def load_frame(*, first_id: int, last_id: int, on: datetime.date) -> pd.DataFrame:
+    """The frame of every firm with first_id <= id <= last_id, as of `on`: three queries."""
+    bounds = {"first": first_id, "last": last_id}
+    firms = _read(_firm_sql(), list(FIRM_COLUMNS), **bounds)
+    indicators = _read(
+        _indicator_sql(),
+        ["enterprise_id", "year", *INDICATOR_FIELDS],
+        year=on.year,
+        oldest=on.year - MAX_DATA_AGE_YEARS,
+        **bounds,
+    )
+    qualifications = _read(_qualification_sql(), ["enterprise_id", "kind", "valid_to"], on=on, **bounds)
+    return build_frame(firms, indicators, qualifications)
+
+
+def build_frame(firms: pd.DataFrame, indicators: pd.DataFrame, qualifications: pd.DataFrame) -> pd.DataFrame:
+    """One row per firm (index: firm id): its attributes, `<field>_1.._3` for its latest three years, `n_years`,
+    `latest_year`, `q_<kind>` flags of valid qualifications, `q_any` and `high_tech_valid_to`."""
+    frame = firms.set_index("id")
+    frame.index.name = "enterprise_id"
+    frame["county_id"] = frame["county_id"].astype("int64")
+    frame["industry_code"] = frame["industry_code"].astype("string").fillna("").astype(str)
+    frame["industry_division"] = frame["industry_code"].str[:2]
+    frame["high_tech_field"] = frame["high_tech_field"].astype("string").fillna("").astype(str)
+    frame["founded_on"] = pd.to_datetime(frame["founded_on"], errors="coerce")
+
+    indicators = indicators.astype({"enterprise_id": "int64", "year": "int64"})
+    latest = indicators.groupby("enterprise_id")["year"].transform("max")
+    position = YEARS - (latest - indicators["year"])
+    recent = indicators.assign(position=position)[position >= 1]
+    wide = recent.pivot(index="enterprise_id", columns="position", values=list(INDICATOR_FIELDS))
+    wide = wide.reindex(
+        columns=pd.MultiIndex.from_product([INDICATOR_FIELDS, range(1, YEARS + 1)]), fill_value=np.nan
+    ).astype(float)
+    wide.columns = [f"{name}_{year}" for name, year in wide.columns]
+    frame = frame.join(wide)
+    counts = recent.groupby("enterprise_id").agg(n_years=("year", "size"), latest_year=("year", "max"))
+    frame = frame.join(counts)
+    frame["n_years"] = frame["n_years"].fillna(0).astype("int64")
+
+    kinds = qualifications.assign(valid_to=pd.to_datetime(qualifications["valid_to"]))
+    held = pd.crosstab(kinds["enterprise_id"], kinds["kind"]).reindex(columns=QUALIFICATION_KINDS, fill_value=0)
+    held = held.reindex(frame.index, fill_value=0) > 0
+    for kind in QUALIFICATION_KINDS:
+        frame[f"q_{kind}"] = held[kind].to_numpy(dtype=bool)
+    frame["q_any"] = held.any(axis=1).to_numpy(dtype=bool)
+    high_tech_ends = kinds[kinds["kind"] == QualificationKind.HIGH_TECH].groupby("enterprise_id")["valid_to"].max()
+    frame["high_tech_valid_to"] = pd.to_datetime(high_tech_ends.reindex(frame.index))
+    return frame
+
+
+def empty_frame_for(firm_ids) -> pd.DataFrame:
+    """A frame with the given firms and no data (for tests and edge cases)."""
+    firms = pd.DataFrame({"id": list(firm_ids), "county_id": 0, "industry_code": "", "high_tech_field": "",
+                          "founded_on": None})  # fmt: skip
+    return build_frame(
+        firms,
+        pd.DataFrame(columns=["enterprise_id", "year", *INDICATOR_FIELDS]),
+        pd.DataFrame(columns=["enterprise_id", "kind", "valid_to"]),
+    )

@@ -1,0 +1,279 @@
+"""A stored portrait, explained: breakdowns, the conditions checklist, gaps in words, the radar. One firm at a time.
+
+Everything here reads the portrait's stored values (Portrait.details) and the thresholds of the rule set the run used,
+so a portrait from an older run is explained by the rules it was computed under. All wording is translatable.
+"""
+
+import math
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from scoring.models import Portrait, Tier
+from scoring.rules import TAG_BITS, tag_codes
+from scoring.rulesets import RuleSet, get_ruleset
+
+TEN_THOUSAND = 10000
+
+TAG_LABELS = {
+    "rd_blank": gettext_lazy("No R&D"),
+    "ip_weak": gettext_lazy("Weak IP"),
+    "high_growth": gettext_lazy("High growth"),
+    "near_threshold": gettext_lazy("Near a threshold"),
+    "certificate_expiring": gettext_lazy("Certificate expiring"),
+    "audit_risk": gettext_lazy("Audit risk"),
+}
+assert set(TAG_LABELS) == set(TAG_BITS)
+
+
+def _number(value) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def pct(value, digits: int = 1) -> str:
+    value = _number(value)
+    return "—" if value is None else f"{float(value) * 100:.{digits}f}%"
+
+
+def wan(yuan) -> str:
+    """Yuan as 万元 (ten-thousand yuan) with two decimals: how the bureau reads money."""
+    yuan = _number(yuan)
+    if yuan is None:
+        return "—"
+    return _("%(amount)s × 10k yuan") % {"amount": f"{float(yuan) / TEN_THOUSAND:,.2f}"}
+
+
+def count(value) -> str:
+    value = _number(value)
+    return "—" if value is None else f"{int(value)}"
+
+
+def met_of(value) -> bool | None:
+    value = _number(value)
+    return None if value is None else bool(value)
+
+
+def tags(portrait: Portrait) -> list[dict]:
+    return [{"code": code, "label": TAG_LABELS[code]} for code in tag_codes(portrait.tag_mask)]
+
+
+def ruleset_of(portrait: Portrait) -> RuleSet:
+    return get_ruleset(portrait.run.ruleset_year)
+
+
+def sme_breakdown(portrait: Portrait) -> dict:
+    d, model = portrait.details, ruleset_of(portrait).sme_scoring
+    rd_by = _("revenue") if d["sme_rd_revenue_points"] >= d["sme_rd_costs_points"] else _("total costs")
+    return {
+        "eligible": portrait.sme_eligible,
+        "passes": portrait.sme_passes,
+        "direct": d["sme_direct"],
+        "score": portrait.sme_score,
+        "pass_score": model.pass_score,
+        "parts": [
+            {"label": _("S&T personnel / employees"), "value": pct(d["sme_st_ratio"]),
+             "points": d["sme_st_points"], "max": model.st_personnel_max},
+            {"label": _("R&D input (better of R&D / revenue %(revenue)s and R&D / costs %(costs)s, by %(by)s)")
+             % {"revenue": pct(d["sme_rd_revenue_ratio"]), "costs": pct(d["sme_rd_costs_ratio"]), "by": rd_by},
+             "value": pct(max(d["sme_rd_revenue_ratio"] or 0, d["sme_rd_costs_ratio"] or 0)),
+             "points": d["sme_rd_points"], "max": model.rd_max},
+            {"label": _("S&T results (Class I %(class1)s, Class II %(class2)s)")
+             % {"class1": count(d["sme_class1"]), "class2": count(d["sme_class2"])},
+             "value": count((d["sme_class1"] or 0) + (d["sme_class2"] or 0)),
+             "points": d["sme_ip_points"], "max": model.results_max},
+        ],
+    }  # fmt: skip
+
+
+def conditions(portrait: Portrait) -> list[dict]:
+    """The eight high-tech conditions: value, threshold, met (True, False, None for unknown), and a note."""
+    d, rules = portrait.details, ruleset_of(portrait).high_tech
+    years = d["ht_rd_years"] or 0
+    return [
+        {"code": "registered", "label": _("Registered at least %(years)s year") % {"years": rules.min_registered_years},
+         "value": _("%(days)s days") % {"days": count(d["ht_registered_days"])},
+         "threshold": _("%(days)s days") % {"days": 365 * rules.min_registered_years},
+         "met": met_of(d["ht_registered_met"]), "note": ""},
+        {"code": "core_ip", "label": _("Owns core IP"),
+         "value": _("Class I %(class1)s, Class II %(class2)s") % {"class1": count(d["ht_class1"]),
+                                                                   "class2": count(d["ht_class2"])},
+         "threshold": _("≥ %(class1)s Class I or ≥ %(class2)s Class II") % {"class1": rules.min_class1_ip,
+                                                                              "class2": rules.min_class2_ip},
+         "met": met_of(d["ht_core_ip_met"]), "note": ""},
+        {"code": "field", "label": _("Core technology in a supported field"),
+         "value": portrait.enterprise.get_high_tech_field_display() or "—", "threshold": _("one of the 8 fields"),
+         "met": met_of(d["ht_field_met"]), "note": "" if d["ht_field_met"] else _("No field recorded.")},
+        {"code": "st_personnel", "label": _("S&T personnel / employees"), "value": pct(d["ht_st_ratio"]),
+         "threshold": "≥ " + pct(rules.min_st_personnel_ratio, 0), "met": met_of(d["ht_st_personnel_met"]),
+         "note": _("Counts people who worked %(days)s days or more in the year.")
+         % {"days": rules.st_personnel_min_days}},
+        {"code": "rd_ratio", "label": _("R&D / revenue over the last %(years)s years") % {"years": rules.rd_years},
+         "value": _("%(ratio)s over %(years)s years; %(domestic)s inside China")
+         % {"ratio": pct(d["ht_rd_ratio_3y"], 2), "years": int(years), "domestic": pct(d["ht_domestic_share"], 0)},
+         "threshold": _("≥ %(ratio)s (by latest revenue); ≥ %(domestic)s inside China")
+         % {"ratio": pct(d["ht_rd_threshold"], 0), "domestic": pct(rules.min_domestic_rd_share, 0)},
+         "met": met_of(d["ht_rd_ratio_met"]),
+         "note": _("Firms under %(years)s years use their actual years.") % {"years": rules.rd_years}
+         if years < rules.rd_years else ""},
+        {"code": "high_tech_revenue", "label": _("High-tech product revenue / revenue, last year"),
+         "value": pct(d["ht_high_tech_share"]), "threshold": "≥ " + pct(rules.min_high_tech_revenue_share, 0),
+         "met": met_of(d["ht_high_tech_revenue_met"]), "note": ""},
+        {"code": "capability", "label": _("Innovation capability (estimate)"),
+         "value": _("%(estimate)s (range %(low)s–%(high)s)") % {"estimate": f"{portrait.capability_estimate:g}",
+                                                                "low": f"{portrait.capability_low:g}",
+                                                                "high": f"{portrait.capability_high:g}"},
+         "threshold": _("> %(score)s") % {"score": rules.min_capability_score_exclusive},
+         "met": met_of(d["ht_capability_met"]),
+         "note": _("An estimate: experts judge part of this score; not a verdict.")},
+        {"code": "no_incident", "label": _("No major safety, quality or environmental incident"), "value": "—",
+         "threshold": _("none in the last year"), "met": None, "note": _("Not recorded in the portal: check.")},
+    ]  # fmt: skip
+
+
+def capability_parts(portrait: Portrait) -> list[dict]:
+    d, model = portrait.details, ruleset_of(portrait).high_tech.capability
+    ip_expert_max = model.ip_max - model.ip_quantity_class1[1]
+    return [
+        {"label": _("IP quantity"), "low": d["cap_ip_low"], "high": d["cap_ip_high"],
+         "max": model.ip_quantity_class1[1], "expert": False},
+        {"label": _("IP quality (experts)"), "low": 0, "high": d["cap_ip_expert_high"], "max": ip_expert_max,
+         "expert": True},
+        {"label": _("Results conversion (%(per_year)s a year)") % {"per_year": f"{d['cap_conversions'] or 0:.1f}"},
+         "low": d["cap_conversion_low"], "high": d["cap_conversion_high"], "max": model.conversion_max,
+         "expert": False},
+        {"label": _("R&D organisation (experts)"), "low": 0, "high": d["cap_organisation_high"],
+         "max": model.organisation_max, "expert": True},
+        {"label": _("Net-asset growth %(rate)s") % {"rate": pct(d["cap_net_asset_growth"])},
+         "low": d["cap_net_asset_low"], "high": d["cap_net_asset_high"], "max": model.growth_part_max,
+         "expert": False},
+        {"label": _("Sales growth %(rate)s") % {"rate": pct(portrait.revenue_growth)}, "low": d["cap_sales_low"],
+         "high": d["cap_sales_high"], "max": model.growth_part_max, "expert": False},
+    ]  # fmt: skip
+
+
+def upper_rungs(portrait: Portrait) -> list[dict]:
+    d, ruleset = portrait.details, ruleset_of(portrait)
+    return [
+        {"label": _("Gazelle candidate"), "met": portrait.gazelle_candidate,
+         "value": _("revenue CAGR %(cagr)s") % {"cagr": pct(d["gazelle_cagr"])},
+         "threshold": _("≥ %(cagr)s, revenue ≥ %(revenue)s, valid high-tech certificate")
+         % {"cagr": pct(ruleset.gazelle.min_revenue_cagr, 0), "revenue": wan(ruleset.gazelle.min_revenue)}},
+        {"label": _("Specialised and innovative (专精特新) candidate"), "met": portrait.srdi_candidate,
+         "value": _("100-point score %(score)s") % {"score": portrait.innovative_sme_score},
+         "threshold": _("R&D ≥ %(rd)s and ≥ %(ratio)s, revenue ≥ %(revenue)s, score ≥ %(score)s")
+         % {"rd": wan(ruleset.srdi.min_rd_expense), "ratio": pct(ruleset.srdi.min_rd_ratio, 0),
+            "revenue": wan(ruleset.srdi.min_revenue), "score": ruleset.srdi.min_score}},
+        {"label": _("Innovative SME (100-point model)"), "met": d["isme_passes"],
+         "value": str(portrait.innovative_sme_score),
+         "threshold": f"≥ {ruleset.innovative_sme.min_score}"},
+    ]  # fmt: skip
+
+
+def gaps(portrait: Portrait) -> list[str]:
+    """What the firm lacks for its next rung, quantified, in words."""
+    d, ruleset = portrait.details, ruleset_of(portrait)
+    out = []
+    if portrait.tier in (Tier.T1, Tier.OUTSIDE) and portrait.sme_eligible and not portrait.sme_passes:
+        if d["gap_sme_points"]:
+            out.append(_("SME score %(score)s < %(pass)s: %(points)s points short")
+                       % {"score": portrait.sme_score, "pass": ruleset.sme_scoring.pass_score,
+                          "points": count(d["gap_sme_points"])})  # fmt: skip
+        if _number(d["gap_sme_st_people"]):
+            out.append(_("S&T personnel %(ratio)s < %(target)s: %(people)s more people")
+                       % {"ratio": pct(d["sme_st_ratio"]), "target": pct(d["gap_sme_st_target"], 0),
+                          "people": count(d["gap_sme_st_people"])})  # fmt: skip
+        if _number(d["gap_sme_rd_yuan"]):
+            out.append(_("R&D ratio %(ratio)s < %(target)s: %(amount)s more R&D")
+                       % {"ratio": pct(d["sme_rd_revenue_ratio"]), "target": pct(d["gap_sme_rd_target"], 0),
+                          "amount": wan(d["gap_sme_rd_yuan"])})  # fmt: skip
+        if _number(d["gap_sme_class2"]):
+            out.append(_("No Class I IP: 1 invention patent, or %(count)s more Class II for the next band")
+                       % {"count": count(d["gap_sme_class2"])})  # fmt: skip
+    elif portrait.tier == Tier.T2:
+        high = ruleset.high_tech
+        if _number(d["gap_ht_registered_days"]):
+            out.append(_("Registered under a year: %(days)s more days") % {"days": count(d["gap_ht_registered_days"])})
+        if _number(d["gap_ht_class2"]):
+            out.append(_("No Class I IP: 1 invention patent or %(count)s Class II")
+                       % {"count": count(d["gap_ht_class2"])})  # fmt: skip
+        if d["ht_field_met"] is None:
+            out.append(_("No supported high-tech field recorded for the core technology"))
+        if _number(d["gap_ht_st_people"]):
+            out.append(_("S&T personnel %(ratio)s < %(target)s: %(people)s more people")
+                       % {"ratio": pct(d["ht_st_ratio"]), "target": pct(high.min_st_personnel_ratio, 0),
+                          "people": count(d["gap_ht_st_people"])})  # fmt: skip
+        if _number(d["gap_ht_rd_yuan"]):
+            out.append(_("R&D ratio %(ratio)s < %(target)s: %(amount)s more R&D over %(years)s years")
+                       % {"ratio": pct(d["ht_rd_ratio_3y"]), "target": pct(d["ht_rd_threshold"], 0),
+                          "amount": wan(d["gap_ht_rd_yuan"]), "years": d["ht_rd_years"]})  # fmt: skip
+        if _number(d["gap_ht_domestic_rd_yuan"]):
+            out.append(_("R&D inside China %(share)s < %(target)s: %(amount)s more domestic R&D")
+                       % {"share": pct(d["ht_domestic_share"]), "target": pct(high.min_domestic_rd_share, 0),
+                          "amount": wan(d["gap_ht_domestic_rd_yuan"])})  # fmt: skip
+        if _number(d["gap_ht_high_tech_revenue_yuan"]):
+            out.append(_("High-tech revenue %(share)s < %(target)s: %(amount)s more high-tech revenue")
+                       % {"share": pct(d["ht_high_tech_share"]), "target": pct(high.min_high_tech_revenue_share, 0),
+                          "amount": wan(d["gap_ht_high_tech_revenue_yuan"])})  # fmt: skip
+        if _number(d["gap_ht_capability_points"]) is not None:
+            out.append(_("Capability estimate %(estimate)s ≤ %(threshold)s: more than %(points)s points needed")
+                       % {"estimate": f"{portrait.capability_estimate:g}",
+                          "threshold": high.min_capability_score_exclusive,
+                          "points": f"{d['gap_ht_capability_points']:g}"})  # fmt: skip
+    elif portrait.tier == Tier.T3:
+        if _number(d["gap_gazelle_revenue_yuan"]):
+            out.append(
+                _("Gazelle: revenue %(amount)s short of the minimum") % {"amount": wan(d["gap_gazelle_revenue_yuan"])}
+            )
+        if _number(d["gap_gazelle_growth_yuan"]):
+            out.append(_("Gazelle: revenue growth %(cagr)s < %(target)s a year: %(amount)s more revenue this year")
+                       % {"cagr": pct(d["gazelle_cagr"]), "target": pct(ruleset.gazelle.min_revenue_cagr, 0),
+                          "amount": wan(d["gap_gazelle_growth_yuan"])})  # fmt: skip
+        if _number(d["gap_srdi_rd_yuan"]):
+            out.append(_("专精特新: %(amount)s more R&D last year") % {"amount": wan(d["gap_srdi_rd_yuan"])})
+        if _number(d["gap_srdi_revenue_yuan"]):
+            out.append(_("专精特新: revenue %(amount)s short") % {"amount": wan(d["gap_srdi_revenue_yuan"])})
+    return out
+
+
+def radar(portrait: Portrait) -> dict:
+    """Six dimensions, each 0–100 of its own maximum, for the radar chart."""
+    d, ruleset = portrait.details, ruleset_of(portrait)
+    sme, cap, isme = ruleset.sme_scoring, ruleset.high_tech.capability, ruleset.innovative_sme
+
+    def share(points, maximum):
+        return round(100 * float(points or 0) / maximum, 1) if maximum else 0
+
+    growth = ((d["cap_sales_low"] or 0) + (d["cap_sales_high"] or 0)) / 2
+    return {
+        "indicators": [
+            {"name": _("S&T talent"), "max": 100},
+            {"name": _("R&D input"), "max": 100},
+            {"name": _("IP"), "max": 100},
+            {"name": _("Results conversion"), "max": 100},
+            {"name": _("Growth"), "max": 100},
+            {"name": _("Specialisation"), "max": 100},
+        ],
+        "values": [
+            share(d["sme_st_points"], sme.st_personnel_max),
+            share(d["sme_rd_points"], sme.rd_max),
+            share(d["sme_ip_points"], sme.results_max),
+            share(((d["cap_conversion_low"] or 0) + (d["cap_conversion_high"] or 0)) / 2, cap.conversion_max),
+            share(growth, cap.growth_part_max),
+            share(d["isme_main_points"], isme.main_business_max),
+        ],
+    }
+
+
+def explain(portrait: Portrait) -> dict:
+    """Everything a page or the API shows of a portrait."""
+    return {
+        "tags": tags(portrait),
+        "sme": sme_breakdown(portrait),
+        "conditions": conditions(portrait),
+        "capability_parts": capability_parts(portrait),
+        "upper_rungs": upper_rungs(portrait),
+        "gaps": gaps(portrait),
+        "radar": radar(portrait),
+    }

@@ -1,0 +1,24 @@
+from django import template
+
+from scoring import presentation
+from scoring.selectors import portrait_for, portrait_history
+
+register = template.Library()
+
+
+@register.inclusion_tag("scoring/_portrait_panel.html", takes_context=True)
+def portrait_panel(context, enterprise):
+    """The firm's current portrait on its detail page: radar, scores, conditions, gaps, history (3 queries)."""
+    user = context["request"].user
+    portrait = portrait_for(user=user, enterprise=enterprise)
+    panel = {"enterprise": enterprise, "portrait": portrait}
+    if portrait is not None:
+        panel["explained"] = presentation.explain(portrait)
+        panel["history"] = portrait_history(user=user, enterprise=enterprise)
+    return panel
+
+
+@register.filter
+def points_range(part):
+    low, high = part["low"], part["high"]
+    return f"{low:g}" if low == high else f"{low:g}–{high:g}"
