@@ -300,3 +300,11 @@ class ImportJobEvent(models.Model):
 
     def __str__(self):
         return f"{self.job_id}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return ImportJob.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return ImportJob.Status(self.to_status).label
