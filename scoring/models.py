@@ -93,6 +93,11 @@ class ScoringRun(models.Model):
     def progress(self) -> float:
         return self.chunks_done / self.chunks_total if self.chunks_total else 0.0
 
+    @property
+    def tier_count_labels(self) -> list[tuple[str, int]]:
+        """(tier name, firms) in tier order, for pages."""
+        return [(tier.label, self.tier_counts[tier.value]) for tier in Tier if tier.value in self.tier_counts]
+
 
 class ScoringChunk(models.Model):
     """A range of firm ids scored by one task; its row makes the task idempotent and the progress countable."""
