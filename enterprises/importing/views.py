@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -142,7 +142,12 @@ def export_response(*, request, params) -> HttpResponse:
         )
         response["Content-Disposition"] = _attachment(f"企业名录-{stamp}.csv")
         return response
-    return _xlsx_response(workbooks.write_xlsx(ImportJob.Kind.ENTERPRISES, lines), f"企业名录-{stamp}.xlsx")
+    return FileResponse(
+        workbooks.write_xlsx(ImportJob.Kind.ENTERPRISES, lines),
+        as_attachment=True,
+        filename=f"企业名录-{stamp}.xlsx",
+        content_type=XLSX,
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ with the template's headers (so an export can be imported again)."""
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -238,13 +239,14 @@ def _export_value(column: Column, value):
     return neutralise(str(value))
 
 
-def write_xlsx(kind: str, lines: Iterable[list], *, sheet_name: str | None = None) -> bytes:
+def write_xlsx(kind: str, lines: Iterable[list], *, sheet_name: str | None = None):
+    """The export as an open temporary file (read position at 0). Rows are flushed as they are written
+    (constant_memory), so a 200,000-firm export does not hold its cells in memory."""
     columns = columns_for(kind)
-    buffer = io.BytesIO()
+    target = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     workbook = xlsxwriter.Workbook(
-        buffer,
+        target,
         {
-            "in_memory": True,
             "constant_memory": True,
             "strings_to_formulas": False,
             "strings_to_numbers": False,
@@ -265,7 +267,8 @@ def write_xlsx(kind: str, lines: Iterable[list], *, sheet_name: str | None = Non
             elif value != "":
                 sheet.write_string(row, position, value)
     workbook.close()
-    return buffer.getvalue()
+    target.seek(0)
+    return target
 
 
 def write_csv(kind: str, lines: Iterable[list]) -> Iterable[str]:
