@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "accounts",
     "enterprises",
     "scoring",
+    "cultivation",
 ]
 
 MIDDLEWARE = [

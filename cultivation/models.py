@@ -1,0 +1,205 @@
+"""Three-tier cultivation: each firm's current tier, the history of its moves, and staff pins.
+
+Placement is written in bulk by `cultivation.services.place_from_run` when a scoring run is published; pins by
+`pin_create` / `pin_end`. Models hold data and constraints only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from scoring.models import Tier
+
+# Rung order, for the direction of a move (up / down).
+TIER_RANK = {Tier.OUTSIDE: 0, Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}
+
+
+class TierPlacement(models.Model):
+    """A firm's tier now: the rules' tier from the latest placed run, or a live pin's tier."""
+
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="placement", verbose_name=_("enterprise")
+    )
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    # What the rules said at the last run; differs from `tier` only while a pin holds. Blank before any run.
+    rules_tier = models.CharField(_("tier by the rules"), max_length=8, choices=Tier.choices, blank=True)
+    placed_by_run = models.ForeignKey(
+        "scoring.ScoringRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("placed by run"),
+    )
+    since = models.DateField(_("in this tier since"))
+    pinned = models.BooleanField(_("pinned"), default=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tier placement")
+        verbose_name_plural = _("tier placements")
+        indexes = [models.Index(fields=["tier", "enterprise"], name="placement_tier_idx")]
+
+    def __str__(self):
+        return f"{self.enterprise_id}: {self.tier}"
+
+
+class MovementCause(models.TextChoices):
+    FIRST_PLACEMENT = "first_placement", _("First placement")
+    HIGH_TECH_GAINED = "high_tech_gained", _("High-tech certificate gained")
+    HIGH_TECH_LOST = "high_tech_lost", _("High-tech certificate expired or withdrawn")
+    TECH_SME_REGISTERED = "tech_sme_registered", _("Registered as a tech-based SME")
+    SME_EVALUATION_PASSED = "sme_evaluation_passed", _("Passes the tech-based SME evaluation")
+    OUTGREW_SME = "outgrew_sme", _("Too large for a tech-based SME: next rung is the certificate")
+    TECH_SME_LOST = "tech_sme_lost", _("Tech-based SME registration lapsed and evaluation not passed")
+    SIGNAL_APPEARED = "signal_appeared", _("Innovation signal appeared (R&D, IP, S&T staff or qualification)")
+    SIGNAL_VANISHED = "signal_vanished", _("Innovation signal vanished")
+    RULES = "rules", _("Rules")
+    PINNED = "pinned", _("Pinned by staff")
+    PIN_ENDED = "pin_ended", _("Pin ended by staff")
+    PIN_EXPIRED = "pin_expired", _("Pin expired")
+
+
+class TierMovement(models.Model):
+    """One change of a firm's tier, append-only. `from_tier` is blank for the first placement."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="tier_movements", verbose_name=_("enterprise")
+    )
+    from_tier = models.CharField(_("from"), max_length=8, choices=Tier.choices, blank=True)
+    to_tier = models.CharField(_("to"), max_length=8, choices=Tier.choices)
+    # +1 up, -1 down, 0 first placement: stored so that "moves up this month" is a plain indexed filter.
+    direction = models.SmallIntegerField(_("direction"))
+    date = models.DateField(_("date"))
+    run = models.ForeignKey(
+        "scoring.ScoringRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("run"),
+    )
+    cause = models.CharField(_("cause"), max_length=30, choices=MovementCause.choices)
+    cause_text = models.TextField(_("cause, details"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("tier movement")
+        verbose_name_plural = _("tier movements")
+        indexes = [
+            models.Index(fields=["enterprise", "-date"], name="movement_firm_date_idx"),
+            models.Index(fields=["date", "direction"], name="movement_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id}: {self.from_tier or '—'} → {self.to_tier} ({self.date})"
+
+    @property
+    def is_up(self) -> bool:
+        return self.direction > 0
+
+
+class TierPin(models.Model):
+    """Staff holding a firm in a tier until `ends_on` (inclusive), whatever the rules say."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="tier_pins", verbose_name=_("enterprise")
+    )
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    reason = models.TextField(_("reason"))
+    ends_on = models.DateField(_("ends on"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("pinned by")
+    )
+    created_at = models.DateTimeField(_("pinned at"), auto_now_add=True)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.TextField(_("end reason"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("tier pin")
+        verbose_name_plural = _("tier pins")
+        constraints = [
+            # Placement reads "the" pin of a firm: two live ones would make its tier ambiguous.
+            models.UniqueConstraint(
+                fields=["enterprise"], condition=Q(ended_at__isnull=True), name="tier_pin_one_live_per_firm"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} → {self.tier} until {self.ends_on}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.ended_at is None
+
+
+class PinEvent(models.Model):
+    """The audit trail of pins: one row per pin, unpin or expiry, never changed afterwards."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Pinned")
+        ENDED = "ended", _("Unpinned")
+        EXPIRED = "expired", _("Expired")
+
+    pin = models.ForeignKey(TierPin, on_delete=models.CASCADE, related_name="events", verbose_name=_("pin"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    ends_on = models.DateField(_("ends on"))
+    reason = models.TextField(_("reason"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when the nightly placement ended an expired pin."),
+    )
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("pin event")
+        verbose_name_plural = _("pin events")
+
+    def __str__(self):
+        return f"{self.pin_id} {self.action} {self.at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Pin events are append-only.")
+        super().save(*args, **kwargs)
+
+
+class PlacementLog(models.Model):
+    """One row per scoring run whose tiers were placed: makes placement idempotent per run and shows its cost."""
+
+    run = models.OneToOneField(
+        "scoring.ScoringRun", on_delete=models.CASCADE, related_name="placement_log", verbose_name=_("run")
+    )
+    placed_at = models.DateTimeField(_("placed at"), auto_now_add=True)
+    firms = models.PositiveIntegerField(_("firms placed"), default=0)
+    movements = models.PositiveIntegerField(_("movements"), default=0)
+    pins_expired = models.PositiveIntegerField(_("pins expired"), default=0)
+    duration_s = models.FloatField(_("duration (s)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("placement log")
+        verbose_name_plural = _("placement logs")
+
+    def __str__(self):
+        return str(self.run_id)
