@@ -9,12 +9,11 @@ from tests.scoring.conftest import city, run_scoring  # noqa: F401  (shared fixt
 
 @pytest.fixture
 def make_run(db):
-    """A published scoring run of a date, without scoring (its portraits are made by hand)."""
+    """A scoring run of a date, without scoring (its portraits are made by hand). Left "running" so that pages,
+    whose portrait panel needs a real run's detail, do not show it; placement does not look at the status."""
 
     def make(on: datetime.date) -> ScoringRun:
-        return ScoringRun.objects.create(
-            run_date=on, status=ScoringRun.Status.PUBLISHED, ruleset_year=2026, forced=True
-        )
+        return ScoringRun.objects.create(run_date=on, ruleset_year=2026, forced=True)
 
     return make
 

@@ -7,8 +7,9 @@ from accounts.models import Role
 from scoring.models import ScoringRun
 from tests.scoring.conftest import RUN_DAY
 
-# Session, user, enterprise (with flags), indicators, qualifications, current run, portrait, history.
-DETAIL_PAGE_QUERIES = 8
+# Session, user, enterprise (with flags), indicators, qualifications, live pin, placement, movements, current run,
+# portrait, history.
+DETAIL_PAGE_QUERIES = 11
 
 
 @pytest.fixture
