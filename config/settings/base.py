@@ -181,6 +181,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Portraits, placements, movements and pins share the one tier choice set: one schema name for it.
+    "ENUM_NAME_OVERRIDES": {"TierEnum": "scoring.models.Tier"},
 }
 
 # The rule-set version in force: the year whose official thresholds the portal applies (scoring/rulesets.py).

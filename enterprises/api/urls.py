@@ -2,12 +2,16 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from cultivation.api.views import MovementListView, PinViewSet, PlacementListView
 from enterprises.api.views import EnterpriseViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("pins", PinViewSet, basename="pin")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
+    path("tiers/", PlacementListView.as_view(), name="api-tiers"),
+    path("movements/", MovementListView.as_view(), name="api-movements"),
     path("", include(router.urls)),
 ]

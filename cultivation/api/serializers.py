@@ -1,0 +1,76 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cultivation.models import TierMovement, TierPin, TierPlacement
+from scoring.models import Tier
+
+COUNTY_CODE = r"^\d{6}$"
+
+
+class PlacementQuerySerializer(serializers.Serializer):
+    county = serializers.RegexField(COUNTY_CODE, required=False, help_text=_("County code, e.g. 410402"))
+    tier = serializers.ChoiceField(choices=Tier.choices, required=False)
+
+
+class MovementQuerySerializer(serializers.Serializer):
+    county = serializers.RegexField(COUNTY_CODE, required=False, help_text=_("County code, e.g. 410402"))
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+    direction = serializers.ChoiceField(choices=["up", "down"], required=False)
+
+    def validate(self, attrs):
+        low, high = attrs.get("date_from"), attrs.get("date_to")
+        if low and high and low > high:
+            raise serializers.ValidationError(_("date_from is after date_to."))
+        return attrs
+
+
+class PinQuerySerializer(serializers.Serializer):
+    county = serializers.RegexField(COUNTY_CODE, required=False, help_text=_("County code, e.g. 410402"))
+    live = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class _FirmFields(serializers.Serializer):
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    name = serializers.CharField(source="enterprise.name", read_only=True)
+    county = serializers.CharField(source="enterprise.county.code", read_only=True)
+
+
+class PlacementSerializer(_FirmFields, serializers.ModelSerializer):
+    run_date = serializers.DateField(source="placed_by_run.run_date", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TierPlacement
+        fields = ["credit_code", "name", "county", "tier", "rules_tier", "pinned", "since", "run_date"]
+
+
+class MovementSerializer(_FirmFields, serializers.ModelSerializer):
+    cause_label = serializers.CharField(source="get_cause_display", read_only=True)
+
+    class Meta:
+        model = TierMovement
+        fields = ["id", "credit_code", "name", "county", "date", "from_tier", "to_tier", "direction", "cause",
+                  "cause_label", "cause_text", "run"]  # fmt: skip
+
+
+class PinSerializer(_FirmFields, serializers.ModelSerializer):
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    ended_by = serializers.CharField(source="ended_by.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = TierPin
+        fields = ["id", "credit_code", "name", "county", "tier", "reason", "ends_on", "created_by", "created_at",
+                  "ended_at", "ended_by", "end_reason"]  # fmt: skip
+
+
+class PinCreateSerializer(serializers.Serializer):
+    """Parses a pin request; the firm is looked up in the caller's scope by the view (404 outside it)."""
+
+    credit_code = serializers.RegexField(r"^[0-9A-Za-z]{18}$")
+    tier = serializers.ChoiceField(choices=Tier.choices)
+    reason = serializers.CharField(max_length=2000)
+    ends_on = serializers.DateField()
+
+
+class PinEndSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
