@@ -203,3 +203,131 @@ class PlacementLog(models.Model):
 
     def __str__(self):
         return str(self.run_id)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One plan per firm (一企一策): the gaps of the firm's portraits, tracked across runs, and the tasks that close them.
+
+
+class PlanGap(models.Model):
+    """One gap of a firm (by its stable code, e.g. "ht_rd") from the run where it appeared until the run where it
+    disappeared. Written by `cultivation.plans.plan_gaps_from_run` only; a gap that reappears later opens a new row."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="plan_gaps", verbose_name=_("enterprise")
+    )
+    key = models.CharField(_("gap code"), max_length=40)
+    text = models.TextField(_("gap, as last seen"))
+    opened_run = models.ForeignKey(
+        "scoring.ScoringRun", on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by run")
+    )
+    opened_on = models.DateField(_("opened on"))
+    closed_run = models.ForeignKey(
+        "scoring.ScoringRun",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed by run"),
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["enterprise", "opened_on", "key"]
+        verbose_name = _("plan gap")
+        verbose_name_plural = _("plan gaps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "key"], condition=Q(closed_run__isnull=True), name="plan_gap_one_open_per_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["enterprise", "closed_on"], name="plan_gap_firm_idx")]
+
+    def __str__(self):
+        return f"{self.enterprise_id}: {self.key}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_run_id is None
+
+
+class PlanTaskStatus(models.TextChoices):
+    TODO = "todo", _("To do")
+    DOING = "doing", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+# The only allowed status changes (`cultivation.plans.plan_task_set_status`); done and dropped tasks may be reopened.
+PLAN_TASK_TRANSITIONS = {
+    PlanTaskStatus.TODO: frozenset({PlanTaskStatus.DOING, PlanTaskStatus.DONE, PlanTaskStatus.DROPPED}),
+    PlanTaskStatus.DOING: frozenset({PlanTaskStatus.TODO, PlanTaskStatus.DONE, PlanTaskStatus.DROPPED}),
+    PlanTaskStatus.DONE: frozenset({PlanTaskStatus.DOING}),
+    PlanTaskStatus.DROPPED: frozenset({PlanTaskStatus.TODO}),
+}
+
+
+class PlanTask(models.Model):
+    """A task of a firm's plan, optionally against one of its gaps."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="plan_tasks", verbose_name=_("enterprise")
+    )
+    gap = models.ForeignKey(
+        PlanGap, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("gap")
+    )
+    what = models.TextField(_("what"))
+    who = models.CharField(_("who"), max_length=200, blank=True, help_text=_("A person or unit, in words."))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned user"),
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=PlanTaskStatus.choices, default=PlanTaskStatus.TODO)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("plan task")
+        verbose_name_plural = _("plan tasks")
+        indexes = [
+            models.Index(fields=["enterprise", "status"], name="plan_task_firm_idx"),
+            models.Index(fields=["status", "due_on"], name="plan_task_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id}: {self.what[:40]}"
+
+
+class PlanTaskEvent(models.Model):
+    """The audit of a task: its creation and every status change, never changed afterwards."""
+
+    task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="events", verbose_name=_("task"))
+    from_status = models.CharField(_("from"), max_length=10, choices=PlanTaskStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, choices=PlanTaskStatus.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("plan task event")
+        verbose_name_plural = _("plan task events")
+
+    def __str__(self):
+        return f"{self.task_id}: {self.from_status or '—'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Plan task events are append-only.")
+        super().save(*args, **kwargs)

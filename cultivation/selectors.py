@@ -3,12 +3,14 @@ accounts.scoping: a firm, placement or pin outside the scope is not found (404).
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Role
 from accounts.scoping import scope_to_user
-from cultivation.models import TierMovement, TierPin, TierPlacement
+from cultivation.models import PlanGap, PlanTask, PlanTaskStatus, TierMovement, TierPin, TierPlacement
+from enterprises.models import Enterprise
 
 ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
 
@@ -87,3 +89,60 @@ def pin_get(*, user, pk: int) -> TierPin:
         return pin_list(user=user).get(pk=pk)
     except TierPin.DoesNotExist:
         raise Http404("No such pin") from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One plan per firm
+
+
+def can_edit_plan(user, enterprise) -> bool:
+    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county.
+
+    Hook for the officers issue: the firm's assigned officer will edit its plan too. Add the check here (and only
+    here) once assignments exist; until then officers see no firm (accounts.scoping) and edit none."""
+    return can_pin(user, enterprise)
+
+
+def plan_enterprise_get(*, user, credit_code: str) -> Enterprise:
+    """The firm whose plan is shown, in the user's scope (404 outside it): one query, no indicators."""
+    queryset = scope_to_user(Enterprise.objects.all(), user=user).select_related("county")
+    try:
+        return queryset.get(credit_code=credit_code.upper())
+    except Enterprise.DoesNotExist:
+        raise Http404("No such enterprise") from None
+
+
+def plan_gaps(*, user, enterprise) -> list[PlanGap]:
+    """The firm's gaps, open ones first (oldest first), then the closed ones (latest closed first)."""
+    queryset = scope_to_user(PlanGap.objects.filter(enterprise=enterprise), user=user, enterprise_path="enterprise")
+    queryset = queryset.select_related("opened_run", "closed_run")
+    return list(queryset.order_by(Q(closed_run__isnull=False), "-closed_on", "opened_on", "key", "id"))
+
+
+def plan_tasks(*, user, enterprise) -> list[PlanTask]:
+    queryset = scope_to_user(PlanTask.objects.filter(enterprise=enterprise), user=user, enterprise_path="enterprise")
+    return list(queryset.select_related("assignee", "created_by").order_by("due_on", "id"))
+
+
+def plan_task_list(
+    *, user, county: str | None = None, status: str | None = None, overdue: bool | None = None
+) -> QuerySet[PlanTask]:
+    """Tasks in scope; `overdue`: due before today and not done or dropped."""
+    queryset = scope_to_user(PlanTask.objects.all(), user=user, enterprise_path="enterprise")
+    if county:
+        queryset = queryset.filter(enterprise__county__code=county)
+    if status:
+        queryset = queryset.filter(status=status)
+    late = Q(due_on__lt=timezone.localdate()) & Q(status__in=[PlanTaskStatus.TODO, PlanTaskStatus.DOING])
+    if overdue is True:
+        queryset = queryset.filter(late)
+    elif overdue is False:
+        queryset = queryset.exclude(late)
+    return queryset.select_related("enterprise__county", "assignee", "created_by").order_by("due_on", "id")
+
+
+def plan_task_get(*, user, pk: int) -> PlanTask:
+    try:
+        return plan_task_list(user=user).get(pk=pk)
+    except PlanTask.DoesNotExist:
+        raise Http404("No such task") from None
