@@ -3,7 +3,7 @@ accounts.scoping: a firm, placement or pin outside the scope is not found (404).
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -116,12 +116,12 @@ def plan_gaps(*, user, enterprise) -> list[PlanGap]:
     """The firm's gaps, open ones first (oldest first), then the closed ones (latest closed first)."""
     queryset = scope_to_user(PlanGap.objects.filter(enterprise=enterprise), user=user, enterprise_path="enterprise")
     queryset = queryset.select_related("opened_run", "closed_run")
-    return list(queryset.order_by(Q(closed_run__isnull=False), "-closed_on", "opened_on", "key", "id"))
+    return list(queryset.order_by(F("closed_on").desc(nulls_first=True), "opened_on", "key", "id"))
 
 
 def plan_tasks(*, user, enterprise) -> list[PlanTask]:
     queryset = scope_to_user(PlanTask.objects.filter(enterprise=enterprise), user=user, enterprise_path="enterprise")
-    return list(queryset.select_related("assignee", "created_by").order_by("due_on", "id"))
+    return list(queryset.select_related("enterprise", "gap", "assignee", "created_by").order_by("due_on", "id"))
 
 
 def plan_task_list(

@@ -7,4 +7,8 @@ app_name = "cultivation"
 urlpatterns = [
     path("firms/<str:credit_code>/pin/", views.pin_create_view, name="pin-create"),
     path("pins/<int:pk>/end/", views.pin_end_view, name="pin-end"),
+    path("plans/<str:credit_code>/", views.plan_view, name="plan"),
+    path("plans/<str:credit_code>/tasks/", views.plan_task_create_view, name="plan-task-create"),
+    path("plan-tasks/<int:pk>/", views.plan_task_update_view, name="plan-task-update"),
+    path("plan-tasks/<int:pk>/status/", views.plan_task_status_view, name="plan-task-status"),
 ]

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cultivation.models import TierMovement, TierPin, TierPlacement
+from cultivation.models import PlanGap, PlanTask, PlanTaskStatus, TierMovement, TierPin, TierPlacement
 from scoring.models import Tier
 
 COUNTY_CODE = r"^\d{6}$"
@@ -74,3 +74,58 @@ class PinCreateSerializer(serializers.Serializer):
 
 class PinEndSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+class PlanGapSerializer(serializers.ModelSerializer):
+    label = serializers.SerializerMethodField()
+    opened_run_date = serializers.DateField(source="opened_run.run_date", read_only=True)
+    closed_run_date = serializers.DateField(source="closed_run.run_date", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PlanGap
+        fields = ["id", "key", "label", "text", "opened_run", "opened_run_date", "opened_on", "closed_run",
+                  "closed_run_date", "closed_on"]  # fmt: skip
+
+    def get_label(self, gap) -> str:
+        from cultivation.plans import gap_label
+
+        return gap_label(gap.key)
+
+
+class PlanTaskSerializer(serializers.ModelSerializer):
+    credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = PlanTask
+        fields = ["id", "credit_code", "gap", "what", "who", "assignee", "due_on", "status", "notes", "created_by",
+                  "created_at", "updated_at"]  # fmt: skip
+
+
+class PlanSerializer(serializers.Serializer):
+    credit_code = serializers.CharField()
+    name = serializers.CharField()
+    county = serializers.CharField()
+    can_edit = serializers.BooleanField()
+    open_gaps = PlanGapSerializer(many=True)
+    closed_gaps = PlanGapSerializer(many=True)
+    tasks = PlanTaskSerializer(many=True)
+
+
+class PlanTaskQuerySerializer(serializers.Serializer):
+    county = serializers.RegexField(COUNTY_CODE, required=False, help_text=_("County code, e.g. 410402"))
+    status = serializers.ChoiceField(choices=PlanTaskStatus.choices, required=False)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class PlanTaskWriteSerializer(serializers.Serializer):
+    """Parses a task; the firm (on create) is looked up in the caller's scope by the view, the gap among its gaps."""
+
+    credit_code = serializers.RegexField(r"^[0-9A-Za-z]{18}$", required=False)
+    gap = serializers.IntegerField(required=False, allow_null=True)
+    what = serializers.CharField(max_length=2000, required=False)
+    who = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    due_on = serializers.DateField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    status = serializers.ChoiceField(choices=PlanTaskStatus.choices, required=False)

@@ -1,4 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework import serializers as drf_serializers
@@ -15,8 +17,25 @@ from cultivation.api.serializers import (
     PinSerializer,
     PlacementQuerySerializer,
     PlacementSerializer,
+    PlanSerializer,
+    PlanTaskQuerySerializer,
+    PlanTaskSerializer,
+    PlanTaskWriteSerializer,
 )
-from cultivation.selectors import movement_list, pin_get, pin_list, placement_list
+from cultivation.models import PlanGap
+from cultivation.plans import plan_task_create, plan_task_set_status, plan_task_update
+from cultivation.selectors import (
+    can_edit_plan,
+    movement_list,
+    pin_get,
+    pin_list,
+    placement_list,
+    plan_enterprise_get,
+    plan_gaps,
+    plan_task_get,
+    plan_task_list,
+    plan_tasks,
+)
 from cultivation.services import pin_create, pin_end
 from enterprises.selectors import enterprise_get
 
@@ -102,3 +121,110 @@ class PinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         data.is_valid(raise_exception=True)
         _call(pin_end, pin=pin, actor=request.user, reason=data.validated_data["reason"])
         return Response(PinSerializer(pin_get(user=request.user, pk=pin.pk)).data)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One plan per firm
+
+
+class PlanView(generics.GenericAPIView):
+    """A firm's plan in the caller's scope: open and closed gaps, and its tasks (404 outside the scope)."""
+
+    serializer_class = PlanSerializer
+    filter_backends = []
+    pagination_class = None
+
+    def get(self, request, credit_code):
+        enterprise = plan_enterprise_get(user=request.user, credit_code=credit_code)
+        gaps = plan_gaps(user=request.user, enterprise=enterprise)
+        plan = {
+            "credit_code": enterprise.credit_code,
+            "name": enterprise.name,
+            "county": enterprise.county.code,
+            "can_edit": can_edit_plan(request.user, enterprise),
+            "open_gaps": [gap for gap in gaps if gap.is_open],
+            "closed_gaps": [gap for gap in gaps if not gap.is_open],
+            "tasks": plan_tasks(user=request.user, enterprise=enterprise),
+        }
+        return Response(PlanSerializer(plan).data)
+
+
+def _gap_of(enterprise, gap_id):
+    if gap_id is None:
+        return None
+    gap = PlanGap.objects.filter(enterprise=enterprise, pk=gap_id).first()
+    if gap is None:
+        raise drf_serializers.ValidationError({"gap": [_("No such gap for this firm.")]})
+    return gap
+
+
+class PlanTaskViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Plan tasks in the caller's scope (filter `county`, `status`, `overdue`); staff in scope create and change
+    them (PATCH; a `status` goes through the allowed transitions)."""
+
+    serializer_class = PlanTaskSerializer
+    filter_backends = []
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        params = _params(PlanTaskQuerySerializer, self.request) if self.action == "list" else {}
+        return plan_task_list(
+            user=self.request.user,
+            county=params.get("county"),
+            status=params.get("status"),
+            overdue=params.get("overdue"),
+        )
+
+    def get_object(self):
+        return plan_task_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(parameters=[PlanTaskQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=PlanTaskWriteSerializer, responses={201: PlanTaskSerializer})
+    def create(self, request):
+        data = PlanTaskWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        if "credit_code" not in params:
+            raise drf_serializers.ValidationError({"credit_code": [_("This field is required.")]})
+        params.pop("status", None)
+        enterprise = plan_enterprise_get(user=request.user, credit_code=params.pop("credit_code"))
+        if not can_edit_plan(request.user, enterprise):
+            raise DrfPermissionDenied
+        params["gap"] = _gap_of(enterprise, params.get("gap"))
+        task = _call(plan_task_create, enterprise=enterprise, actor=request.user, **params)
+        return Response(
+            PlanTaskSerializer(plan_task_get(user=request.user, pk=task.pk)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=PlanTaskWriteSerializer, responses={200: PlanTaskSerializer})
+    def partial_update(self, request, pk=None):
+        task = self.get_object()
+        data = PlanTaskWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        params.pop("credit_code", None)
+        new_status = params.pop("status", None)
+        if not can_edit_plan(request.user, task.enterprise):
+            raise DrfPermissionDenied
+        if "gap" in params:
+            params["gap"] = _gap_of(task.enterprise, params["gap"])
+        with transaction.atomic():
+            if params:
+                _call(plan_task_update, task=task, actor=request.user, **params)
+            if new_status and new_status != task.status:
+                _call(plan_task_set_status, task=task, status=new_status, actor=request.user)
+        return Response(PlanTaskSerializer(plan_task_get(user=request.user, pk=task.pk)).data)
+
+    def update(self, request, *args, **kwargs):
+        if not kwargs.get("partial"):
+            return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
+        return self.partial_update(request, pk=kwargs.get("pk"))

@@ -2,16 +2,18 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from cultivation.api.views import MovementListView, PinViewSet, PlacementListView
+from cultivation.api.views import MovementListView, PinViewSet, PlacementListView, PlanTaskViewSet, PlanView
 from enterprises.api.views import EnterpriseViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("pins", PinViewSet, basename="pin")
+router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("tiers/", PlacementListView.as_view(), name="api-tiers"),
     path("movements/", MovementListView.as_view(), name="api-movements"),
+    path("plans/<str:credit_code>/", PlanView.as_view(), name="api-plan"),
     path("", include(router.urls)),
 ]

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
 from accounts.models import Role
 from cultivation.models import PlanGap, PlanTask, PlanTaskEvent
@@ -144,3 +145,147 @@ def test_only_staff_in_scope_write_plans(planned):
     with pytest.raises(PermissionDenied):
         plan_task_set_status(task=task, status="doing", actor=county)
     assert PlanTask.objects.count() == 1
+
+
+def plan_url(firm):
+    return reverse("cultivation:plan", args=[firm.credit_code])
+
+
+def test_staff_manage_tasks_through_the_page(client, planned):
+    client.force_login(factories.make_user(Role.COUNTY_STAFF, county_code="410402"))
+    firm = planned["home"]
+    gap = PlanGap.objects.get(enterprise=firm)
+    html = client.get(reverse("enterprises:detail", args=[firm.credit_code])).content.decode()
+    assert plan_url(firm) in html
+    response = client.post(
+        reverse("cultivation:plan-task-create", args=[firm.credit_code]),
+        {"gap": gap.pk, "what": "Budget R&D", "who": "CFO", "due_on": DAY3.isoformat(), "notes": ""},
+    )
+    assert response.status_code == 302
+    task = PlanTask.objects.get()
+    assert task.gap == gap
+    client.post(reverse("cultivation:plan-task-update", args=[task.pk]), {"gap": gap.pk, "what": "Budget R&D 2026"})
+    client.post(reverse("cultivation:plan-task-status", args=[task.pk]), {"status": "doing"})
+    task.refresh_from_db()
+    assert (task.what, task.status) == ("Budget R&D 2026", "doing")
+    html = client.get(plan_url(firm)).content.decode()
+    assert 'id="plan-task-form"' in html and "Budget R&amp;D 2026" in html and "plan-status-form" in html
+    assert 'id="plan-read-only"' not in html
+
+
+def test_closed_gap_shows_the_run_that_closed_it(client, planned, gap_run):
+    firm = planned["home"]
+    run2 = gap_run(DAY2, {firm: ("t2", {"ht_field_met": 1})})
+    plan_gaps_from_run(run=run2)
+    client.force_login(factories.make_user(Role.CITY_STAFF))
+    html = client.get(plan_url(firm)).content.decode()
+    closed = html[html.index('id="plan-closed-gaps"') :]
+    assert "2026-03-02" in closed and "2026-03-01" in closed
+
+
+def test_enterprise_user_sees_own_plan_read_only(client, planned):
+    firm = planned["home"]
+    task = plan_task_create(enterprise=firm, actor=factories.make_user(Role.CITY_STAFF), what="Visit")
+    client.force_login(factories.make_user(Role.ENTERPRISE, enterprise=firm))
+    response = client.get(plan_url(firm))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Visit" in html and 'id="plan-read-only"' in html
+    assert "<form" not in html.split('id="plan-open-gaps"')[1]
+    create = reverse("cultivation:plan-task-create", args=[firm.credit_code])
+    assert client.post(create, {"what": "x"}).status_code == 403
+    assert client.post(reverse("cultivation:plan-task-status", args=[task.pk]), {"status": "done"}).status_code == 403
+    assert client.get(plan_url(planned["away"])).status_code == 404
+    task.refresh_from_db()
+    assert task.status == "todo" and PlanTask.objects.count() == 1
+
+
+def test_leader_reads_but_cannot_write(client, planned):
+    client.force_login(factories.make_user(Role.LEADER))
+    html = client.get(plan_url(planned["away"])).content.decode()
+    assert 'id="plan-read-only"' in html and 'id="plan-task-form"' not in html
+    create = reverse("cultivation:plan-task-create", args=[planned["away"].credit_code])
+    assert client.post(create, {"what": "x"}).status_code == 403
+
+
+def test_county_user_gets_404_for_another_countys_plan(client, planned):
+    away = planned["away"]
+    task = plan_task_create(enterprise=away, actor=factories.make_user(Role.CITY_STAFF), what="Visit")
+    client.force_login(factories.make_user(Role.COUNTY_STAFF, county_code="410402"))
+    assert client.get(plan_url(away)).status_code == 404
+    assert (
+        client.post(reverse("cultivation:plan-task-create", args=[away.credit_code]), {"what": "x"}).status_code == 404
+    )
+    assert client.post(reverse("cultivation:plan-task-update", args=[task.pk]), {"what": "x"}).status_code == 404
+    assert client.post(reverse("cultivation:plan-task-status", args=[task.pk]), {"status": "done"}).status_code == 404
+    assert client.get(f"/api/v1/plans/{away.credit_code}/").status_code == 404
+    assert client.get(f"/api/v1/plan-tasks/{task.pk}/").status_code == 404
+    assert (
+        client.patch(f"/api/v1/plan-tasks/{task.pk}/", {"what": "x"}, content_type="application/json").status_code
+        == 404
+    )
+
+
+def test_plan_page_query_count_is_fixed(client, planned, django_assert_num_queries):
+    firm = planned["home"]
+    staff = factories.make_user(Role.CITY_STAFF)
+    for index in range(3):
+        plan_task_create(enterprise=firm, actor=staff, what=f"Task {index}", gap=PlanGap.objects.get(enterprise=firm))
+    client.force_login(staff)
+    # Session, user, firm, gaps, tasks.
+    with django_assert_num_queries(5):
+        assert client.get(plan_url(firm)).status_code == 200
+
+
+def test_api_plan_and_tasks(client, planned):
+    firm = planned["home"]
+    gap = PlanGap.objects.get(enterprise=firm)
+    client.force_login(factories.make_user(Role.COUNTY_STAFF, county_code="410402"))
+    response = client.post(
+        "/api/v1/plan-tasks/",
+        {"credit_code": firm.credit_code, "gap": gap.pk, "what": "Budget", "due_on": "2020-01-01"},
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    task_id = response.json()["id"]
+    plan = client.get(f"/api/v1/plans/{firm.credit_code}/").json()
+    assert [g["key"] for g in plan["open_gaps"]] == ["ht_rd"] and plan["closed_gaps"] == []
+    assert [t["what"] for t in plan["tasks"]] == ["Budget"] and plan["can_edit"] is True
+    assert client.get("/api/v1/plan-tasks/", {"overdue": "true"}).json()["count"] == 1
+    url = f"/api/v1/plan-tasks/{task_id}/"
+    response = client.patch(url, {"status": "done", "notes": "ok"}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "done"
+    assert client.get("/api/v1/plan-tasks/", {"overdue": "true"}).json()["count"] == 0
+    assert client.get("/api/v1/plan-tasks/", {"status": "done", "county": "410402"}).json()["count"] == 1
+    refused = client.patch(url, {"status": "dropped", "notes": "changed"}, content_type="application/json")
+    assert refused.status_code == 400
+    assert PlanTask.objects.get().notes == "ok"  # the refused PATCH changed nothing
+    other_gap = PlanGap.objects.get(enterprise=planned["away"])
+    assert client.patch(url, {"gap": other_gap.pk}, content_type="application/json").status_code == 400
+
+
+def test_api_enterprise_user_reads_only(client, planned):
+    firm = planned["home"]
+    plan_task_create(enterprise=firm, actor=factories.make_user(Role.CITY_STAFF), what="Visit")
+    client.force_login(factories.make_user(Role.ENTERPRISE, enterprise=firm))
+    assert client.get(f"/api/v1/plans/{firm.credit_code}/").json()["can_edit"] is False
+    response = client.post(
+        "/api/v1/plan-tasks/", {"credit_code": firm.credit_code, "what": "x"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert client.get(f"/api/v1/plans/{planned['away'].credit_code}/").status_code == 404
+
+
+@pytest.mark.parametrize("tasks", [1, 4])
+def test_api_query_counts_are_fixed(client, planned, django_assert_num_queries, tasks):
+    firm = planned["home"]
+    staff = factories.make_user(Role.CITY_STAFF)
+    gap = PlanGap.objects.get(enterprise=firm)
+    for index in range(tasks):
+        plan_task_create(enterprise=firm, actor=staff, what=f"Task {index}", gap=gap)
+    client.force_login(staff)
+    # Session, user, firm, gaps, tasks.
+    with django_assert_num_queries(5):
+        assert client.get(f"/api/v1/plans/{firm.credit_code}/").status_code == 200
+    # Session, user, count, page of tasks (firm, county and users joined).
+    with django_assert_num_queries(4):
+        assert client.get("/api/v1/plan-tasks/").json()["count"] == tasks
