@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from cultivation.models import PinEvent, PlacementLog, TierMovement, TierPin, TierPlacement
+from cultivation.models import (
+    PinEvent,
+    PlacementLog,
+    PlanGap,
+    PlanTask,
+    PlanTaskEvent,
+    TierMovement,
+    TierPin,
+    TierPlacement,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +57,27 @@ class PinEventAdmin(ReadOnlyAdmin):
 @admin.register(PlacementLog)
 class PlacementLogAdmin(ReadOnlyAdmin):
     list_display = ["run", "placed_at", "firms", "movements", "pins_expired", "duration_s"]
+
+
+@admin.register(PlanGap)
+class PlanGapAdmin(ReadOnlyAdmin):
+    list_display = ["enterprise", "key", "opened_on", "closed_on"]
+    list_filter = ["key"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise"]
+
+
+@admin.register(PlanTask)
+class PlanTaskAdmin(ReadOnlyAdmin):
+    """Tasks change through the plan page and API (audited status transitions), not here."""
+
+    list_display = ["enterprise", "what", "who", "due_on", "status", "created_by"]
+    list_filter = ["status"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "what"]
+    list_select_related = ["enterprise", "created_by"]
+
+
+@admin.register(PlanTaskEvent)
+class PlanTaskEventAdmin(ReadOnlyAdmin):
+    list_display = ["task", "from_status", "to_status", "actor", "at"]
+    list_select_related = ["actor"]
