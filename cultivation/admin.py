@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from cultivation.models import PinEvent, PlacementLog, TierMovement, TierPin, TierPlacement
+from accounts.models import Role
+from cultivation.models import CultivationSettings, PinEvent, PlacementLog, TierMovement, TierPin, TierPlacement
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +49,24 @@ class PinEventAdmin(ReadOnlyAdmin):
 @admin.register(PlacementLog)
 class PlacementLogAdmin(ReadOnlyAdmin):
     list_display = ["run", "placed_at", "firms", "movements", "pins_expired", "duration_s"]
+
+
+def is_city_admin(user) -> bool:
+    return bool(user and user.is_active and (user.is_superuser or user.role == Role.CITY_ADMIN))
+
+
+@admin.register(CultivationSettings)
+class CultivationSettingsAdmin(admin.ModelAdmin):
+    """One row; only the city administrator changes it (other staff with admin access may look)."""
+
+    list_display = ["__str__", "key_list_size", "updated_at"]
+    fields = ["key_list_size"]
+
+    def has_add_permission(self, request):
+        return is_city_admin(request.user) and not CultivationSettings.objects.exists()
+
+    def has_change_permission(self, request, obj=None):
+        return is_city_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
