@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from accounts.models import Role
 from cultivation.models import (
+    CultivationSettings,
     PinEvent,
     PlacementLog,
     PlanGap,
@@ -81,3 +83,24 @@ class PlanTaskAdmin(ReadOnlyAdmin):
 class PlanTaskEventAdmin(ReadOnlyAdmin):
     list_display = ["task", "from_status", "to_status", "actor", "at"]
     list_select_related = ["actor"]
+
+
+def is_city_admin(user) -> bool:
+    return bool(user and user.is_active and (user.is_superuser or user.role == Role.CITY_ADMIN))
+
+
+@admin.register(CultivationSettings)
+class CultivationSettingsAdmin(admin.ModelAdmin):
+    """One row; only the city administrator changes it (other staff with admin access may look)."""
+
+    list_display = ["__str__", "key_list_size", "updated_at"]
+    fields = ["key_list_size"]
+
+    def has_add_permission(self, request):
+        return is_city_admin(request.user) and not CultivationSettings.objects.exists()
+
+    def has_change_permission(self, request, obj=None):
+        return is_city_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False

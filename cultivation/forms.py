@@ -1,9 +1,23 @@
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import PlanTaskStatus
+from cultivation.selectors import (
+    READINESS_BAND_HIGH,
+    READINESS_BAND_LOW,
+    READINESS_BAND_MID,
+    READINESS_HIGH_MIN,
+    READINESS_MID_MIN,
+)
 from scoring.models import Tier
+
+READINESS_BAND_LABELS = {
+    READINESS_BAND_HIGH: format_lazy("≥ {}", READINESS_HIGH_MIN),
+    READINESS_BAND_MID: format_lazy("{}–{}", READINESS_MID_MIN, READINESS_HIGH_MIN),
+    READINESS_BAND_LOW: format_lazy("< {}", READINESS_MID_MIN),
+}
 
 
 class PinForm(forms.Form):
@@ -38,3 +52,28 @@ class PlanTaskForm(forms.Form):
 
 class PlanTaskStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PlanTaskStatus.choices)
+
+
+class BoardFilterForm(forms.Form):
+    """The tier board's filters. "Has officer" is not offered yet: officers arrive with their own module."""
+
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+    tag = forms.ChoiceField(label=_("Tag"), required=False)
+    band = forms.ChoiceField(label=_("Readiness"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from enterprises.filters import INDUSTRY_CHOICES
+        from scoring.presentation import TAG_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].choices = [("", _("All industries")), *INDUSTRY_CHOICES]
+        self.fields["tag"].choices = [("", _("All tags")), *TAG_LABELS.items()]
+        self.fields["band"].choices = [("", _("Any readiness")), *READINESS_BAND_LABELS.items()]
+        for form_field in self.fields.values():
+            form_field.widget.attrs.setdefault("class", "form-select form-select-sm")
+
+    def filters(self) -> dict:
+        """The valid filters given (an invalid value is ignored, not an error page)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: data.get(name) or None for name in ("industry", "tag", "band")}

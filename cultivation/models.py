@@ -5,6 +5,7 @@ Placement is written in bulk by `cultivation.services.place_from_run` when a sco
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -331,3 +332,36 @@ class PlanTaskEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Plan task events are append-only.")
         super().save(*args, **kwargs)
+
+
+DEFAULT_KEY_LIST_SIZE = 20
+
+
+class CultivationSettings(models.Model):
+    """The city administrator's cultivation settings: one row (pk 1); absent, the defaults apply."""
+
+    SINGLETON_PK = 1
+
+    key_list_size = models.PositiveSmallIntegerField(
+        _("key cultivation list size"),
+        default=DEFAULT_KEY_LIST_SIZE,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("How many firms of each tier per county make the key cultivation list (重点培育)."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cultivation settings")
+        verbose_name_plural = _("cultivation settings")
+
+    def __str__(self):
+        return str(_("Cultivation settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def key_list_size_in_force(cls) -> int:
+        size = cls.objects.filter(pk=cls.SINGLETON_PK).values_list("key_list_size", flat=True).first()
+        return size if size is not None else DEFAULT_KEY_LIST_SIZE

@@ -2,15 +2,28 @@
 accounts.scoping: a firm, placement or pin outside the scope is not found (404)."""
 
 import datetime
+import math
+from dataclasses import dataclass, field
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.scoping import scope_to_user
-from cultivation.models import PlanGap, PlanTask, PlanTaskStatus, TierMovement, TierPin, TierPlacement
-from enterprises.models import Enterprise
+from accounts.scoping import scope_counties, scope_to_user
+from cultivation.models import (
+    CultivationSettings,
+    PlanGap,
+    PlanTask,
+    PlanTaskStatus,
+    TierMovement,
+    TierPin,
+    TierPlacement,
+)
+from enterprises.models import County, Enterprise
+from scoring.models import Portrait, ScoringRun, Tier
+from scoring.rules import TAG_BITS
 
 ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
 
@@ -146,3 +159,181 @@ def plan_task_get(*, user, pk: int) -> PlanTask:
         return plan_task_list(user=user).get(pk=pk)
     except PlanTask.DoesNotExist:
         raise Http404("No such task") from None
+
+
+# The tier board and the key cultivation list (重点培育)
+
+ROLES_SEEING_BOARD = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.LEADER, Role.COUNTY_STAFF})
+# Tiers with a next rung, hence a readiness to rank by; "outside" is counted but not listed.
+BOARD_TIERS = (Tier.T1, Tier.T2, Tier.T3)
+BOARD_PAGE_SIZE = 20
+
+READINESS_BAND_HIGH = "high"
+READINESS_BAND_MID = "mid"
+READINESS_BAND_LOW = "low"
+READINESS_HIGH_MIN = 80
+READINESS_MID_MIN = 60
+# name -> (lowest readiness included, highest readiness excluded); None is open.
+READINESS_BANDS = {
+    READINESS_BAND_HIGH: (READINESS_HIGH_MIN, None),
+    READINESS_BAND_MID: (READINESS_MID_MIN, READINESS_HIGH_MIN),
+    READINESS_BAND_LOW: (None, READINESS_MID_MIN),
+}
+
+# Only the columns the board and the key list show: a portrait's `detail` is large.
+BOARD_PORTRAIT_FIELDS = (
+    "id", "enterprise_id", "county_id", "industry_division", "tier", "readiness", "sme_score",
+    "capability_estimate", "conditions_met", "tag_mask",
+    "enterprise__id", "enterprise__name", "enterprise__credit_code",
+)  # fmt: skip
+
+
+def may_see_board(user) -> bool:
+    """City admin, city staff and leaders see every county's board; county staff their own (DESIGN §6)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    return user.is_superuser or user.role in ROLES_SEEING_BOARD
+
+
+def board_counties(*, user) -> list[County]:
+    """The counties `user` may pick on the board (one query)."""
+    return list(scope_counties(County.objects.all(), user=user).order_by("code"))
+
+
+def board_county(*, user, counties: list[County], code: str | None) -> County | None:
+    """The county the board shows: `code` if in scope (else 404), a county user's own county, or None (all)."""
+    if code:
+        for county in counties:
+            if county.code == code:
+                return county
+        raise Http404("No such county")
+    if user.is_superuser or user.role != Role.COUNTY_STAFF:
+        return None
+    return next((county for county in counties if county.pk == user.county_id), None)
+
+
+def tier_counts(*, user, county: County | None = None) -> dict[str, int]:
+    """Firms per tier now (TierPlacement, pins included), every tier present (one query)."""
+    queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
+    if county is not None:
+        queryset = queryset.filter(enterprise__county_id=county.pk)
+    counts = dict(queryset.order_by().values_list("tier").annotate(firms=Count("pk")))
+    return {tier.value: counts.get(tier.value, 0) for tier in Tier}
+
+
+def movements_this_month(*, user, county: County | None = None, today: datetime.date | None = None) -> dict:
+    """Moves up and down since the first of this month (one query; first placements are neither)."""
+    today = today or timezone.localdate()
+    queryset = scope_to_user(
+        TierMovement.objects.filter(date__gte=today.replace(day=1), date__lte=today),
+        user=user,
+        enterprise_path="enterprise",
+    )
+    if county is not None:
+        queryset = queryset.filter(enterprise__county_id=county.pk)
+    return queryset.aggregate(up=Count("pk", filter=Q(direction__gt=0)), down=Count("pk", filter=Q(direction__lt=0)))
+
+
+def board_portraits(
+    *,
+    user,
+    run: ScoringRun | None,
+    county: County | None = None,
+    industry: str | None = None,
+    tag: str | None = None,
+    band: str | None = None,
+) -> QuerySet[Portrait]:
+    """Portraits of `run` whose firm is placed in a board tier now, annotated with that tier (`board_tier`),
+    filtered; scoped. A pinned firm is listed in its pinned tier, with the run's readiness."""
+    if run is None:
+        return Portrait.objects.none()
+    queryset = scope_to_user(Portrait.objects.filter(run=run), user=user, enterprise_path="enterprise")
+    queryset = queryset.annotate(board_tier=F("enterprise__placement__tier")).filter(board_tier__in=BOARD_TIERS)
+    if county is not None:
+        queryset = queryset.filter(county_id=county.pk)
+    if industry:
+        queryset = queryset.filter(industry_division=industry)
+    if tag:
+        bit = TAG_BITS[tag]
+        queryset = queryset.alias(tag_hit=F("tag_mask").bitand(bit)).filter(tag_hit=bit)
+    if band:
+        low, high = READINESS_BANDS[band]
+        if low is not None:
+            queryset = queryset.filter(readiness__gte=low)
+        if high is not None:
+            queryset = queryset.filter(readiness__lt=high)
+    return queryset
+
+
+@dataclass
+class TierPage:
+    """One page of one tier's ranked list."""
+
+    tier: str
+    label: str
+    number: int
+    total: int
+    rows: list = field(default_factory=list)
+    page_size: int = BOARD_PAGE_SIZE
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def first_rank(self) -> int:
+        return (self.number - 1) * self.page_size + 1
+
+
+def board_tier_pages(
+    queryset: QuerySet[Portrait], *, pages: dict[str, int] | None = None, page_size: int = BOARD_PAGE_SIZE
+) -> list[TierPage]:
+    """Each board tier's page of `queryset` (from `board_portraits`), ranked by readiness: one query for the
+    totals and one per tier, whatever the data size."""
+    pages = pages or {}
+    totals = dict(queryset.order_by().values_list("board_tier").annotate(firms=Count("pk")))
+    result = []
+    for tier in BOARD_TIERS:
+        total = totals.get(tier.value, 0)
+        num_pages = max(1, math.ceil(total / page_size))
+        number = min(max(1, pages.get(tier.value, 1)), num_pages)
+        page = TierPage(tier=tier.value, label=tier.label, number=number, total=total, page_size=page_size)
+        if total:
+            offset = (number - 1) * page_size
+            page.rows = list(
+                queryset.filter(board_tier=tier.value)
+                .select_related("enterprise")
+                .only(*BOARD_PORTRAIT_FIELDS)
+                .order_by("-readiness", "enterprise_id")[offset : offset + page_size]
+            )
+        result.append(page)
+    return result
+
+
+def key_list(*, user, run: ScoringRun | None, county: County | None = None, size: int | None = None) -> list:
+    """The key cultivation list (重点培育): the top `size` (CultivationSettings) firms of each board tier in each
+    county by readiness, as portraits with `board_tier` and `key_rank`; scoped; one query (two without `size`)."""
+    if run is None:
+        return []
+    size = size or CultivationSettings.key_list_size_in_force()
+    queryset = board_portraits(user=user, run=run, county=county).annotate(
+        key_rank=Window(
+            RowNumber(),
+            partition_by=[F("county_id"), F("enterprise__placement__tier")],
+            order_by=[F("readiness").desc(), F("enterprise_id").asc()],
+        )
+    )
+    queryset = queryset.filter(key_rank__lte=size).select_related("enterprise", "county")
+    fields = (*BOARD_PORTRAIT_FIELDS, "county__id", "county__code", "county__name")
+    rows = list(queryset.only(*fields).order_by("county__code", "board_tier", "key_rank"))
+    for row in rows:
+        row.board_tier_label = Tier(row.board_tier).label
+    return rows

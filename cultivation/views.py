@@ -1,24 +1,37 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cultivation.forms import PinEndForm, PinForm, PlanTaskForm, PlanTaskStatusForm
-from cultivation.models import PLAN_TASK_TRANSITIONS, PlanGap, PlanTaskStatus
+from cultivation.exports import key_list_workbook
+from cultivation.forms import BoardFilterForm, PinEndForm, PinForm, PlanTaskForm, PlanTaskStatusForm
+from cultivation.models import PLAN_TASK_TRANSITIONS, CultivationSettings, PlanGap, PlanTaskStatus
 from cultivation.plans import gap_label, plan_task_create, plan_task_set_status, plan_task_update
 from cultivation.selectors import (
+    BOARD_TIERS,
+    board_counties,
+    board_county,
+    board_portraits,
+    board_tier_pages,
     can_edit_plan,
     can_pin,
+    key_list,
+    may_see_board,
+    movements_this_month,
     pin_get,
     plan_enterprise_get,
     plan_gaps,
     plan_task_get,
     plan_tasks,
+    tier_counts,
 )
 from cultivation.services import pin_create, pin_end
 from enterprises.selectors import enterprise_get
+from scoring.selectors import current_run
 
 
 def _report(request, errors) -> None:
@@ -77,6 +90,13 @@ def pin_end_view(request, pk):
 def _next_statuses(task) -> list[tuple[str, str]]:
     allowed = PLAN_TASK_TRANSITIONS[task.status]
     return [(value, label) for value, label in PlanTaskStatus.choices if value in allowed]
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
 
 
 @login_required
@@ -172,3 +192,64 @@ def plan_task_status_view(request, pk):
     else:
         _report(request, _form_errors(form))
     return redirect("cultivation:plan", credit_code=task.enterprise.credit_code)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tier board and key cultivation list
+
+
+@login_required
+@require_GET
+def board_view(request):
+    """The tier board: counts per tier, this month's moves, each tier ranked by readiness (or, `?tab=key`, the key
+    cultivation list). A fixed number of queries whatever the number of firms."""
+    user = request.user
+    if not may_see_board(user):
+        raise PermissionDenied
+    counties = board_counties(user=user)
+    county = board_county(user=user, counties=counties, code=request.GET.get("county"))
+    run = current_run()
+    tab = "key" if request.GET.get("tab") == "key" else "board"
+    form = BoardFilterForm(request.GET)
+    context = {
+        "counties": counties,
+        "county": county,
+        "may_switch": len(counties) > 1,
+        "run": run,
+        "tab": tab,
+        "form": form,
+        "counts": tier_counts(user=user, county=county),
+        "moves": movements_this_month(user=user, county=county),
+        "month": timezone.localdate(),
+        "key_list_size": CultivationSettings.key_list_size_in_force(),
+    }
+    if tab == "key":
+        context["key_rows"] = key_list(user=user, run=run, county=county, size=context["key_list_size"])
+    else:
+        queryset = board_portraits(user=user, run=run, county=county, **form.filters())
+        pages = {tier.value: _page_number(request.GET.get(f"page_{tier.value}")) for tier in BOARD_TIERS}
+        context["tier_pages"] = board_tier_pages(queryset, pages=pages)
+    query = request.GET.copy()
+    for tier in BOARD_TIERS:
+        query.pop(f"page_{tier.value}", None)
+    context["querystring"] = query.urlencode()
+    return render(request, "cultivation/board.html", context)
+
+
+@login_required
+@require_GET
+def key_list_export_view(request):
+    """The key cultivation list as xlsx, scoped like the board (`?county=` outside the scope: 404)."""
+    user = request.user
+    if not may_see_board(user):
+        raise PermissionDenied
+    counties = board_counties(user=user)
+    county = board_county(user=user, counties=counties, code=request.GET.get("county"))
+    rows = key_list(user=user, run=current_run(), county=county)
+    response = HttpResponse(
+        key_list_workbook(rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"key-list-{county.code if county else 'all'}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -45,3 +45,10 @@ def may_import(user) -> bool:
     from enterprises.importing.services import can_import
 
     return can_import(user)
+
+
+@register.filter
+def may_see_board(user) -> bool:
+    from cultivation.selectors import may_see_board as allowed
+
+    return allowed(user)
