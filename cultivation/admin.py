@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from cultivation.models import PinEvent, PlacementLog, TierMovement, TierPin, TierPlacement
+from cultivation.models import (
+    CultivationWarning,
+    PinEvent,
+    PlacementLog,
+    TierMovement,
+    TierPin,
+    TierPlacement,
+    WarningEvent,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -48,3 +56,17 @@ class PinEventAdmin(ReadOnlyAdmin):
 @admin.register(PlacementLog)
 class PlacementLogAdmin(ReadOnlyAdmin):
     list_display = ["run", "placed_at", "firms", "movements", "pins_expired", "duration_s"]
+
+
+@admin.register(CultivationWarning)
+class CultivationWarningAdmin(ReadOnlyAdmin):
+    list_display = ["enterprise", "kind", "severity", "state", "opened_at", "last_seen_run"]
+    list_filter = ["kind", "severity", "state"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "last_seen_run"]
+
+
+@admin.register(WarningEvent)
+class WarningEventAdmin(ReadOnlyAdmin):
+    list_display = ["warning", "enterprise", "from_state", "to_state", "actor", "at"]
+    list_select_related = ["enterprise", "actor"]

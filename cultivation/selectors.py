@@ -3,12 +3,20 @@ accounts.scoping: a firm, placement or pin outside the scope is not found (404).
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, When
 from django.http import Http404
 
 from accounts.models import Role
 from accounts.scoping import scope_to_user
-from cultivation.models import TierMovement, TierPin, TierPlacement
+from cultivation.models import (
+    ACTIVE_WARNING_STATES,
+    CultivationWarning,
+    TierMovement,
+    TierPin,
+    TierPlacement,
+    WarningSeverity,
+    WarningState,
+)
 
 ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
 
@@ -87,3 +95,51 @@ def pin_get(*, user, pk: int) -> TierPin:
         return pin_list(user=user).get(pk=pk)
     except TierPin.DoesNotExist:
         raise Http404("No such pin") from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Warnings
+
+
+def can_handle_warning(user, warning) -> bool:
+    """Acknowledging and resolving warnings: the staff who pin (city admin and staff anywhere, county staff in their
+    county); leaders read only."""
+    return can_pin(user, warning.enterprise)
+
+
+def warning_list(
+    *,
+    user,
+    county: str | None = None,
+    kinds: list[str] | None = None,
+    severities: list[str] | None = None,
+    states: list[str] | None = None,
+) -> QuerySet[CultivationWarning]:
+    """Warnings in scope, most severe and newest first; `states` empty or None means the live ones."""
+    queryset = scope_to_user(CultivationWarning.objects.all(), user=user, enterprise_path="enterprise")
+    if county:
+        queryset = queryset.filter(enterprise__county__code=county)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if severities:
+        queryset = queryset.filter(severity__in=severities)
+    queryset = queryset.filter(state__in=states or list(ACTIVE_WARNING_STATES))
+    severity_order = Case(
+        *[When(severity=value, then=rank) for rank, value in enumerate(WarningSeverity.values)],
+        output_field=IntegerField(),
+    )
+    return queryset.select_related("enterprise__county", "last_seen_run").order_by(severity_order, "-opened_at", "-id")
+
+
+def warning_get(*, user, pk: int) -> CultivationWarning:
+    queryset = scope_to_user(CultivationWarning.objects.all(), user=user, enterprise_path="enterprise")
+    try:
+        return queryset.select_related("enterprise__county", "last_seen_run").get(pk=pk)
+    except CultivationWarning.DoesNotExist:
+        raise Http404("No such warning") from None
+
+
+def open_warning_count(*, user) -> int:
+    """Open (not yet acknowledged) warnings in the user's scope, for the home page: one query."""
+    queryset = scope_to_user(CultivationWarning.objects.all(), user=user, enterprise_path="enterprise")
+    return queryset.filter(state=WarningState.OPEN).count()

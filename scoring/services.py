@@ -272,9 +272,11 @@ def publish_run(*, run_id: int) -> ScoringRun:
             # unpublished (redelivered or failed as stale) instead of published without placement. The row lock
             # on the run and the status check above make it happen once per run; PlacementLog makes it idempotent
             # on its own too. It is a few set-based statements, seconds at 200,000 firms.
-            from cultivation.services import place_from_run
+            from cultivation.services import place_from_run, warnings_from_run
 
             place_from_run(run=run)
+            # Warnings right after placement, in the same transaction: set-based too, idempotent per run.
+            warnings_from_run(run=run)
     run.refresh_from_db()
     if run.status == ScoringRun.Status.PUBLISHED:
         logger.info("Scoring run %s published: %s firms in %.1f s", run_id, run.firms_scored, run.duration_s)

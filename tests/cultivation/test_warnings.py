@@ -1,0 +1,202 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from accounts.models import Role
+from cultivation.models import CultivationWarning, WarningEvent, WarningKind
+from cultivation.services import place_from_run, warning_transition, warnings_from_run
+from enterprises.models import QualificationKind
+from scoring.models import Portrait
+from scoring.rules import TAG_BITS
+from scoring.rulesets import get_ruleset
+from tests import factories
+
+DAY1 = datetime.date(2026, 6, 1)
+DAY2 = datetime.date(2026, 6, 2)
+RULES = get_ruleset(2026)
+EXPIRING_DAYS = RULES.tags.certificate_expiring_days
+DROP = float(RULES.warnings.readiness_drop_points)
+
+
+def portrait(run, firm, *, tier="t2", readiness=50.0, tag_mask=0, sme_eligible=True):
+    return Portrait.objects.create(
+        run=run, enterprise=firm, county_id=firm.county_id, tier=tier, readiness=readiness, sme_score=40,
+        sme_eligible=sme_eligible, sme_passes=False, capability_estimate=50, capability_low=40, capability_high=60,
+        conditions_met=4, innovative_sme_score=40, gazelle_candidate=False, srdi_candidate=False, above_scale=False,
+        innovative=True, tag_mask=tag_mask,
+    )  # fmt: skip
+
+
+def publish(run):
+    """What scoring.services.publish_run does after ranking: placement, then warnings."""
+    place_from_run(run=run)
+    return warnings_from_run(run=run)
+
+
+def live(kind=None):
+    queryset = CultivationWarning.objects.filter(state__in=["open", "acknowledged"])
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    return set(queryset.values_list("enterprise_id", flat=True))
+
+
+def certificate(firm, ends_on):
+    factories.QualificationFactory(
+        enterprise=firm, kind=QualificationKind.HIGH_TECH, valid_from=ends_on - datetime.timedelta(days=1000),
+        valid_to=ends_on,
+    )  # fmt: skip
+
+
+def test_certificate_expiring_within_the_rule_sets_days(make_run):
+    inside, outside, renewed = factories.EnterpriseFactory.create_batch(3)
+    certificate(inside, DAY1 + datetime.timedelta(days=EXPIRING_DAYS))
+    certificate(outside, DAY1 + datetime.timedelta(days=EXPIRING_DAYS + 1))
+    certificate(renewed, DAY1 + datetime.timedelta(days=30))
+    factories.QualificationFactory(
+        enterprise=renewed, kind=QualificationKind.HIGH_TECH, valid_from=DAY1 + datetime.timedelta(days=31),
+        valid_to=DAY1 + datetime.timedelta(days=1100),
+    )  # fmt: skip
+    run = make_run(DAY1)
+    for firm in (inside, outside, renewed):
+        portrait(run, firm, tier="t3")
+    assert publish(run)["opened"] == 1
+    warning = CultivationWarning.objects.get()
+    assert (warning.enterprise, warning.kind, warning.severity, warning.state) == (
+        inside,
+        WarningKind.CERTIFICATE_EXPIRING,
+        "medium",
+        "open",
+    )
+    assert warning.values["value"] == EXPIRING_DAYS and warning.values["threshold"] == EXPIRING_DAYS
+    assert warning.first_seen_run == run == warning.last_seen_run
+
+
+def test_certified_firm_breaking_a_condition(make_run):
+    risky, fine = factories.EnterpriseFactory.create_batch(2)
+    run = make_run(DAY1)
+    portrait(run, risky, tier="t3", tag_mask=TAG_BITS["audit_risk"] | TAG_BITS["ip_weak"])
+    portrait(run, fine, tier="t3", tag_mask=TAG_BITS["ip_weak"])
+    publish(run)
+    assert live(WarningKind.CERTIFIED_BREAKS_CONDITION) == {risky.pk}
+    assert CultivationWarning.objects.get().severity == "high"
+
+
+def test_tech_sme_registered_last_year_not_this_year(make_run):
+    lapsed, renewed, outgrown, never = factories.EnterpriseFactory.create_batch(4)
+    for firm in (lapsed, renewed, outgrown):
+        factories.QualificationFactory(
+            enterprise=firm, valid_from=datetime.date(2025, 5, 1), valid_to=datetime.date(2025, 12, 31)
+        )
+    factories.QualificationFactory(
+        enterprise=renewed, valid_from=datetime.date(2026, 4, 1), valid_to=datetime.date(2026, 12, 31)
+    )
+    run = make_run(DAY1)
+    for firm in (lapsed, renewed, never):
+        portrait(run, firm, tier="t1")
+    portrait(run, outgrown, tier="t2", sme_eligible=False)
+    publish(run)
+    assert live() == live(WarningKind.SME_NOT_REREGISTERED) == {lapsed.pk}
+
+
+def test_readiness_drop_against_the_previous_run_and_auto_resolve(make_run):
+    sharp, slight, moved = factories.EnterpriseFactory.create_batch(3)
+    yesterday, today, tomorrow = make_run(DAY1), make_run(DAY2), make_run(DAY2 + datetime.timedelta(days=1))
+    for firm in (sharp, slight, moved):
+        portrait(yesterday, firm, readiness=80)
+    portrait(today, sharp, readiness=80 - DROP)
+    portrait(today, slight, readiness=80 - DROP + 0.01)
+    portrait(today, moved, tier="t1", readiness=10)  # another tier, another scale: not a drop
+    publish(yesterday)
+    assert not CultivationWarning.objects.exists()
+    publish(today)
+    warning = CultivationWarning.objects.get()
+    assert warning.enterprise == sharp and warning.kind == WarningKind.READINESS_DROP
+    assert (warning.values["value"], warning.values["previous"], warning.severity) == (80 - DROP, 80, "medium")
+    # Next run: readiness holds, the condition has cleared.
+    for firm in (sharp, slight):
+        portrait(tomorrow, firm, readiness=80 - DROP)
+    assert publish(tomorrow) == {"opened": 0, "continued": 0, "auto_resolved": 1}
+    warning.refresh_from_db()
+    assert (warning.state, warning.auto_resolved_run, warning.last_seen_run) == ("auto_resolved", tomorrow, today)
+    event = WarningEvent.objects.get()
+    assert (event.from_state, event.to_state, event.actor, event.run) == ("open", "auto_resolved", None, tomorrow)
+
+
+def test_invention_patents_falling_against_the_previous_year(make_run):
+    falling, steady, gap_year = factories.EnterpriseFactory.create_batch(3)
+    factories.IndicatorFactory(enterprise=falling, year=2024, invention_patents=3)
+    factories.IndicatorFactory(enterprise=falling, year=2025, invention_patents=3 - RULES.warnings.ip_falling_min)
+    factories.IndicatorFactory(enterprise=steady, year=2024, invention_patents=3)
+    factories.IndicatorFactory(enterprise=steady, year=2025, invention_patents=3)
+    factories.IndicatorFactory(enterprise=gap_year, year=2023, invention_patents=3)
+    factories.IndicatorFactory(enterprise=gap_year, year=2025, invention_patents=0)
+    run = make_run(DAY1)
+    for firm in (falling, steady, gap_year):
+        portrait(run, firm)
+    publish(run)
+    warning = CultivationWarning.objects.get()
+    assert warning.enterprise == falling and warning.kind == WarningKind.IP_FALLING
+    assert (warning.values["value"], warning.values["previous"], warning.values["year"]) == (2, 3, 2025)
+
+
+def test_condition_still_holding_carries_forward_and_publishing_twice_adds_nothing(make_run):
+    firm = factories.EnterpriseFactory()
+    certificate(firm, DAY1 + datetime.timedelta(days=60))
+    first, second = make_run(DAY1), make_run(DAY2)
+    portrait(first, firm, tier="t3")
+    portrait(second, firm, tier="t3")
+    assert publish(first)["opened"] == 1
+    assert publish(first) == {"opened": 0, "continued": 1, "auto_resolved": 0}
+    assert publish(second) == {"opened": 0, "continued": 1, "auto_resolved": 0}
+    warning = CultivationWarning.objects.get()
+    assert (warning.first_seen_run, warning.last_seen_run, warning.severity) == (first, second, "high")
+
+
+def test_auto_resolve_when_the_certificate_is_renewed(make_run):
+    firm = factories.EnterpriseFactory()
+    certificate(firm, DAY1 + datetime.timedelta(days=60))
+    first, second = make_run(DAY1), make_run(DAY2)
+    portrait(first, firm, tier="t3")
+    portrait(second, firm, tier="t3")
+    publish(first)
+    factories.QualificationFactory(
+        enterprise=firm, kind=QualificationKind.HIGH_TECH, valid_from=DAY1 + datetime.timedelta(days=61),
+        valid_to=DAY1 + datetime.timedelta(days=1200),
+    )  # fmt: skip
+    assert publish(second)["auto_resolved"] == 1
+    assert CultivationWarning.objects.get().state == "auto_resolved"
+
+
+def test_transitions_follow_the_table(make_run, make_user):
+    firm = factories.EnterpriseFactory()
+    certificate(firm, DAY1 + datetime.timedelta(days=60))
+    run = make_run(DAY1)
+    portrait(run, firm, tier="t3")
+    publish(run)
+    staff = make_user(Role.COUNTY_STAFF, county_code="410402")
+    warning = CultivationWarning.objects.get()
+    warning_transition(warning=warning, action="acknowledge", actor=staff)
+    with pytest.raises(ValidationError):
+        warning_transition(warning=warning, action="acknowledge", actor=staff)
+    warning_transition(warning=warning, action="resolve", actor=staff, note="Renewal filed")
+    warning.refresh_from_db()
+    assert (warning.state, warning.acknowledged_by, warning.resolved_by) == ("resolved", staff, staff)
+    for action in ("resolve", "acknowledge", "reopen"):
+        with pytest.raises(ValidationError):
+            warning_transition(warning=warning, action=action, actor=staff)
+    assert list(WarningEvent.objects.order_by("id").values_list("from_state", "to_state", "note")) == [
+        ("open", "acknowledged", ""),
+        ("acknowledged", "resolved", "Renewal filed"),
+    ]
+    # Resolved by staff while the condition holds: not raised again by the next publication of the run.
+    assert publish(run) == {"opened": 0, "continued": 1, "auto_resolved": 0}
+    assert CultivationWarning.objects.count() == 1
+
+
+def test_publishing_a_scored_run_raises_warnings(city, run_scoring):
+    """The hook in scoring.services.publish_run: the city fixture's two certificates end within the rule set's days
+    of a run on 2027-06-30."""
+    run = run_scoring(on=datetime.date(2027, 6, 30))
+    assert run.status == "published"
+    assert live(WarningKind.CERTIFICATE_EXPIRING) == {city["home"][0].pk, city["away"][0].pk}
