@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scoring.models import Tier
 
@@ -221,9 +222,10 @@ class WarningKind(models.TextChoices):
 
 
 class WarningSeverity(models.TextChoices):
-    HIGH = "high", _("High")
-    MEDIUM = "medium", _("Medium")
-    LOW = "low", _("Low")
+    # With a context: "Medium" alone is already the size class (中型).
+    HIGH = "high", pgettext_lazy("warning severity", "High")
+    MEDIUM = "medium", pgettext_lazy("warning severity", "Medium")
+    LOW = "low", pgettext_lazy("warning severity", "Low")
 
 
 class WarningState(models.TextChoices):
@@ -300,6 +302,14 @@ class CultivationWarning(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in ACTIVE_WARNING_STATES
+
+    @property
+    def value_display(self) -> str:
+        """The measured value for pages: a list (the conditions broken) joined, a missing value as a dash."""
+        value = (self.values or {}).get("value")
+        if isinstance(value, list):
+            return ", ".join(map(str, value)) or "—"
+        return "—" if value is None else str(value)
 
 
 class WarningEvent(models.Model):

@@ -128,13 +128,14 @@ def warning_list(
         *[When(severity=value, then=rank) for rank, value in enumerate(WarningSeverity.values)],
         output_field=IntegerField(),
     )
-    return queryset.select_related("enterprise__county", "last_seen_run").order_by(severity_order, "-opened_at", "-id")
+    queryset = queryset.select_related("enterprise__county", "first_seen_run", "last_seen_run")
+    return queryset.order_by(severity_order, "-opened_at", "-id")
 
 
 def warning_get(*, user, pk: int) -> CultivationWarning:
     queryset = scope_to_user(CultivationWarning.objects.all(), user=user, enterprise_path="enterprise")
     try:
-        return queryset.select_related("enterprise__county", "last_seen_run").get(pk=pk)
+        return queryset.select_related("enterprise__county", "first_seen_run", "last_seen_run").get(pk=pk)
     except CultivationWarning.DoesNotExist:
         raise Http404("No such warning") from None
 

@@ -2,12 +2,13 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from cultivation.api.views import MovementListView, PinViewSet, PlacementListView
+from cultivation.api.views import MovementListView, PinViewSet, PlacementListView, WarningViewSet
 from enterprises.api.views import EnterpriseViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("pins", PinViewSet, basename="pin")
+router.register("warnings", WarningViewSet, basename="warning")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

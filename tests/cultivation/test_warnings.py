@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts.models import Role
 from cultivation.models import CultivationWarning, WarningEvent, WarningKind
@@ -200,3 +201,135 @@ def test_publishing_a_scored_run_raises_warnings(city, run_scoring):
     run = run_scoring(on=datetime.date(2027, 6, 30))
     assert run.status == "published"
     assert live(WarningKind.CERTIFICATE_EXPIRING) == {city["home"][0].pk, city["away"][0].pk}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pages and API
+
+# Session, user, counties of the switcher, count, page of rows (firm, county, run joined).
+PAGE_QUERIES = 5
+# Session, user, count, page of rows.
+API_QUERIES = 4
+
+
+@pytest.fixture
+def warned(county_firms, make_run):
+    """An expiring certificate in each county; the other county's warning is created first."""
+    run = make_run(DAY1)
+    for firm in county_firms["away"] + county_firms["home"]:
+        certificate(firm, DAY1 + datetime.timedelta(days=200))
+        portrait(run, firm, tier="t3")
+    publish(run)
+    away = list(CultivationWarning.objects.filter(enterprise__in=county_firms["away"]))
+    assert len(away) == 2
+    return {**county_firms, "away_warning": away[0]}
+
+
+def rows(response):
+    return {warning.enterprise_id for warning in response.context["page"].object_list}
+
+
+def test_county_user_cannot_see_or_act_on_another_countys_warnings(client, make_user, warned):
+    client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
+    home = {firm.pk for firm in warned["home"]}
+    url = reverse("cultivation:warnings")
+    assert rows(client.get(url)) == home
+    assert rows(client.get(url, {"county": "410482"})) == home  # not a county of theirs: ignored
+    other = warned["away_warning"]
+    for action in ("acknowledge", "resolve"):
+        response = client.post(reverse("cultivation:warning-transition", args=[other.pk, action]))
+        assert response.status_code == 404
+        assert client.post(f"/api/v1/warnings/{other.pk}/{action}/").status_code == 404
+    assert client.get(f"/api/v1/warnings/{other.pk}/").status_code == 404
+    assert {row["id"] for row in client.get("/api/v1/warnings/").json()["results"]} == set(
+        CultivationWarning.objects.filter(enterprise__in=warned["home"]).values_list("pk", flat=True)
+    )
+    other.refresh_from_db()
+    assert other.state == "open"
+    assert not WarningEvent.objects.exists()
+
+
+def test_city_staff_switch_county_filter_and_act_through_the_page(client, make_user, warned):
+    client.force_login(make_user(Role.CITY_STAFF))
+    url = reverse("cultivation:warnings")
+    response = client.get(url)
+    assert len(rows(response)) == 4 and "/acknowledge/" in response.content.decode()
+    assert rows(client.get(url, {"county": "410482"})) == {firm.pk for firm in warned["away"]}
+    assert rows(client.get(url, {"kind": "readiness_drop"})) == set()
+    assert len(rows(client.get(url, {"severity": "medium", "kind": "certificate_expiring"}))) == 4
+    warning = warned["away_warning"]
+    response = client.post(
+        reverse("cultivation:warning-transition", args=[warning.pk, "acknowledge"]), {"next": url + "?county=410482"}
+    )
+    assert response.status_code == 302 and response["Location"] == url + "?county=410482"
+    client.post(reverse("cultivation:warning-transition", args=[warning.pk, "resolve"]))
+    warning.refresh_from_db()
+    assert warning.state == "resolved"
+    assert len(rows(client.get(url))) == 3  # default: open and acknowledged
+    assert rows(client.get(url, {"state": "resolved"})) == {warning.enterprise_id}
+    # Refused by the table: stays resolved, a message says why.
+    client.post(reverse("cultivation:warning-transition", args=[warning.pk, "acknowledge"]))
+    warning.refresh_from_db()
+    assert warning.state == "resolved"
+
+
+def test_leader_sees_warnings_but_cannot_act(client, make_user, warned):
+    client.force_login(make_user(Role.LEADER))
+    response = client.get(reverse("cultivation:warnings"))
+    assert len(rows(response)) == 4 and "/acknowledge/" not in response.content.decode()
+    warning = warned["away_warning"]
+    assert client.post(reverse("cultivation:warning-transition", args=[warning.pk, "resolve"])).status_code == 403
+    assert client.post(f"/api/v1/warnings/{warning.pk}/resolve/").status_code == 403
+
+
+def test_home_page_counts_open_warnings_in_scope(client, make_user, warned):
+    county_staff = make_user(Role.COUNTY_STAFF, county_code="410402")
+    warning_transition(
+        warning=CultivationWarning.objects.filter(enterprise=warned["home"][0]).get(),
+        action="acknowledge",
+        actor=county_staff,
+    )
+    client.force_login(county_staff)
+    assert client.get(reverse("home")).context["open_warnings"] == 1
+    client.force_login(make_user(Role.CITY_STAFF))
+    response = client.get(reverse("home"))
+    assert response.context["open_warnings"] == 3
+    assert 'id="stat-open-warnings"' in response.content.decode()
+
+
+def test_api_filters_and_transitions(client, make_user, warned):
+    client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
+    warning = CultivationWarning.objects.filter(enterprise=warned["home"][0]).get()
+    response = client.post(f"/api/v1/warnings/{warning.pk}/acknowledge/", {"note": "Calling them"})
+    assert response.status_code == 200 and response.json()["state"] == "acknowledged"
+    assert client.get("/api/v1/warnings/", {"state": "acknowledged"}).json()["count"] == 1
+    assert client.get("/api/v1/warnings/", {"kind": "ip_falling"}).json()["count"] == 0
+    assert client.get("/api/v1/warnings/", {"severity": "nope"}).status_code == 400
+    assert client.post(f"/api/v1/warnings/{warning.pk}/resolve/").json()["state"] == "resolved"
+    assert client.post(f"/api/v1/warnings/{warning.pk}/resolve/").status_code == 400
+    assert client.get("/api/v1/warnings/").json()["count"] == 1
+
+
+@pytest.fixture
+def many_warnings(make_run):
+    county = factories.county("410402")
+    run = make_run(DAY1)
+    for firm in factories.EnterpriseFactory.create_batch(60, county=county):
+        certificate(firm, DAY1 + datetime.timedelta(days=100))
+        portrait(run, firm, tier="t3", tag_mask=TAG_BITS["audit_risk"])
+    publish(run)
+
+
+@pytest.mark.parametrize("role", [Role.COUNTY_STAFF, Role.CITY_STAFF])
+def test_page_query_count_is_fixed(client, make_user, many_warnings, django_assert_num_queries, role):
+    client.force_login(make_user(role, county_code="410402" if role == Role.COUNTY_STAFF else None))
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = client.get(reverse("cultivation:warnings"))
+    assert len(response.context["page"].object_list) == 50
+
+
+def test_api_query_count_is_fixed(client, make_user, many_warnings, django_assert_num_queries):
+    client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
+    with django_assert_num_queries(API_QUERIES):
+        response = client.get("/api/v1/warnings/", {"page_size": 100})
+    assert len(response.json()["results"]) == 100
