@@ -13,7 +13,7 @@ import time
 import pandas as pd
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -363,8 +363,9 @@ def _number(value):
     return round(float(value), 2) if isinstance(value, float) else int(value)
 
 
-def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> pd.DataFrame:
-    """Every warning condition holding for the firms of `run`: one row per (firm, kind), in a few queries."""
+def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.DataFrame, set[int]]:
+    """Every warning condition holding for the firms of `run`: one row per (firm, kind), in a few queries; and the
+    firms of the run (only their warnings can be found cleared)."""
     ruleset = get_ruleset(run.ruleset_year)
     rules, on = ruleset.warnings, run.run_date
     with connection.cursor() as cursor:
@@ -374,7 +375,7 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> pd.DataFra
         columns = [column[0] for column in cursor.description]
         portraits = pd.DataFrame(cursor.fetchall(), columns=columns).set_index("enterprise_id")
     if portraits.empty:
-        return pd.DataFrame(columns=WARNING_COLUMNS)
+        return pd.DataFrame(columns=WARNING_COLUMNS), set()
     found = []
 
     # Qualifications: the certificate valid on the run's date (and its latest end, counting a renewal), and the
@@ -426,9 +427,8 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> pd.DataFra
     failed: dict[int, list[str]] = {}
     if len(at_risk):
         keys = run.detail_keys or []
-        for firm, detail in Portrait.objects.filter(run=run, enterprise_id__in=list(at_risk)).values_list(
-            "enterprise_id", "detail"
-        ):
+        flagged = Portrait.objects.annotate(risk=F("tag_mask").bitand(audit_bit)).filter(run=run, risk__gt=0)
+        for firm, detail in flagged.values_list("enterprise_id", "detail"):
             details = dict(zip(keys, detail or [], strict=False))
             failed[firm] = [
                 key.removeprefix("ht_").removesuffix("_met")
@@ -503,7 +503,7 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> pd.DataFra
             WarningKind.IP_FALLING,
         )
     )  # fmt: skip
-    return pd.concat(found, ignore_index=True)
+    return pd.concat(found, ignore_index=True), set(portraits.index.tolist())
 
 
 def warnings_from_run(*, run: ScoringRun) -> dict[str, int]:
@@ -519,7 +519,7 @@ def warnings_from_run(*, run: ScoringRun) -> dict[str, int]:
         if PlacementLog.objects.filter(run__run_date__gt=run.run_date).exists():
             return summary
         previous = previous_run(run)
-        found = find_warnings(run=run, previous=previous)
+        found, run_firms = find_warnings(run=run, previous=previous)
         seen_runs = [run.pk] + ([previous.pk] if previous else [])
         tracked = list(
             CultivationWarning.objects.filter(
@@ -557,8 +557,12 @@ def warnings_from_run(*, run: ScoringRun) -> dict[str, int]:
         for start in range(0, len(continued), _ID_CHUNK):
             CultivationWarning.objects.filter(pk__in=continued[start : start + _ID_CHUNK]).update(last_seen_run=run)
         CultivationWarning.objects.bulk_update(changed, ["severity", "values"], batch_size=1000)
+        # Cleared: live, not found again, and the firm was scored in this run (a firm the run did not score keeps
+        # its warnings until a run says otherwise).
         cleared = [
-            row for key, row in by_key.items() if key not in found_keys and row["state"] in AUTO_RESOLVABLE_STATES
+            row
+            for key, row in by_key.items()
+            if key not in found_keys and row["state"] in AUTO_RESOLVABLE_STATES and key[0] in run_firms
         ]
         for start in range(0, len(cleared), _ID_CHUNK):
             ids = [row["id"] for row in cleared[start : start + _ID_CHUNK]]

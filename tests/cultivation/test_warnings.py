@@ -333,3 +333,25 @@ def test_api_query_count_is_fixed(client, make_user, many_warnings, django_asser
     with django_assert_num_queries(API_QUERIES):
         response = client.get("/api/v1/warnings/", {"page_size": 100})
     assert len(response.json()["results"]) == 100
+
+
+def test_a_firm_the_run_did_not_score_keeps_its_warning(make_run):
+    scored, unscored = factories.EnterpriseFactory.create_batch(2)
+    for firm in (scored, unscored):
+        certificate(firm, DAY1 + datetime.timedelta(days=60))
+    first, second = make_run(DAY1), make_run(DAY2)
+    for firm in (scored, unscored):
+        portrait(first, firm, tier="t3")
+    portrait(second, scored, tier="t3")
+    publish(first)
+    assert publish(second) == {"opened": 0, "continued": 1, "auto_resolved": 0}
+    assert live(WarningKind.CERTIFICATE_EXPIRING) == {scored.pk, unscored.pk}
+
+
+def test_broken_conditions_are_named_from_the_portrait_detail(city, run_scoring):
+    """A real run: the city fixture's first firm is certified but has no R&D and no S&T staff."""
+    run = run_scoring()
+    firm = city["home"][0]
+    assert Portrait.objects.get(run=run, enterprise=firm).tag_mask & TAG_BITS["audit_risk"]
+    warning = CultivationWarning.objects.get(enterprise=firm, kind=WarningKind.CERTIFIED_BREAKS_CONDITION)
+    assert {"st_personnel", "rd_ratio"} <= set(warning.values["value"])
