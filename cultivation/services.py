@@ -6,6 +6,7 @@ between PostgreSQL and SQLite (`make run`).
 """
 
 import datetime
+import json
 import logging
 import math
 import time
@@ -506,6 +507,37 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
     return pd.concat(found, ignore_index=True), set(portraits.index.tolist())
 
 
+# Parameters: run id, a JSON list of {"id", "severity", "values"}.
+CARRY_FORWARD_SQL_POSTGRESQL = """
+UPDATE {warning} AS w SET last_seen_run_id = %s, severity = f.severity, "values" = f."values"
+FROM jsonb_to_recordset(%s::jsonb) AS f(id bigint, severity text, "values" jsonb)
+WHERE w.id = f.id
+"""
+
+
+def _carry_forward(*, run: ScoringRun, continued: list[int], changed: list[CultivationWarning]) -> None:
+    """Mark the continuing warnings seen by `run`, with their new values where these changed (an expiring
+    certificate's days left change every night). One statement on PostgreSQL; chunked updates elsewhere."""
+    if connection.vendor == "postgresql":
+        values = {warning.id: warning for warning in changed}
+        rows = [
+            {"id": pk, "severity": values[pk].severity, "values": values[pk].values} for pk in continued if pk in values
+        ]
+        unchanged = [pk for pk in continued if pk not in values]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    CARRY_FORWARD_SQL_POSTGRESQL.format(warning=CultivationWarning._meta.db_table),
+                    [run.pk, json.dumps(rows)],
+                )
+    else:
+        unchanged = continued
+        CultivationWarning.objects.bulk_update(changed, ["severity", "values"], batch_size=1000)
+        CultivationWarning.objects.filter(pk__in=[warning.id for warning in changed]).update(last_seen_run=run)
+    for start in range(0, len(unchanged), _ID_CHUNK):
+        CultivationWarning.objects.filter(pk__in=unchanged[start : start + _ID_CHUNK]).update(last_seen_run=run)
+
+
 def warnings_from_run(*, run: ScoringRun) -> dict[str, int]:
     """Open, carry forward and auto-resolve the warnings of `run`'s firms, set-based: a few reads, one bulk insert,
     bulk updates. Called by `scoring.services.publish_run` right after placement, in its transaction.
@@ -554,9 +586,7 @@ def warnings_from_run(*, run: ScoringRun) -> dict[str, int]:
             if existing["severity"] != row.severity or existing["values"] != row.values:
                 changed.append(CultivationWarning(id=existing["id"], severity=row.severity, values=row.values))
         CultivationWarning.objects.bulk_create(new, batch_size=2000)
-        for start in range(0, len(continued), _ID_CHUNK):
-            CultivationWarning.objects.filter(pk__in=continued[start : start + _ID_CHUNK]).update(last_seen_run=run)
-        CultivationWarning.objects.bulk_update(changed, ["severity", "values"], batch_size=1000)
+        _carry_forward(run=run, continued=continued, changed=changed)
         # Cleared: live, not found again, and the firm was scored in this run (a firm the run did not score keeps
         # its warnings until a run says otherwise).
         cleared = [
