@@ -3,6 +3,7 @@ from django.contrib import admin
 from accounts.models import Role
 from cultivation.models import (
     CultivationSettings,
+    CultivationWarning,
     PinEvent,
     PlacementLog,
     PlanGap,
@@ -11,6 +12,7 @@ from cultivation.models import (
     TierMovement,
     TierPin,
     TierPlacement,
+    WarningEvent,
 )
 
 
@@ -104,3 +106,17 @@ class CultivationSettingsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(CultivationWarning)
+class CultivationWarningAdmin(ReadOnlyAdmin):
+    list_display = ["enterprise", "kind", "severity", "state", "opened_at", "last_seen_run"]
+    list_filter = ["kind", "severity", "state"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "last_seen_run"]
+
+
+@admin.register(WarningEvent)
+class WarningEventAdmin(ReadOnlyAdmin):
+    list_display = ["warning", "enterprise", "from_state", "to_state", "actor", "at"]
+    list_select_related = ["enterprise", "actor"]

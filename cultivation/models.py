@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from scoring.models import Tier
 
@@ -365,3 +366,146 @@ class CultivationSettings(models.Model):
     def key_list_size_in_force(cls) -> int:
         size = cls.objects.filter(pk=cls.SINGLETON_PK).values_list("key_list_size", flat=True).first()
         return size if size is not None else DEFAULT_KEY_LIST_SIZE
+
+
+class WarningKind(models.TextChoices):
+    """DESIGN §4's warnings. "An assigned firm with no service logged for 90 days" needs officers and service
+    logs (a later issue) and is not produced yet."""
+
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("High-tech certificate expiring")
+    CERTIFIED_BREAKS_CONDITION = "certified_breaks_condition", _("Certified firm breaks a high-tech condition")
+    SME_NOT_REREGISTERED = "sme_not_reregistered", _("Tech-based SME not re-registered this year")
+    READINESS_DROP = "readiness_drop", _("Readiness dropped sharply")
+    IP_FALLING = "ip_falling", _("Valid invention patents falling")
+
+
+class WarningSeverity(models.TextChoices):
+    # With a context: "Medium" alone is already the size class (中型).
+    HIGH = "high", pgettext_lazy("warning severity", "High")
+    MEDIUM = "medium", pgettext_lazy("warning severity", "Medium")
+    LOW = "low", pgettext_lazy("warning severity", "Low")
+
+
+class WarningState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
+    AUTO_RESOLVED = "auto_resolved", _("Resolved automatically")
+
+
+# States in which a warning is still "live": at most one such warning per firm and kind.
+ACTIVE_WARNING_STATES = (WarningState.OPEN, WarningState.ACKNOWLEDGED)
+
+
+class CultivationWarning(models.Model):
+    """A condition found on a firm by a published run, followed until staff resolve it or it clears by itself.
+
+    Written in bulk by `cultivation.services.warnings_from_run`; changed by staff only through
+    `cultivation.services.warning_transition`."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="warnings", verbose_name=_("enterprise")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=WarningKind.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=WarningSeverity.choices)
+    # The rule that fired, as a short code naming the rule-set value, e.g. "tags.certificate_expiring_days".
+    rule = models.CharField(_("rule"), max_length=100)
+    # {"value": …, "threshold": …, "previous": …} and, per kind, a few more details.
+    values = models.JSONField(_("values"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=15, choices=WarningState.choices, default=WarningState.OPEN)
+    first_seen_run = models.ForeignKey(
+        "scoring.ScoringRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("first seen in run"),
+    )  # fmt: skip
+    last_seen_run = models.ForeignKey(
+        "scoring.ScoringRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("last seen in run"),
+    )  # fmt: skip
+    opened_at = models.DateTimeField(_("opened at"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("acknowledged by"),
+    )  # fmt: skip
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved by"),
+    )  # fmt: skip
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    auto_resolved_at = models.DateTimeField(_("resolved automatically at"), null=True, blank=True)
+    auto_resolved_run = models.ForeignKey(
+        "scoring.ScoringRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("resolved automatically by run"),
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("warning")
+        verbose_name_plural = _("warnings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "kind"],
+                condition=Q(state__in=["open", "acknowledged"]),
+                name="warning_one_active_per_firm_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "kind"], name="warning_state_kind_idx"),
+            models.Index(fields=["enterprise", "kind"], name="warning_firm_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.kind} ({self.state})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_WARNING_STATES
+
+    @property
+    def value_display(self) -> str:
+        """The measured value for pages: a list (the conditions broken) joined, a missing value as a dash."""
+        value = (self.values or {}).get("value")
+        if isinstance(value, list):
+            return ", ".join(map(str, value)) or "—"
+        return "—" if value is None else str(value)
+
+
+class WarningEvent(models.Model):
+    """The audit trail of warnings: one row per change of state, never changed afterwards."""
+
+    warning = models.ForeignKey(
+        CultivationWarning, on_delete=models.CASCADE, related_name="events", verbose_name=_("warning")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
+    from_state = models.CharField(_("from"), max_length=15, choices=WarningState.choices)
+    to_state = models.CharField(_("to"), max_length=15, choices=WarningState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("Empty when a run found the condition cleared."),
+    )
+    run = models.ForeignKey(
+        "scoring.ScoringRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("run"),
+    )  # fmt: skip
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("warning event")
+        verbose_name_plural = _("warning events")
+
+    def __str__(self):
+        return f"{self.warning_id}: {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Warning events are append-only.")
+        super().save(*args, **kwargs)

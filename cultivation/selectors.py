@@ -5,7 +5,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
@@ -13,13 +13,17 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.scoping import scope_counties, scope_to_user
 from cultivation.models import (
+    ACTIVE_WARNING_STATES,
     CultivationSettings,
+    CultivationWarning,
     PlanGap,
     PlanTask,
     PlanTaskStatus,
     TierMovement,
     TierPin,
     TierPlacement,
+    WarningSeverity,
+    WarningState,
 )
 from enterprises.models import County, Enterprise
 from scoring.models import Portrait, ScoringRun, Tier
@@ -337,3 +341,48 @@ def key_list(*, user, run: ScoringRun | None, county: County | None = None, size
     for row in rows:
         row.board_tier_label = Tier(row.board_tier).label
     return rows
+
+
+def can_handle_warning(user, warning) -> bool:
+    """Acknowledging and resolving warnings: the staff who pin (city admin and staff anywhere, county staff in their
+    county); leaders read only."""
+    return can_pin(user, warning.enterprise)
+
+
+def warning_list(
+    *,
+    user,
+    county: str | None = None,
+    kinds: list[str] | None = None,
+    severities: list[str] | None = None,
+    states: list[str] | None = None,
+) -> QuerySet[CultivationWarning]:
+    """Warnings in scope, most severe and newest first; `states` empty or None means the live ones."""
+    queryset = scope_to_user(CultivationWarning.objects.all(), user=user, enterprise_path="enterprise")
+    if county:
+        queryset = queryset.filter(enterprise__county__code=county)
+    if kinds:
+        queryset = queryset.filter(kind__in=kinds)
+    if severities:
+        queryset = queryset.filter(severity__in=severities)
+    queryset = queryset.filter(state__in=states or list(ACTIVE_WARNING_STATES))
+    severity_order = Case(
+        *[When(severity=value, then=rank) for rank, value in enumerate(WarningSeverity.values)],
+        output_field=IntegerField(),
+    )
+    queryset = queryset.select_related("enterprise__county", "first_seen_run", "last_seen_run")
+    return queryset.order_by(severity_order, "-opened_at", "-id")
+
+
+def warning_get(*, user, pk: int) -> CultivationWarning:
+    queryset = scope_to_user(CultivationWarning.objects.all(), user=user, enterprise_path="enterprise")
+    try:
+        return queryset.select_related("enterprise__county", "first_seen_run", "last_seen_run").get(pk=pk)
+    except CultivationWarning.DoesNotExist:
+        raise Http404("No such warning") from None
+
+
+def open_warning_count(*, user) -> int:
+    """Open (not yet acknowledged) warnings in the user's scope, for the home page: one query."""
+    queryset = scope_to_user(CultivationWarning.objects.all(), user=user, enterprise_path="enterprise")
+    return queryset.filter(state=WarningState.OPEN).count()

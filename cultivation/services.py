@@ -6,17 +6,38 @@ between PostgreSQL and SQLite (`make run`).
 """
 
 import datetime
+import json
 import logging
+import math
 import time
 
+import pandas as pd
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cultivation.models import TIER_RANK, MovementCause, PinEvent, PlacementLog, TierMovement, TierPin, TierPlacement
-from cultivation.selectors import can_pin
+from cultivation.models import (
+    ACTIVE_WARNING_STATES,
+    TIER_RANK,
+    CultivationWarning,
+    MovementCause,
+    PinEvent,
+    PlacementLog,
+    TierMovement,
+    TierPin,
+    TierPlacement,
+    WarningEvent,
+    WarningKind,
+    WarningSeverity,
+    WarningState,
+)
+from cultivation.selectors import can_handle_warning, can_pin
+from enterprises.models import AnnualIndicator, Qualification, QualificationKind
 from scoring.models import Portrait, ScoringRun, Tier
+from scoring.rules import TAG_BITS
+from scoring.rulesets import get_ruleset
 
 logger = logging.getLogger(__name__)
 
@@ -275,3 +296,360 @@ def pin_end(*, pin: TierPin, actor, reason: str) -> TierPin:
             placement.pinned = False
             placement.save(update_fields=["tier", "since", "pinned", "updated_at"])
     return pin
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Warnings
+
+# Every firm of the run beside its portrait in the previous run. Parameters: previous run id (or NULL), run id.
+WARNING_PORTRAITS_SQL = """
+SELECT p.enterprise_id, p.tier, p.readiness, p.tag_mask, p.sme_eligible,
+       prev.tier AS prev_tier, prev.readiness AS prev_readiness
+FROM {portrait} p
+LEFT JOIN {portrait} prev ON prev.enterprise_id = p.enterprise_id AND prev.run_id = %s
+WHERE p.run_id = %s
+"""
+
+# Each firm's latest yearly invention-patent count (up to the run's year) and the count of the year before it, where
+# the count fell by at least the rule set's minimum. Parameters: last year, minimum fall.
+IP_FALLING_SQL = """
+SELECT enterprise_id, year, invention_patents, prev_patents FROM (
+  SELECT enterprise_id, year, invention_patents,
+         LAG(invention_patents) OVER (PARTITION BY enterprise_id ORDER BY year) AS prev_patents,
+         LAG(year) OVER (PARTITION BY enterprise_id ORDER BY year) AS prev_year,
+         ROW_NUMBER() OVER (PARTITION BY enterprise_id ORDER BY year DESC) AS newest
+  FROM {indicator} WHERE year <= %s
+) yearly
+WHERE newest = 1 AND prev_year = year - 1 AND prev_patents - invention_patents >= %s
+"""
+
+# Staff transitions: (state, action) → new state. Anything else is refused. Auto-resolution (open or acknowledged
+# → auto_resolved) is the nightly run's, in bulk, never a staff action.
+WARNING_TRANSITIONS = {
+    (WarningState.OPEN, "acknowledge"): WarningState.ACKNOWLEDGED,
+    (WarningState.OPEN, "resolve"): WarningState.RESOLVED,
+    (WarningState.ACKNOWLEDGED, "resolve"): WarningState.RESOLVED,
+}
+WARNING_ACTIONS = ("acknowledge", "resolve")
+AUTO_RESOLVABLE_STATES = ACTIVE_WARNING_STATES
+
+# Bound on the number of ids in one IN (…) list (PostgreSQL allows 65,535 parameters a statement).
+_ID_CHUNK = 10_000
+
+WARNING_COLUMNS = ["enterprise_id", "kind", "severity", "rule", "values"]
+
+
+def previous_run(run: ScoringRun) -> ScoringRun | None:
+    """The run published (or placed) just before `run`: what readiness drops are measured against."""
+    earlier = Q(run_date__lt=run.run_date) | Q(run_date=run.run_date, pk__lt=run.pk)
+    return (
+        ScoringRun.objects.filter(Q(status=ScoringRun.Status.PUBLISHED) | Q(placement_log__isnull=False))
+        .filter(earlier)
+        .exclude(pk=run.pk)
+        .order_by("-run_date", "-pk")
+        .first()
+    )
+
+
+def _frame(rows: list[dict], kind: str) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=WARNING_COLUMNS)
+    frame["kind"] = kind
+    return frame
+
+
+def _number(value):
+    """A JSON-friendly number (None for NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return round(float(value), 2) if isinstance(value, float) else int(value)
+
+
+def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.DataFrame, set[int]]:
+    """Every warning condition holding for the firms of `run`: one row per (firm, kind), in a few queries; and the
+    firms of the run (only their warnings can be found cleared)."""
+    ruleset = get_ruleset(run.ruleset_year)
+    rules, on = ruleset.warnings, run.run_date
+    with connection.cursor() as cursor:
+        cursor.execute(
+            WARNING_PORTRAITS_SQL.format(portrait=Portrait._meta.db_table), [previous.pk if previous else None, run.pk]
+        )
+        columns = [column[0] for column in cursor.description]
+        portraits = pd.DataFrame(cursor.fetchall(), columns=columns).set_index("enterprise_id")
+    if portraits.empty:
+        return pd.DataFrame(columns=WARNING_COLUMNS), set()
+    found = []
+
+    # Qualifications: the certificate valid on the run's date (and its latest end, counting a renewal), and the
+    # tech-based SME registrations of last year and of this year.
+    year_start, last_year_start = datetime.date(on.year, 1, 1), datetime.date(on.year - 1, 1, 1)
+    last_year_end = datetime.date(on.year - 1, 12, 31)
+    high_tech, tech_sme = QualificationKind.HIGH_TECH, QualificationKind.TECH_SME
+    qualifications = pd.DataFrame(
+        Qualification.objects.filter(kind__in=[high_tech, tech_sme], valid_to__gte=last_year_start)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(
+            certified=Count("pk", filter=Q(kind=high_tech, valid_from__lte=on, valid_to__gte=on)),
+            certificate_ends=Max("valid_to", filter=Q(kind=high_tech, valid_to__gte=on)),
+            sme_last_year=Count("pk", filter=Q(kind=tech_sme, valid_from__lte=last_year_end)),
+            sme_this_year=Count("pk", filter=Q(kind=tech_sme, valid_from__gte=year_start)),
+        ),
+        columns=["enterprise_id", "certified", "certificate_ends", "sme_last_year", "sme_this_year"],
+    ).set_index("enterprise_id")
+    qualifications = qualifications[qualifications.index.isin(portraits.index)]
+
+    # 1. High-tech certificate expiring (the tag's number of days: one threshold for the tag and the warning).
+    expiring_days = ruleset.tags.certificate_expiring_days
+    certified = qualifications[qualifications["certified"] > 0]
+    days_left = pd.Series(
+        [(ends - on).days for ends in certified["certificate_ends"]], index=certified.index, dtype="int64"
+    )
+    expiring = days_left[days_left <= expiring_days]
+    found.append(
+        _frame(
+            [
+                {
+                    "enterprise_id": firm,
+                    "severity": WarningSeverity.HIGH if days <= rules.certificate_expiring_high_days
+                    else WarningSeverity.MEDIUM,
+                    "rule": "tags.certificate_expiring_days",
+                    "values": {"value": int(days), "threshold": expiring_days, "previous": None,
+                               "valid_to": certified.at[firm, "certificate_ends"].isoformat()},
+                }
+                for firm, days in expiring.items()
+            ],
+            WarningKind.CERTIFICATE_EXPIRING,
+        )
+    )  # fmt: skip
+
+    # 2. Certified, but the latest data breaks a high-tech condition: the portrait's audit-risk tag.
+    audit_bit = TAG_BITS["audit_risk"]
+    at_risk = portraits.index[(portraits["tag_mask"].astype("int64") & audit_bit) != 0]
+    failed: dict[int, list[str]] = {}
+    if len(at_risk):
+        keys = run.detail_keys or []
+        flagged = Portrait.objects.annotate(risk=F("tag_mask").bitand(audit_bit)).filter(run=run, risk__gt=0)
+        for firm, detail in flagged.values_list("enterprise_id", "detail"):
+            details = dict(zip(keys, detail or [], strict=False))
+            failed[firm] = [
+                key.removeprefix("ht_").removesuffix("_met")
+                for key, value in details.items()
+                if key.startswith("ht_") and key.endswith("_met") and value == 0
+            ]
+    found.append(
+        _frame(
+            [
+                {"enterprise_id": firm, "severity": WarningSeverity.HIGH, "rule": "tags.audit_risk",
+                 "values": {"value": failed.get(firm, []), "threshold": None, "previous": None}}
+                for firm in at_risk
+            ],
+            WarningKind.CERTIFIED_BREAKS_CONDITION,
+        )
+    )  # fmt: skip
+
+    # 3. Registered as a tech-based SME last year, not yet this year (and still SME-eligible: else it cannot).
+    eligible = portraits.index[portraits["sme_eligible"].astype(bool)]
+    lapsed = qualifications[(qualifications["sme_last_year"] > 0) & (qualifications["sme_this_year"] == 0)]
+    lapsed = lapsed[lapsed.index.isin(eligible)]
+    found.append(
+        _frame(
+            [
+                {"enterprise_id": firm, "severity": WarningSeverity.MEDIUM, "rule": "tech_sme.registration_yearly",
+                 "values": {"value": 0, "threshold": 1, "previous": 1, "year": on.year}}
+                for firm in lapsed.index
+            ],
+            WarningKind.SME_NOT_REREGISTERED,
+        )
+    )  # fmt: skip
+
+    # 4. Readiness dropping sharply since the previous run, within the same tier (each tier has its own scale).
+    same_tier = portraits[portraits["prev_tier"].notna() & (portraits["prev_tier"] == portraits["tier"])]
+    drop = same_tier["prev_readiness"].astype(float) - same_tier["readiness"].astype(float)
+    drop_points, high_points = float(rules.readiness_drop_points), float(rules.readiness_drop_high_points)
+    dropped = same_tier[drop >= drop_points]
+    found.append(
+        _frame(
+            [
+                {
+                    "enterprise_id": firm,
+                    "severity": WarningSeverity.HIGH if drop[firm] >= high_points else WarningSeverity.MEDIUM,
+                    "rule": "warnings.readiness_drop_points",
+                    "values": {"value": _number(float(row.readiness)), "threshold": drop_points,
+                               "previous": _number(float(row.prev_readiness)), "tier": row.tier},
+                }
+                for firm, row in dropped.iterrows()
+            ],
+            WarningKind.READINESS_DROP,
+        )
+    )  # fmt: skip
+
+    # 5. Valid invention patents falling against the previous year's indicators.
+    with connection.cursor() as cursor:
+        cursor.execute(IP_FALLING_SQL.format(indicator=AnnualIndicator._meta.db_table), [on.year, rules.ip_falling_min])
+        falling = [row for row in cursor.fetchall() if row[0] in portraits.index]
+    min_class1 = ruleset.high_tech.min_class1_ip
+    found.append(
+        _frame(
+            [
+                {
+                    "enterprise_id": firm,
+                    "severity": WarningSeverity.HIGH if patents < min_class1 <= previous_count
+                    else WarningSeverity.MEDIUM,
+                    "rule": "warnings.ip_falling_min",
+                    "values": {"value": int(patents), "threshold": rules.ip_falling_min,
+                               "previous": int(previous_count), "year": int(year)},
+                }
+                for firm, year, patents, previous_count in falling
+            ],
+            WarningKind.IP_FALLING,
+        )
+    )  # fmt: skip
+    return pd.concat(found, ignore_index=True), set(portraits.index.tolist())
+
+
+# Parameters: run id, a JSON list of {"id", "severity", "values"}.
+CARRY_FORWARD_SQL_POSTGRESQL = """
+UPDATE {warning} AS w SET last_seen_run_id = %s, severity = f.severity, "values" = f."values"
+FROM jsonb_to_recordset(%s::jsonb) AS f(id bigint, severity text, "values" jsonb)
+WHERE w.id = f.id
+"""
+
+
+def _carry_forward(*, run: ScoringRun, continued: list[int], changed: list[CultivationWarning]) -> None:
+    """Mark the continuing warnings seen by `run`, with their new values where these changed (an expiring
+    certificate's days left change every night). One statement on PostgreSQL; chunked updates elsewhere."""
+    if connection.vendor == "postgresql":
+        values = {warning.id: warning for warning in changed}
+        rows = [
+            {"id": pk, "severity": values[pk].severity, "values": values[pk].values} for pk in continued if pk in values
+        ]
+        unchanged = [pk for pk in continued if pk not in values]
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    CARRY_FORWARD_SQL_POSTGRESQL.format(warning=CultivationWarning._meta.db_table),
+                    [run.pk, json.dumps(rows)],
+                )
+    else:
+        unchanged = continued
+        CultivationWarning.objects.bulk_update(changed, ["severity", "values"], batch_size=1000)
+        CultivationWarning.objects.filter(pk__in=[warning.id for warning in changed]).update(last_seen_run=run)
+    for start in range(0, len(unchanged), _ID_CHUNK):
+        CultivationWarning.objects.filter(pk__in=unchanged[start : start + _ID_CHUNK]).update(last_seen_run=run)
+
+
+def warnings_from_run(*, run: ScoringRun) -> dict[str, int]:
+    """Open, carry forward and auto-resolve the warnings of `run`'s firms, set-based: a few reads, one bulk insert,
+    bulk updates. Called by `scoring.services.publish_run` right after placement, in its transaction.
+
+    Idempotent per run: a second call finds each condition's warning already live (or resolved by staff while the
+    condition held) and writes no new one. A run older than a placed one is ignored, as placement ignores it. A
+    warning staff resolved is not raised again while its condition holds without a break (its `last_seen_run` keeps
+    following); once the condition clears and comes back, a new warning opens."""
+    summary = {"opened": 0, "continued": 0, "auto_resolved": 0}
+    with transaction.atomic():
+        if PlacementLog.objects.filter(run__run_date__gt=run.run_date).exists():
+            return summary
+        previous = previous_run(run)
+        found, run_firms = find_warnings(run=run, previous=previous)
+        seen_runs = [run.pk] + ([previous.pk] if previous else [])
+        tracked = list(
+            CultivationWarning.objects.filter(
+                Q(state__in=ACTIVE_WARNING_STATES) | Q(state=WarningState.RESOLVED, last_seen_run_id__in=seen_runs)
+            )
+            .order_by("id")
+            .values("id", "enterprise_id", "kind", "state", "severity", "values")
+        )
+        # One tracked warning per (firm, kind): the live one, else the newest resolved one.
+        by_key: dict[tuple[int, str], dict] = {}
+        for row in tracked:
+            key = (row["enterprise_id"], row["kind"])
+            current = by_key.get(key)
+            if current is None or current["state"] not in ACTIVE_WARNING_STATES:
+                by_key[key] = row
+        now = timezone.now()
+        new, continued, changed = [], [], []
+        found_keys = set()
+        for row in found.itertuples(index=False):
+            key = (int(row.enterprise_id), row.kind)
+            found_keys.add(key)
+            existing = by_key.get(key)
+            if existing is None:
+                new.append(
+                    CultivationWarning(
+                        enterprise_id=key[0], kind=row.kind, severity=row.severity, rule=row.rule, values=row.values,
+                        state=WarningState.OPEN, first_seen_run=run, last_seen_run=run, opened_at=now,
+                    )
+                )  # fmt: skip
+                continue
+            continued.append(existing["id"])
+            if existing["severity"] != row.severity or existing["values"] != row.values:
+                changed.append(CultivationWarning(id=existing["id"], severity=row.severity, values=row.values))
+        CultivationWarning.objects.bulk_create(new, batch_size=2000)
+        _carry_forward(run=run, continued=continued, changed=changed)
+        # Cleared: live, not found again, and the firm was scored in this run (a firm the run did not score keeps
+        # its warnings until a run says otherwise).
+        cleared = [
+            row
+            for key, row in by_key.items()
+            if key not in found_keys and row["state"] in AUTO_RESOLVABLE_STATES and key[0] in run_firms
+        ]
+        for start in range(0, len(cleared), _ID_CHUNK):
+            ids = [row["id"] for row in cleared[start : start + _ID_CHUNK]]
+            CultivationWarning.objects.filter(pk__in=ids, state__in=AUTO_RESOLVABLE_STATES).update(
+                state=WarningState.AUTO_RESOLVED, auto_resolved_at=now, auto_resolved_run=run
+            )
+        WarningEvent.objects.bulk_create(
+            (
+                WarningEvent(
+                    warning_id=row["id"],
+                    enterprise_id=row["enterprise_id"],
+                    from_state=row["state"],
+                    to_state=WarningState.AUTO_RESOLVED,
+                    run=run,
+                    at=now,
+                )
+                for row in cleared
+            ),
+            batch_size=2000,
+        )
+        summary = {"opened": len(new), "continued": len(continued), "auto_resolved": len(cleared)}
+    logger.info("Run %s warnings: %s", run.pk, summary)
+    return summary
+
+
+def warning_transition(*, warning: CultivationWarning, action: str, actor, note: str = "") -> CultivationWarning:
+    """The one way staff change a warning (from a scoped selector): acknowledge or resolve, as WARNING_TRANSITIONS
+    allows, with an append-only WarningEvent in the same transaction."""
+    if not can_handle_warning(actor, warning):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = CultivationWarning.objects.select_for_update().get(pk=warning.pk)
+        target = WARNING_TRANSITIONS.get((locked.state, action))
+        if target is None:
+            raise ValidationError(
+                _("A warning in state “%(state)s” cannot be changed that way.")
+                % {"state": WarningState(locked.state).label}
+            )
+        now = timezone.now()
+        from_state = locked.state
+        locked.state = target
+        if action == "acknowledge":
+            locked.acknowledged_by, locked.acknowledged_at = actor, now
+            fields = ["state", "acknowledged_by", "acknowledged_at"]
+        else:
+            locked.resolved_by, locked.resolved_at = actor, now
+            fields = ["state", "resolved_by", "resolved_at"]
+        locked.save(update_fields=fields)
+        WarningEvent.objects.create(
+            warning=locked,
+            enterprise_id=locked.enterprise_id,
+            from_state=from_state,
+            to_state=target,
+            actor=actor,
+            note=(note or "").strip(),
+            at=now,
+        )
+    for field in fields:
+        setattr(warning, field, getattr(locked, field))
+    return warning

@@ -13,4 +13,6 @@ urlpatterns = [
     path("plans/<str:credit_code>/tasks/", views.plan_task_create_view, name="plan-task-create"),
     path("plan-tasks/<int:pk>/", views.plan_task_update_view, name="plan-task-update"),
     path("plan-tasks/<int:pk>/status/", views.plan_task_status_view, name="plan-task-status"),
+    path("warnings/", views.warnings_view, name="warnings"),
+    path("warnings/<int:pk>/<str:action>/", views.warning_transition_view, name="warning-transition"),
 ]

@@ -1,15 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.scoping import scope_counties
 from cultivation.exports import key_list_workbook
 from cultivation.forms import BoardFilterForm, PinEndForm, PinForm, PlanTaskForm, PlanTaskStatusForm
-from cultivation.models import PLAN_TASK_TRANSITIONS, CultivationSettings, PlanGap, PlanTaskStatus
+from cultivation.models import (
+    ACTIVE_WARNING_STATES,
+    PLAN_TASK_TRANSITIONS,
+    CultivationSettings,
+    PlanGap,
+    PlanTaskStatus,
+    WarningKind,
+    WarningSeverity,
+    WarningState,
+)
 from cultivation.plans import gap_label, plan_task_create, plan_task_set_status, plan_task_update
 from cultivation.selectors import (
     BOARD_TIERS,
@@ -18,6 +30,7 @@ from cultivation.selectors import (
     board_portraits,
     board_tier_pages,
     can_edit_plan,
+    can_handle_warning,
     can_pin,
     key_list,
     may_see_board,
@@ -28,8 +41,11 @@ from cultivation.selectors import (
     plan_task_get,
     plan_tasks,
     tier_counts,
+    warning_get,
+    warning_list,
 )
-from cultivation.services import pin_create, pin_end
+from cultivation.services import WARNING_ACTIONS, pin_create, pin_end, warning_transition
+from enterprises.models import County
 from enterprises.selectors import enterprise_get
 from scoring.selectors import current_run
 
@@ -253,3 +269,68 @@ def key_list_export_view(request):
     name = f"key-list-{county.code if county else 'all'}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+WARNING_PAGE_SIZE = 50
+
+
+def _choices(request, name: str, allowed) -> list[str]:
+    """The values of a repeated GET parameter that are known choices (unknown ones are ignored)."""
+    return [value for value in request.GET.getlist(name) if value in allowed]
+
+
+@login_required
+def warnings_view(request):
+    """Warnings per county: county staff see their own; city staff, admins and leaders all, switchable."""
+    user = request.user
+    counties = list(scope_counties(County.objects.all(), user=user).only("code", "name"))
+    county = request.GET.get("county", "")
+    if county and county not in {c.code for c in counties}:
+        county = ""
+    kinds = _choices(request, "kind", WarningKind.values)
+    severities = _choices(request, "severity", WarningSeverity.values)
+    states = _choices(request, "state", WarningState.values) or list(ACTIVE_WARNING_STATES)
+    queryset = warning_list(user=user, county=county or None, kinds=kinds, severities=severities, states=states)
+    page = Paginator(queryset, WARNING_PAGE_SIZE).get_page(request.GET.get("page"))
+    for warning in page.object_list:
+        warning.may_act = can_handle_warning(user, warning)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cultivation/warnings.html",
+        {
+            "page": page,
+            "counties": counties,
+            "county": county,
+            "kinds": kinds,
+            "severities": severities,
+            "states": states,
+            "kind_choices": WarningKind.choices,
+            "severity_choices": WarningSeverity.choices,
+            "state_choices": WarningState.choices,
+            "querystring": query.urlencode(),
+            "back": request.get_full_path(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def warning_transition_view(request, pk, action):
+    if action not in WARNING_ACTIONS:
+        raise Http404("No such action")
+    # Scoped first: a warning outside the user's scope is a 404 before any permission question.
+    warning = warning_get(user=request.user, pk=pk)
+    if not can_handle_warning(request.user, warning):
+        raise PermissionDenied
+    try:
+        warning_transition(warning=warning, action=action, actor=request.user, note=request.POST.get("note", ""))
+    except ValidationError as error:
+        _report(request, error.messages)
+    else:
+        messages.success(request, _("Warning acknowledged.") if action == "acknowledge" else _("Warning resolved."))
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("cultivation:warnings")

@@ -206,6 +206,20 @@ class TagRules:
 
 
 @dataclass(frozen=True)
+class WarningRules:
+    """Cultivation warnings (DESIGN §4). "Expiring" reuses TagRules.certificate_expiring_days (one number, once)."""
+
+    # A certificate ending within this many days is a high-severity warning (else medium).
+    certificate_expiring_high_days: int = 90
+    # Readiness (0–100) falling by at least this many points since the previous run, within the same tier.
+    readiness_drop_points: Decimal = Decimal("15")
+    # … by at least this many: high severity (else medium).
+    readiness_drop_high_points: Decimal = Decimal("30")
+    # Valid invention patents falling by at least this many from the previous year's indicators.
+    ip_falling_min: int = 1
+
+
+@dataclass(frozen=True)
 class RuleSet:
     year: int
     tech_sme: TechSmeEligibility = TechSmeEligibility()
@@ -216,6 +230,7 @@ class RuleSet:
     innovative_sme: InnovativeSmeModel = InnovativeSmeModel()
     size_classes: SizeClasses = SizeClasses()
     tags: TagRules = TagRules()
+    warnings: WarningRules = WarningRules()
     # 规模以上工业企业: annual revenue at or above this amount.
     above_scale_min_revenue: Decimal = 20 * MILLION
 

@@ -273,11 +273,13 @@ def publish_run(*, run_id: int) -> ScoringRun:
             # on the run and the status check above make it happen once per run; PlacementLog makes it idempotent
             # on its own too. It is a few set-based statements, seconds at 200,000 firms.
             from cultivation.plans import plan_gaps_from_run
-            from cultivation.services import place_from_run
+            from cultivation.services import place_from_run, warnings_from_run
 
             place_from_run(run=run)
-            # Then the firms' plans: gaps opened, refreshed or closed by this run (一企一策), set-based too.
+            # Then, in the same transaction and set-based too: the firms' plans (gaps opened, refreshed or closed,
+            # 一企一策) and the warnings (raised, refreshed, auto-resolved). Each is idempotent per run.
             plan_gaps_from_run(run=run)
+            warnings_from_run(run=run)
     run.refresh_from_db()
     if run.status == ScoringRun.Status.PUBLISHED:
         logger.info("Scoring run %s published: %s firms in %.1f s", run_id, run.firms_scored, run.duration_s)

@@ -1,7 +1,18 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from cultivation.models import PlanGap, PlanTask, PlanTaskStatus, TierMovement, TierPin, TierPlacement
+from cultivation.models import (
+    CultivationWarning,
+    PlanGap,
+    PlanTask,
+    PlanTaskStatus,
+    TierMovement,
+    TierPin,
+    TierPlacement,
+    WarningKind,
+    WarningSeverity,
+    WarningState,
+)
 from scoring.models import Tier
 
 COUNTY_CODE = r"^\d{6}$"
@@ -129,3 +140,28 @@ class PlanTaskWriteSerializer(serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True)
     notes = serializers.CharField(max_length=4000, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=PlanTaskStatus.choices, required=False)
+
+
+class WarningQuerySerializer(serializers.Serializer):
+    county = serializers.RegexField(COUNTY_CODE, required=False, help_text=_("County code, e.g. 410402"))
+    kind = serializers.MultipleChoiceField(choices=WarningKind.choices, required=False)
+    severity = serializers.MultipleChoiceField(choices=WarningSeverity.choices, required=False)
+    state = serializers.MultipleChoiceField(
+        choices=WarningState.choices, required=False, help_text=_("Default: open and acknowledged.")
+    )
+
+
+class WarningSerializer(_FirmFields, serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    first_seen_run_date = serializers.DateField(source="first_seen_run.run_date", read_only=True, allow_null=True)
+    last_seen_run_date = serializers.DateField(source="last_seen_run.run_date", read_only=True, allow_null=True)
+
+    class Meta:
+        model = CultivationWarning
+        fields = ["id", "credit_code", "name", "county", "kind", "kind_label", "severity", "rule", "values", "state",
+                  "opened_at", "first_seen_run", "first_seen_run_date", "last_seen_run", "last_seen_run_date",
+                  "acknowledged_at", "resolved_at", "auto_resolved_at", "auto_resolved_run"]  # fmt: skip
+
+
+class WarningTransitionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

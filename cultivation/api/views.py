@@ -21,11 +21,15 @@ from cultivation.api.serializers import (
     PlanTaskQuerySerializer,
     PlanTaskSerializer,
     PlanTaskWriteSerializer,
+    WarningQuerySerializer,
+    WarningSerializer,
+    WarningTransitionSerializer,
 )
 from cultivation.models import PlanGap
 from cultivation.plans import plan_task_create, plan_task_set_status, plan_task_update
 from cultivation.selectors import (
     can_edit_plan,
+    can_handle_warning,
     movement_list,
     pin_get,
     pin_list,
@@ -35,8 +39,10 @@ from cultivation.selectors import (
     plan_task_get,
     plan_task_list,
     plan_tasks,
+    warning_get,
+    warning_list,
 )
-from cultivation.services import pin_create, pin_end
+from cultivation.services import pin_create, pin_end, warning_transition
 from enterprises.selectors import enterprise_get
 
 
@@ -228,3 +234,53 @@ class PlanTaskViewSet(
         if not kwargs.get("partial"):
             return Response(status=status.HTTP_405_METHOD_NOT_ALLOWED)
         return self.partial_update(request, pk=kwargs.get("pk"))
+
+
+class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Warnings in the caller's scope (filter `county`, `kind`, `severity`, `state`; default open and acknowledged);
+    staff in scope acknowledge and resolve them."""
+
+    serializer_class = WarningSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        params = _params(WarningQuerySerializer, self.request) if self.action == "list" else {}
+        return warning_list(
+            user=self.request.user,
+            county=params.get("county"),
+            kinds=sorted(params.get("kind", [])),
+            severities=sorted(params.get("severity", [])),
+            states=sorted(params.get("state", [])),
+        )
+
+    def get_object(self):
+        return warning_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(parameters=[WarningQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _transition(self, request, action_name: str) -> Response:
+        warning = self.get_object()
+        if not can_handle_warning(request.user, warning):
+            raise DrfPermissionDenied
+        data = WarningTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        _call(
+            warning_transition,
+            warning=warning,
+            action=action_name,
+            actor=request.user,
+            note=data.validated_data["note"],
+        )
+        return Response(WarningSerializer(warning_get(user=request.user, pk=warning.pk)).data)
+
+    @extend_schema(request=WarningTransitionSerializer, responses={200: WarningSerializer})
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._transition(request, "acknowledge")
+
+    @extend_schema(request=WarningTransitionSerializer, responses={200: WarningSerializer})
+    @action(detail=True, methods=["post"])
+    def resolve(self, request, pk=None):
+        return self._transition(request, "resolve")

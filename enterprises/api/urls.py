@@ -2,13 +2,21 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
-from cultivation.api.views import MovementListView, PinViewSet, PlacementListView, PlanTaskViewSet, PlanView
+from cultivation.api.views import (
+    MovementListView,
+    PinViewSet,
+    PlacementListView,
+    PlanTaskViewSet,
+    PlanView,
+    WarningViewSet,
+)
 from enterprises.api.views import EnterpriseViewSet
 
 router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("pins", PinViewSet, basename="pin")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+router.register("warnings", WarningViewSet, basename="warning")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

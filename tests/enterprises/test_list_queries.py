@@ -43,6 +43,6 @@ def test_api_list_query_count_is_fixed(client, make_user, many_firms, django_ass
 
 def test_home_page_query_count_is_fixed(client, make_user, many_firms, django_assert_num_queries):
     client.force_login(make_user(Role.LEADER))
-    # Session, user, summary, per-county table.
-    with django_assert_num_queries(4):
+    # Session, user, summary, open warnings, per-county table.
+    with django_assert_num_queries(5):
         assert client.get(reverse("home")).status_code == 200
