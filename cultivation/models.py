@@ -441,7 +441,7 @@ class CultivationWarning(models.Model):
     class Meta:
         ordering = ["-opened_at", "-id"]
         verbose_name = _("warning")
-        verbose_name_plural = _("warnings")
+        verbose_name_plural = _("early warnings")
         constraints = [
             models.UniqueConstraint(
                 fields=["enterprise", "kind"],
