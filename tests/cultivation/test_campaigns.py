@@ -269,3 +269,59 @@ def test_campaign_page_query_count_is_fixed(client, campaign, city_staff, django
             _entry(campaign, city_staff, county=county, stage=CampaignStage.FAILED)
     with django_assert_num_queries(len(few)):
         assert client.get(f"/cultivation/campaigns/{YEAR}/").status_code == 200
+
+
+# --- API ---------------------------------------------------------------------------------------------------------
+
+
+def test_api_lists_filters_moves_and_scopes(client, campaign, city_staff, make_user):
+    home = _entry(campaign, city_staff, county="410402", stage=CampaignStage.SUBMITTED)
+    away = _entry(campaign, city_staff, county="410482", stage=CampaignStage.APPROVED)
+    client.force_login(city_staff)
+    detail = client.get(f"/api/v1/campaigns/{YEAR}/").json()
+    assert {row["county"] for row in detail["funnel"]} == {"410402", "410482"}
+    assert detail["total"]["approved"] == 1
+    county_user = make_user("county_staff", county_code="410402")
+    client.force_login(county_user)
+    listed = client.get(f"/api/v1/campaign-entries/?year={YEAR}").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [row["id"] for row in rows] == [home.pk]
+    assert client.get(f"/api/v1/campaign-entries/{away.pk}/").status_code == 404
+    moved = client.post(
+        f"/api/v1/campaign-entries/{away.pk}/transition/",
+        {"to": "withdrawn", "reason": "x"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 404
+    moved = client.post(
+        f"/api/v1/campaign-entries/{home.pk}/transition/",
+        {"to": "failed", "reason": "low R&D"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["stage"] == "failed"
+    refused = client.post(
+        f"/api/v1/campaign-entries/{home.pk}/transition/", {"to": "approved"}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert [row["county"] for row in client.get(f"/api/v1/campaigns/{YEAR}/").json()["funnel"]] == ["410402"]
+
+
+def test_api_query_counts_are_fixed(client, campaign, city_staff, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _entry(campaign, city_staff, stage=CampaignStage.SUBMITTED)
+    client.force_login(city_staff)
+    urls = ["/api/v1/campaign-entries/", f"/api/v1/campaigns/{YEAR}/", "/api/v1/campaigns/"]
+    counts = {}
+    for url in urls:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    for county in ("410402", "410482"):
+        for _ in range(3):
+            _entry(campaign, city_staff, county=county, stage=CampaignStage.APPROVED)
+    for url in urls:
+        with django_assert_num_queries(counts[url]):
+            client.get(url)
