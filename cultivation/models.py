@@ -509,3 +509,126 @@ class WarningEvent(models.Model):
         if not self._state.adding:
             raise ValueError("Warning events are append-only.")
         super().save(*args, **kwargs)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The yearly high-tech application campaign (高企申报): candidates, pre-review, submission, outcome.
+
+
+class Campaign(models.Model):
+    """One year's high-tech application campaign, opened by city staff."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("high-tech campaign")
+        verbose_name_plural = _("high-tech campaigns")
+
+    def __str__(self):
+        return self.title
+
+
+class CampaignStage(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    PRE_REVIEWED = "pre_reviewed", _("Pre-reviewed")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    FAILED = "failed", _("Failed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PreReviewResult(models.TextChoices):
+    PASS = "pass", _("Pass")
+    CONCERNS = "concerns", _("Pass with concerns")
+    FAIL = "fail", _("Fail")
+
+
+# The only allowed moves (`cultivation.campaigns.campaign_entry_transition`). Approved and failed are final;
+# a withdrawn entry may be taken back as a candidate.
+CAMPAIGN_TRANSITIONS = {
+    CampaignStage.CANDIDATE: frozenset({CampaignStage.PRE_REVIEWED, CampaignStage.WITHDRAWN}),
+    CampaignStage.PRE_REVIEWED: frozenset({CampaignStage.SUBMITTED, CampaignStage.WITHDRAWN}),
+    CampaignStage.SUBMITTED: frozenset({CampaignStage.APPROVED, CampaignStage.FAILED, CampaignStage.WITHDRAWN}),
+    CampaignStage.APPROVED: frozenset(),
+    CampaignStage.FAILED: frozenset(),
+    CampaignStage.WITHDRAWN: frozenset({CampaignStage.CANDIDATE}),
+}
+
+
+class CampaignEntry(models.Model):
+    """A firm in a year's campaign and how far it got."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="entries", verbose_name=_("campaign"))
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="campaign_entries",
+        verbose_name=_("enterprise"),
+    )  # fmt: skip
+    stage = models.CharField(_("stage"), max_length=15, choices=CampaignStage.choices, default=CampaignStage.CANDIDATE)
+    selected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("selected by")
+    )
+    selected_at = models.DateTimeField(_("selected at"), auto_now_add=True)
+    readiness_at_selection = models.FloatField(_("readiness at selection"), null=True, blank=True)
+    tier_at_selection = models.CharField(_("tier at selection"), max_length=8, choices=Tier.choices, blank=True)
+    override = models.BooleanField(
+        _("selected outside T2"), default=False, help_text=_("Staff confirmed a firm not in T2 at selection.")
+    )
+    pre_review_result = models.CharField(
+        _("pre-review result"), max_length=10, choices=PreReviewResult.choices, blank=True
+    )
+    pre_review_notes = models.TextField(_("pre-review notes"), blank=True)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=50, blank=True)
+    certificate_issued_on = models.DateField(_("certificate issued on"), null=True, blank=True)
+    qualification = models.ForeignKey(
+        "enterprises.Qualification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("qualification created"),
+    )  # fmt: skip
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    withdrawal_reason = models.TextField(_("withdrawal reason"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["campaign", "enterprise_id"]
+        verbose_name = _("campaign entry")
+        verbose_name_plural = _("campaign entries")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "enterprise"], name="campaign_entry_one_per_firm"),
+        ]
+        indexes = [models.Index(fields=["campaign", "stage"], name="campaign_entry_stage_idx")]
+
+    def __str__(self):
+        return f"{self.campaign_id}: {self.enterprise_id} ({self.stage})"
+
+
+class CampaignEvent(models.Model):
+    """The audit of campaign entries: the selection and every stage change, never changed afterwards."""
+
+    entry = models.ForeignKey(CampaignEntry, on_delete=models.CASCADE, related_name="events", verbose_name=_("entry"))
+    from_stage = models.CharField(_("from"), max_length=15, choices=CampaignStage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=15, choices=CampaignStage.choices)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("campaign event")
+        verbose_name_plural = _("campaign events")
+
+    def __str__(self):
+        return f"{self.entry_id}: {self.from_stage or '—'} → {self.to_stage}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("Campaign events are append-only.")
+        super().save(*args, **kwargs)

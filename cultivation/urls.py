@@ -15,4 +15,8 @@ urlpatterns = [
     path("plan-tasks/<int:pk>/status/", views.plan_task_status_view, name="plan-task-status"),
     path("warnings/", views.warnings_view, name="warnings"),
     path("warnings/<int:pk>/<str:action>/", views.warning_transition_view, name="warning-transition"),
+    path("campaigns/", views.campaigns_view, name="campaigns"),
+    path("campaigns/<int:year>/", views.campaign_view, name="campaign"),
+    path("campaigns/<int:year>/candidates/", views.campaign_add_view, name="campaign-add"),
+    path("campaign-entries/<int:pk>/transition/", views.campaign_entry_transition_view, name="campaign-transition"),
 ]

@@ -4,20 +4,38 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.scoping import scope_counties
+from accounts.scoping import scope_counties, scope_to_user
+from cultivation.campaigns import (
+    FUNNEL_STEPS,
+    allowed_targets,
+    campaign_add_candidates,
+    campaign_create,
+    campaign_entry_transition,
+    campaign_funnel,
+    campaign_get,
+    campaign_list,
+    can_act_on_entry,
+    can_open_campaign,
+    candidate_portraits,
+    entry_get,
+    entry_list,
+)
 from cultivation.exports import key_list_workbook
 from cultivation.forms import BoardFilterForm, PinEndForm, PinForm, PlanTaskForm, PlanTaskStatusForm
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
     PLAN_TASK_TRANSITIONS,
+    CampaignStage,
     CultivationSettings,
     PlanGap,
     PlanTaskStatus,
+    PreReviewResult,
     WarningKind,
     WarningSeverity,
     WarningState,
@@ -45,7 +63,7 @@ from cultivation.selectors import (
     warning_list,
 )
 from cultivation.services import WARNING_ACTIONS, pin_create, pin_end, warning_transition
-from enterprises.models import County
+from enterprises.models import County, Enterprise
 from enterprises.selectors import enterprise_get
 from scoring.selectors import current_run
 
@@ -334,3 +352,133 @@ def warning_transition_view(request, pk, action):
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)
     return redirect("cultivation:warnings")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The high-tech application campaign
+
+CAMPAIGN_PAGE_SIZE = 25
+
+
+@login_required
+def campaigns_view(request):
+    """Campaigns by year; city staff open a new one (POST)."""
+    user = request.user
+    if not may_see_board(user):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("year", ""))
+        except ValueError:
+            messages.error(request, _("Give a year."))
+        else:
+            try:
+                campaign = campaign_create(year=year, actor=user, title=request.POST.get("title", ""))
+            except ValidationError as error:
+                _report(request, error.messages)
+            else:
+                return redirect("cultivation:campaign", year=campaign.year)
+        return redirect("cultivation:campaigns")
+    return render(
+        request,
+        "cultivation/campaigns.html",
+        {
+            "campaigns": campaign_list(user=user),
+            "may_open": can_open_campaign(user),
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@login_required
+@require_GET
+def campaign_view(request, year):
+    """One campaign: the funnel by county, the entries with their moves, and the T2 candidate picker."""
+    user = request.user
+    campaign = campaign_get(user=user, year=year)
+    counties = board_counties(user=user)
+    county = board_county(user=user, counties=counties, code=request.GET.get("county"))
+    code = county.code if county else None
+    rows, total = campaign_funnel(user=user, campaign=campaign, county=code)
+    entries = Paginator(entry_list(user=user, campaign=campaign, county=code), CAMPAIGN_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for entry in entries.object_list:
+        entry.may_act = can_act_on_entry(user, entry)
+        entry.targets = [(value, CampaignStage(value).label) for value in allowed_targets(entry.stage)]
+    run = current_run()
+    candidates = Paginator(candidate_portraits(user=user, campaign=campaign, run=run, county=code),
+                           CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("cpage"))  # fmt: skip
+    may_select = user.is_superuser or user.role in ("city_admin", "city_staff", "county_staff")
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("cpage", None)
+    return render(
+        request,
+        "cultivation/campaign.html",
+        {
+            "campaign": campaign,
+            "counties": counties,
+            "county": county,
+            "may_switch": len(counties) > 1,
+            "funnel_rows": rows,
+            "funnel_total": total,
+            "funnel_steps": [(key, label) for key, label, _stages in FUNNEL_STEPS],
+            "entries": entries,
+            "candidates": candidates,
+            "may_select": may_select,
+            "run": run,
+            "pre_review_choices": PreReviewResult.choices,
+            "querystring": query.urlencode(),
+            "back": request.get_full_path(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _back(request, default):
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect(default)
+
+
+@login_required
+@require_POST
+def campaign_add_view(request, year):
+    user = request.user
+    campaign = campaign_get(user=user, year=year)
+    ids = [int(value) for value in request.POST.getlist("enterprise") if value.isdigit()]
+    enterprises = list(scope_to_user(Enterprise.objects.filter(pk__in=ids), user=user))
+    if len(enterprises) != len(set(ids)):
+        raise Http404("No such enterprise")
+    if not enterprises:
+        messages.error(request, _("Select at least one firm."))
+    else:
+        try:
+            created = campaign_add_candidates(
+                campaign=campaign, enterprises=enterprises, actor=user, override=request.POST.get("override") == "1"
+            )
+        except ValidationError as error:
+            _report(request, error.messages)
+        else:
+            messages.success(request, _("%(count)s firm(s) added as candidates.") % {"count": len(created)})
+    return redirect("cultivation:campaign", year=campaign.year)
+
+
+@login_required
+@require_POST
+def campaign_entry_transition_view(request, pk):
+    # Scoped first: an entry outside the user's scope is a 404 before any permission question.
+    entry = entry_get(user=request.user, pk=pk)
+    if not can_act_on_entry(request.user, entry):
+        raise PermissionDenied
+    data = {key: request.POST.get(key, "") for key in ("result", "notes", "submitted_on", "certificate_number",
+                                                        "issued_on", "reason")}  # fmt: skip
+    try:
+        campaign_entry_transition(entry=entry, to=request.POST.get("to", ""), actor=request.user, **data)
+    except ValidationError as error:
+        _report(request, error.messages)
+    else:
+        messages.success(request, _("Entry moved to “%(stage)s”.") % {"stage": entry.get_stage_display()})
+    return _back(request, reverse("cultivation:campaign", kwargs={"year": entry.campaign.year}))

@@ -2,6 +2,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cultivation.models import (
+    Campaign,
+    CampaignEntry,
+    CampaignStage,
     CultivationWarning,
     PlanGap,
     PlanTask,
@@ -165,3 +168,37 @@ class WarningSerializer(_FirmFields, serializers.ModelSerializer):
 
 class WarningTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Campaign
+        fields = ["year", "title", "notes", "opened_at"]
+
+
+class CampaignEntryQuerySerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False)
+    county = serializers.RegexField(COUNTY_CODE, required=False, help_text=_("County code, e.g. 410402"))
+    stage = serializers.ChoiceField(CampaignStage.choices, required=False)
+
+
+class CampaignEntrySerializer(_FirmFields, serializers.ModelSerializer):
+    year = serializers.IntegerField(source="campaign.year", read_only=True)
+
+    class Meta:
+        model = CampaignEntry
+        fields = [
+            "id", "year", "credit_code", "name", "county", "stage", "override", "tier_at_selection",
+            "readiness_at_selection", "pre_review_result", "pre_review_notes", "submitted_on", "certificate_number",
+            "certificate_issued_on", "failure_reason", "withdrawal_reason",
+        ]  # fmt: skip
+
+
+class CampaignTransitionSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(CampaignStage.choices)
+    result = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    submitted_on = serializers.DateField(required=False)
+    certificate_number = serializers.CharField(required=False, allow_blank=True)
+    issued_on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True)

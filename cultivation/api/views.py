@@ -9,6 +9,10 @@ from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 
 from cultivation.api.serializers import (
+    CampaignEntryQuerySerializer,
+    CampaignEntrySerializer,
+    CampaignSerializer,
+    CampaignTransitionSerializer,
     MovementQuerySerializer,
     MovementSerializer,
     PinCreateSerializer,
@@ -24,6 +28,14 @@ from cultivation.api.serializers import (
     WarningQuerySerializer,
     WarningSerializer,
     WarningTransitionSerializer,
+)
+from cultivation.campaigns import (
+    campaign_entry_transition,
+    campaign_funnel,
+    campaign_get,
+    campaign_list,
+    entry_get,
+    entry_list,
 )
 from cultivation.models import PlanGap
 from cultivation.plans import plan_task_create, plan_task_set_status, plan_task_update
@@ -284,3 +296,59 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
         return self._transition(request, "resolve")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The high-tech application campaign
+
+
+class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Campaigns by year; the detail adds the funnel per county in the caller's scope and its total."""
+
+    serializer_class = CampaignSerializer
+    filter_backends = []
+    lookup_field = "year"
+
+    def get_queryset(self):
+        return campaign_list(user=self.request.user)
+
+    def retrieve(self, request, year=None):
+        campaign = campaign_get(user=request.user, year=int(year) if str(year).isdigit() else 0)
+        rows, total = campaign_funnel(user=request.user, campaign=campaign)
+
+        def row_data(row):
+            return {"county": row.county_code, "county_name": row.county_name, **row.counts, "pass_rate": row.pass_rate}
+
+        return Response(
+            {**CampaignSerializer(campaign).data, "funnel": [row_data(row) for row in rows], "total": row_data(total)}
+        )
+
+
+class CampaignEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Campaign entries in the caller's scope (filter `year`, `county`, `stage`); staff in scope move them."""
+
+    serializer_class = CampaignEntrySerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        params = _params(CampaignEntryQuerySerializer, self.request) if self.action == "list" else {}
+        return entry_list(
+            user=self.request.user, year=params.get("year"), county=params.get("county"), stage=params.get("stage")
+        )
+
+    def get_object(self):
+        return entry_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(parameters=[CampaignEntryQuerySerializer])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=CampaignTransitionSerializer, responses={200: CampaignEntrySerializer})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        entry = self.get_object()
+        data = CampaignTransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        _call(campaign_entry_transition, entry=entry, actor=request.user, **params)
+        return Response(CampaignEntrySerializer(entry_get(user=request.user, pk=entry.pk)).data)

@@ -3,6 +3,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from cultivation.api.views import (
+    CampaignEntryViewSet,
+    CampaignViewSet,
     MovementListView,
     PinViewSet,
     PlacementListView,
@@ -16,6 +18,8 @@ router = DefaultRouter()
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("pins", PinViewSet, basename="pin")
 router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("campaign-entries", CampaignEntryViewSet, basename="campaign-entry")
 router.register("warnings", WarningViewSet, basename="warning")
 
 urlpatterns = [
