@@ -540,7 +540,7 @@ class CampaignStage(models.TextChoices):
     PRE_REVIEWED = "pre_reviewed", _("Pre-reviewed")
     SUBMITTED = "submitted", _("Submitted")
     APPROVED = "approved", _("Approved")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", _("Not approved")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 

@@ -301,13 +301,14 @@ def pin_end(*, pin: TierPin, actor, reason: str) -> TierPin:
 # ---------------------------------------------------------------------------------------------------------------
 # Warnings
 
-# Every firm of the run beside its portrait in the previous run. Parameters: previous run id (or NULL), run id.
+# The run's portraits, and the previous run's. Joined in pandas, not SQL: inside the publishing transaction the
+# run's rows are not yet in the planner's statistics, and a join over them once chose a plan taking minutes at
+# 200,000 firms. Two index range scans and a hash merge take well under a second. Parameter: run id.
 WARNING_PORTRAITS_SQL = """
-SELECT p.enterprise_id, p.tier, p.readiness, p.tag_mask, p.sme_eligible,
-       prev.tier AS prev_tier, prev.readiness AS prev_readiness
-FROM {portrait} p
-LEFT JOIN {portrait} prev ON prev.enterprise_id = p.enterprise_id AND prev.run_id = %s
-WHERE p.run_id = %s
+SELECT enterprise_id, tier, readiness, tag_mask, sme_eligible FROM {portrait} WHERE run_id = %s
+"""
+PREVIOUS_PORTRAITS_SQL = """
+SELECT enterprise_id, tier AS prev_tier, readiness AS prev_readiness FROM {portrait} WHERE run_id = %s
 """
 
 # Each firm's latest yearly invention-patent count (up to the run's year) and the count of the year before it, where
@@ -370,11 +371,16 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
     ruleset = get_ruleset(run.ruleset_year)
     rules, on = ruleset.warnings, run.run_date
     with connection.cursor() as cursor:
-        cursor.execute(
-            WARNING_PORTRAITS_SQL.format(portrait=Portrait._meta.db_table), [previous.pk if previous else None, run.pk]
-        )
+        table = Portrait._meta.db_table
+        cursor.execute(WARNING_PORTRAITS_SQL.format(portrait=table), [run.pk])
         columns = [column[0] for column in cursor.description]
         portraits = pd.DataFrame(cursor.fetchall(), columns=columns).set_index("enterprise_id")
+        previous_rows = []
+        if previous is not None:
+            cursor.execute(PREVIOUS_PORTRAITS_SQL.format(portrait=table), [previous.pk])
+            previous_rows = cursor.fetchall()
+        before = pd.DataFrame(previous_rows, columns=["enterprise_id", "prev_tier", "prev_readiness"])
+        portraits = portraits.join(before.set_index("enterprise_id"), how="left")
     if portraits.empty:
         return pd.DataFrame(columns=WARNING_COLUMNS), set()
     found = []
