@@ -13,6 +13,19 @@ from django.utils.translation import pgettext_lazy
 
 from scoring.models import Tier
 
+
+class AppendOnlyModel(models.Model):
+    """An audit row: written once, never changed (the events of pins, plan tasks, warnings and campaigns)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+
 # Rung order, for the direction of a move (up / down).
 TIER_RANK = {Tier.OUTSIDE: 0, Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}
 
@@ -146,7 +159,7 @@ class TierPin(models.Model):
         return self.ended_at is None
 
 
-class PinEvent(models.Model):
+class PinEvent(AppendOnlyModel):
     """The audit trail of pins: one row per pin, unpin or expiry, never changed afterwards."""
 
     class Action(models.TextChoices):
@@ -180,11 +193,6 @@ class PinEvent(models.Model):
 
     def __str__(self):
         return f"{self.pin_id} {self.action} {self.at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Pin events are append-only.")
-        super().save(*args, **kwargs)
 
 
 class PlacementLog(models.Model):
@@ -310,7 +318,7 @@ class PlanTask(models.Model):
         return f"{self.enterprise_id}: {self.what[:40]}"
 
 
-class PlanTaskEvent(models.Model):
+class PlanTaskEvent(AppendOnlyModel):
     """The audit of a task: its creation and every status change, never changed afterwards."""
 
     task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="events", verbose_name=_("task"))
@@ -328,11 +336,6 @@ class PlanTaskEvent(models.Model):
 
     def __str__(self):
         return f"{self.task_id}: {self.from_status or '—'} → {self.to_status}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Plan task events are append-only.")
-        super().save(*args, **kwargs)
 
 
 DEFAULT_KEY_LIST_SIZE = 20
@@ -470,7 +473,7 @@ class CultivationWarning(models.Model):
         return "—" if value is None else str(value)
 
 
-class WarningEvent(models.Model):
+class WarningEvent(AppendOnlyModel):
     """The audit trail of warnings: one row per change of state, never changed afterwards."""
 
     warning = models.ForeignKey(
@@ -504,11 +507,6 @@ class WarningEvent(models.Model):
 
     def __str__(self):
         return f"{self.warning_id}: {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Warning events are append-only.")
-        super().save(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -608,7 +606,7 @@ class CampaignEntry(models.Model):
         return f"{self.campaign_id}: {self.enterprise_id} ({self.stage})"
 
 
-class CampaignEvent(models.Model):
+class CampaignEvent(AppendOnlyModel):
     """The audit of campaign entries: the selection and every stage change, never changed afterwards."""
 
     entry = models.ForeignKey(CampaignEntry, on_delete=models.CASCADE, related_name="events", verbose_name=_("entry"))
@@ -627,8 +625,3 @@ class CampaignEvent(models.Model):
 
     def __str__(self):
         return f"{self.entry_id}: {self.from_stage or '—'} → {self.to_stage}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError("Campaign events are append-only.")
-        super().save(*args, **kwargs)

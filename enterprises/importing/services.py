@@ -138,16 +138,16 @@ def import_job_check(*, job_id: int) -> ImportJob | None:
         return _check(job)
     except Exception as error:
         logger.exception("Import %s: the check crashed", job.pk)
-        return _fail_check(
-            job, _("The check failed unexpectedly and nothing was written: %(error)s") % {"error": error}
-        )
+        return _fail(job, _("The check failed unexpectedly and nothing was written: %(error)s") % {"error": error})
 
 
-def _fail_check(job: ImportJob, message: str) -> ImportJob:
+def _fail(job: ImportJob, message: str) -> ImportJob:
+    """Mark a check or a commit that could not finish as failed (the data is as it was), unless it moved on."""
     with transaction.atomic():
         locked = _locked(job.pk)
-        if locked.status == Status.VALIDATING:
-            import_job_set_status(job=locked, to=Status.FAILED, actor=job.created_by, message=message)
+        if locked.is_running:
+            actor = job.created_by if locked.status == Status.VALIDATING else job.committed_by
+            import_job_set_status(job=locked, to=Status.FAILED, actor=actor, message=message)
     _report_progress(job.pk, Status.FAILED, 1)
     return locked
 
@@ -311,12 +311,3 @@ def _refuse_out_of_scope(job: ImportJob, frame: pd.DataFrame) -> None:
             )
             % {"count": len(outside), "code": outside["credit_code"].iat[0]}
         )
-
-
-def _fail(job: ImportJob, message: str) -> ImportJob:
-    with transaction.atomic():
-        locked = _locked(job.pk)
-        if locked.status == Status.COMMITTING:
-            import_job_set_status(job=locked, to=Status.FAILED, actor=job.committed_by, message=message)
-    _report_progress(job.pk, Status.FAILED, 1)
-    return locked
