@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "enterprises",
     "scoring",
     "cultivation",
+    "vouchers",
 ]
 
 MIDDLEWARE = [
