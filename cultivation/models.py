@@ -49,12 +49,33 @@ class TierPlacement(models.Model):
     )
     since = models.DateField(_("in this tier since"))
     pinned = models.BooleanField(_("pinned"), default=False)
+    # Copied from the placing run's portrait (the firm's county at that run), so that the tier board filters and
+    # ranks one narrow table through its indexes instead of joining 200,000 portraits on every view.
+    county = models.ForeignKey(
+        "enterprises.County", on_delete=models.PROTECT, related_name="+", verbose_name=_("county"), db_index=False
+    )
+    industry_division = models.CharField(_("industry division"), max_length=2, blank=True)
+    # Null until a run places the firm (a pin can place it before any run).
+    readiness = models.FloatField(_("readiness"), null=True, blank=True)
+    tag_mask = models.BigIntegerField(_("tags"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("tier placement")
         verbose_name_plural = _("tier placements")
-        indexes = [models.Index(fields=["tier", "enterprise"], name="placement_tier_idx")]
+        indexes = [
+            # Each tier's list ranked by readiness, city-wide and per county (the board's pages and totals).
+            models.Index(
+                "tier", models.F("readiness").desc(nulls_last=True), "enterprise", name="placement_tier_rank_idx"
+            ),
+            models.Index(
+                "county",
+                "tier",
+                models.F("readiness").desc(nulls_last=True),
+                "enterprise",
+                name="placement_county_rank_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enterprise_id}: {self.tier}"

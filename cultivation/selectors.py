@@ -26,7 +26,7 @@ from cultivation.models import (
     WarningState,
 )
 from enterprises.models import County, Enterprise
-from scoring.models import Portrait, ScoringRun, Tier
+from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
 
 ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
@@ -184,12 +184,13 @@ READINESS_BANDS = {
     READINESS_BAND_LOW: (None, READINESS_MID_MIN),
 }
 
-# Only the columns the board and the key list show: a portrait's `detail` is large.
-BOARD_PORTRAIT_FIELDS = (
-    "id", "enterprise_id", "county_id", "industry_division", "tier", "readiness", "sme_score",
-    "capability_estimate", "conditions_met", "tag_mask",
+# Only the columns the board and the key list show.
+BOARD_PLACEMENT_FIELDS = (
+    "id", "enterprise_id", "county_id", "tier", "readiness", "placed_by_run_id",
     "enterprise__id", "enterprise__name", "enterprise__credit_code",
 )  # fmt: skip
+# The portrait columns the key list adds (its rows are few, so they are read in one query by run and firm).
+KEY_LIST_PORTRAIT_FIELDS = ("id", "run_id", "enterprise_id", "sme_score", "capability_estimate", "conditions_met")
 
 
 def may_see_board(user) -> bool:
@@ -238,21 +239,20 @@ def movements_this_month(*, user, county: County | None = None, today: datetime.
     return queryset.aggregate(up=Count("pk", filter=Q(direction__gt=0)), down=Count("pk", filter=Q(direction__lt=0)))
 
 
-def board_portraits(
+def board_placements(
     *,
     user,
-    run: ScoringRun | None,
     county: County | None = None,
     industry: str | None = None,
     tag: str | None = None,
     band: str | None = None,
-) -> QuerySet[Portrait]:
-    """Portraits of `run` whose firm is placed in a board tier now, annotated with that tier (`board_tier`),
-    filtered; scoped. A pinned firm is listed in its pinned tier, with the run's readiness."""
-    if run is None:
-        return Portrait.objects.none()
-    queryset = scope_to_user(Portrait.objects.filter(run=run), user=user, enterprise_path="enterprise")
-    queryset = queryset.annotate(board_tier=F("enterprise__placement__tier")).filter(board_tier__in=BOARD_TIERS)
+) -> QuerySet[TierPlacement]:
+    """The firms placed in a board tier now (pins included) that a run has scored, filtered; scoped.
+
+    Reads the placement table alone: placement copies the county, industry, readiness and tags of the placing
+    run's portrait, so that the board ranks and counts through the placement indexes at any registry size."""
+    queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
+    queryset = queryset.filter(tier__in=BOARD_TIERS, readiness__isnull=False)
     if county is not None:
         queryset = queryset.filter(county_id=county.pk)
     if industry:
@@ -298,12 +298,12 @@ class TierPage:
 
 
 def board_tier_pages(
-    queryset: QuerySet[Portrait], *, pages: dict[str, int] | None = None, page_size: int = BOARD_PAGE_SIZE
+    queryset: QuerySet[TierPlacement], *, pages: dict[str, int] | None = None, page_size: int = BOARD_PAGE_SIZE
 ) -> list[TierPage]:
-    """Each board tier's page of `queryset` (from `board_portraits`), ranked by readiness: one query for the
+    """Each board tier's page of `queryset` (from `board_placements`), ranked by readiness: one query for the
     totals and one per tier, whatever the data size."""
     pages = pages or {}
-    totals = dict(queryset.order_by().values_list("board_tier").annotate(firms=Count("pk")))
+    totals = dict(queryset.order_by().values_list("tier").annotate(firms=Count("pk")))
     result = []
     for tier in BOARD_TIERS:
         total = totals.get(tier.value, 0)
@@ -313,33 +313,39 @@ def board_tier_pages(
         if total:
             offset = (number - 1) * page_size
             page.rows = list(
-                queryset.filter(board_tier=tier.value)
+                queryset.filter(tier=tier.value)
                 .select_related("enterprise")
-                .only(*BOARD_PORTRAIT_FIELDS)
-                .order_by("-readiness", "enterprise_id")[offset : offset + page_size]
+                .only(*BOARD_PLACEMENT_FIELDS)
+                .order_by(F("readiness").desc(nulls_last=True), "enterprise_id")[offset : offset + page_size]
             )
         result.append(page)
     return result
 
 
-def key_list(*, user, run: ScoringRun | None, county: County | None = None, size: int | None = None) -> list:
+def key_list(*, user, county: County | None = None, size: int | None = None) -> list[TierPlacement]:
     """The key cultivation list (重点培育): the top `size` (CultivationSettings) firms of each board tier in each
-    county by readiness, as portraits with `board_tier` and `key_rank`; scoped; one query (two without `size`)."""
-    if run is None:
-        return []
+    county by readiness, as placements with `key_rank`, `tier_label` and the placing run's `portrait`; scoped;
+    two queries (three without `size`)."""
     size = size or CultivationSettings.key_list_size_in_force()
-    queryset = board_portraits(user=user, run=run, county=county).annotate(
+    queryset = board_placements(user=user, county=county).annotate(
         key_rank=Window(
             RowNumber(),
-            partition_by=[F("county_id"), F("enterprise__placement__tier")],
-            order_by=[F("readiness").desc(), F("enterprise_id").asc()],
+            partition_by=[F("county_id"), F("tier")],
+            order_by=[F("readiness").desc(nulls_last=True), F("enterprise_id").asc()],
         )
     )
     queryset = queryset.filter(key_rank__lte=size).select_related("enterprise", "county")
-    fields = (*BOARD_PORTRAIT_FIELDS, "county__id", "county__code", "county__name")
-    rows = list(queryset.only(*fields).order_by("county__code", "board_tier", "key_rank"))
+    fields = (*BOARD_PLACEMENT_FIELDS, "county__id", "county__code", "county__name")
+    rows = list(queryset.only(*fields).order_by("county__code", "tier", "key_rank"))
+    if not rows:
+        return rows
+    portraits = Portrait.objects.filter(
+        run_id__in={row.placed_by_run_id for row in rows}, enterprise_id__in=[row.enterprise_id for row in rows]
+    ).only(*KEY_LIST_PORTRAIT_FIELDS)
+    by_firm = {(portrait.run_id, portrait.enterprise_id): portrait for portrait in portraits}
     for row in rows:
-        row.board_tier_label = Tier(row.board_tier).label
+        row.tier_label = Tier(row.tier).label
+        row.portrait = by_firm.get((row.placed_by_run_id, row.enterprise_id))
     return rows
 
 

@@ -51,6 +51,7 @@ def _rank_sql(expression: str) -> str:
 # Parameters: run date (live), run date (expiring), run id.
 PLACED_SQL = """
 SELECT p.enterprise_id, p.tier AS rules_tier, p.sme_passes, p.sme_eligible, pl.tier AS old_tier,
+       p.county_id, p.industry_division, p.readiness, p.tag_mask,
        CASE WHEN pin.ends_on >= %s THEN pin.tier ELSE p.tier END AS new_tier,
        COALESCE(pin.ends_on >= %s, FALSE) AS pinned,
        COALESCE(pin.ends_on < %s, FALSE) AS pin_expired,
@@ -98,8 +99,10 @@ WHERE placed.old_tier IS NULL OR placed.old_tier <> placed.new_tier
 # Parameters: run id, date, updated_at, then PLACED_SQL's. `WHERE TRUE`: SQLite needs a WHERE before ON CONFLICT
 # to parse an INSERT … SELECT upsert. `since` moves only when the tier does.
 PLACEMENTS_SQL = """
-INSERT INTO {placement} (enterprise_id, tier, rules_tier, placed_by_run_id, since, pinned, updated_at)
-SELECT placed.enterprise_id, placed.new_tier, placed.rules_tier, %s, %s, placed.pinned, %s
+INSERT INTO {placement} (enterprise_id, tier, rules_tier, placed_by_run_id, since, pinned, updated_at,
+                         county_id, industry_division, readiness, tag_mask)
+SELECT placed.enterprise_id, placed.new_tier, placed.rules_tier, %s, %s, placed.pinned, %s,
+       placed.county_id, placed.industry_division, placed.readiness, placed.tag_mask
 FROM ({placed}) placed
 WHERE TRUE
 ON CONFLICT (enterprise_id) DO UPDATE SET
@@ -108,7 +111,11 @@ ON CONFLICT (enterprise_id) DO UPDATE SET
   rules_tier = excluded.rules_tier,
   placed_by_run_id = excluded.placed_by_run_id,
   pinned = excluded.pinned,
-  updated_at = excluded.updated_at
+  updated_at = excluded.updated_at,
+  county_id = excluded.county_id,
+  industry_division = excluded.industry_division,
+  readiness = excluded.readiness,
+  tag_mask = excluded.tag_mask
 """
 
 # Parameters: at, date.
@@ -240,7 +247,9 @@ def pin_create(*, enterprise, tier: str, reason: str, ends_on: datetime.date, ac
         )
         if placement is None:
             # Not placed yet (no run since the firm was added): the pin places it; the rules' tier is unknown.
-            TierPlacement.objects.create(enterprise=enterprise, tier=tier, since=today, pinned=True)
+            TierPlacement.objects.create(
+                enterprise=enterprise, county_id=enterprise.county_id, tier=tier, since=today, pinned=True
+            )
             TierMovement.objects.create(
                 enterprise=enterprise,
                 from_tier="",

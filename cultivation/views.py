@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,7 +47,7 @@ from cultivation.selectors import (
     BOARD_TIERS,
     board_counties,
     board_county,
-    board_portraits,
+    board_placements,
     board_tier_pages,
     can_edit_plan,
     can_handle_warning,
@@ -258,9 +260,9 @@ def board_view(request):
         "key_list_size": CultivationSettings.key_list_size_in_force(),
     }
     if tab == "key":
-        context["key_rows"] = key_list(user=user, run=run, county=county, size=context["key_list_size"])
+        context["key_rows"] = key_list(user=user, county=county, size=context["key_list_size"])
     else:
-        queryset = board_portraits(user=user, run=run, county=county, **form.filters())
+        queryset = board_placements(user=user, county=county, **form.filters())
         pages = {tier.value: _page_number(request.GET.get(f"page_{tier.value}")) for tier in BOARD_TIERS}
         context["tier_pages"] = board_tier_pages(queryset, pages=pages)
     query = request.GET.copy()
@@ -279,7 +281,7 @@ def key_list_export_view(request):
         raise PermissionDenied
     counties = board_counties(user=user)
     county = board_county(user=user, counties=counties, code=request.GET.get("county"))
-    rows = key_list(user=user, run=current_run(), county=county)
+    rows = key_list(user=user, county=county)
     response = HttpResponse(
         key_list_workbook(rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -452,6 +454,18 @@ def campaign_add_view(request, year):
     enterprises = list(scope_to_user(Enterprise.objects.filter(pk__in=ids), user=user))
     if len(enterprises) != len(set(ids)):
         raise Http404("No such enterprise")
+    codes = {code.upper() for code in re.split(r"[\s,，;；]+", request.POST.get("credit_codes", "")) if code}
+    if codes:
+        by_code = list(scope_to_user(Enterprise.objects.filter(credit_code__in=codes), user=user))
+        unknown = sorted(codes - {enterprise.credit_code for enterprise in by_code})
+        if unknown:
+            messages.error(
+                request,
+                _("No firm in your scope has the credit code(s): %(codes)s. Nothing was added.")
+                % {"codes": ", ".join(unknown)},
+            )
+            return redirect("cultivation:campaign", year=campaign.year)
+        enterprises += [enterprise for enterprise in by_code if enterprise.pk not in set(ids)]
     if not enterprises:
         messages.error(request, _("Select at least one firm."))
     else:

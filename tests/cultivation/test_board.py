@@ -15,7 +15,7 @@ from cultivation.exports import KEY_LIST_HEADERS
 from cultivation.models import CultivationSettings, TierMovement, TierPlacement
 from cultivation.selectors import (
     READINESS_BANDS,
-    board_portraits,
+    board_placements,
     board_tier_pages,
     key_list,
     movements_this_month,
@@ -58,32 +58,32 @@ def names(rows):
 
 
 def test_counts_and_ranking_from_hand_made_portraits(build_board, make_user):
-    run, firms = build_board(
+    _run, firms = build_board(
         {HOME: [("t1", 55), ("t1", 90), ("t1", 70), ("t2", 65), ("t3", 20), ("outside", 0)], AWAY: [("t1", 99)]}
     )
     user = make_user(Role.CITY_STAFF)
     xinhua = firms[HOME][0].county
     assert tier_counts(user=user, county=xinhua) == {"outside": 1, "t1": 3, "t2": 1, "t3": 1}
     assert tier_counts(user=user) == {"outside": 1, "t1": 4, "t2": 1, "t3": 1}
-    pages = board_tier_pages(board_portraits(user=user, run=run, county=xinhua), page_size=2)
+    pages = board_tier_pages(board_placements(user=user, county=xinhua), page_size=2)
     t1, t2, t3 = pages
     assert (t1.total, t1.num_pages) == (3, 2)
     assert [p.readiness for p in t1.rows] == [90, 70]
     assert [p.readiness for p in t2.rows] == [65] and [p.readiness for p in t3.rows] == [20]
-    second = board_tier_pages(board_portraits(user=user, run=run, county=xinhua), pages={"t1": 2}, page_size=2)[0]
+    second = board_tier_pages(board_placements(user=user, county=xinhua), pages={"t1": 2}, page_size=2)[0]
     assert [p.readiness for p in second.rows] == [55] and second.first_rank == 3
 
 
 def test_a_pinned_firm_is_listed_in_its_pinned_tier(build_board, make_user):
-    run, firms = build_board({HOME: [("t1", 80), ("t1", 60)]})
+    _run, firms = build_board({HOME: [("t1", 80), ("t1", 60)]})
     TierPlacement.objects.filter(enterprise=firms[HOME][0]).update(tier="t2", pinned=True)
-    pages = board_tier_pages(board_portraits(user=make_user(Role.CITY_STAFF), run=run))
+    pages = board_tier_pages(board_placements(user=make_user(Role.CITY_STAFF)))
     assert [p.readiness for p in pages[0].rows] == [60] and [p.readiness for p in pages[1].rows] == [80]
 
 
 def test_filters_industry_tag_and_readiness_band(build_board, make_user):
     growth = TAG_BITS["high_growth"]
-    run, _firms = build_board(
+    _run, _firms = build_board(
         {
             HOME: [
                 ("t1", 85, {"industry_division": "39", "tag_mask": growth}),
@@ -95,7 +95,7 @@ def test_filters_industry_tag_and_readiness_band(build_board, make_user):
     user = make_user(Role.CITY_STAFF)
 
     def readiness(**filters):
-        return [p.readiness for p in board_tier_pages(board_portraits(user=user, run=run, **filters))[0].rows]
+        return [p.readiness for p in board_tier_pages(board_placements(user=user, **filters))[0].rows]
 
     assert readiness(industry="39") == [85, 70]
     assert readiness(tag="high_growth") == [85, 40]
@@ -160,18 +160,18 @@ def test_nav_link_for_board_roles(client, make_user, db):
 
 
 def test_key_list_respects_n_and_order(build_board, make_user):
-    run, _firms = build_board(
+    _run, _firms = build_board(
         {HOME: [("t1", 10), ("t1", 90), ("t1", 50), ("t2", 30), ("t2", 60)], AWAY: [("t1", 70), ("t1", 80)]}
     )
     user = make_user(Role.CITY_STAFF)
     CultivationSettings.objects.create(key_list_size=2)
-    rows = key_list(user=user, run=run)
-    assert [(r.county.code, r.board_tier, r.key_rank, r.readiness) for r in rows] == [
+    rows = key_list(user=user)
+    assert [(r.county.code, r.tier, r.key_rank, r.readiness) for r in rows] == [
         (HOME, "t1", 1, 90), (HOME, "t1", 2, 50), (HOME, "t2", 1, 60), (HOME, "t2", 2, 30),
         (AWAY, "t1", 1, 80), (AWAY, "t1", 2, 70),
     ]  # fmt: skip
-    assert [r.readiness for r in key_list(user=user, run=run, size=1)] == [90, 60, 80]
-    county_rows = key_list(user=make_user(Role.COUNTY_STAFF, county_code=AWAY), run=run)
+    assert [r.readiness for r in key_list(user=user, size=1)] == [90, 60, 80]
+    county_rows = key_list(user=make_user(Role.COUNTY_STAFF, county_code=AWAY))
     assert {r.county.code for r in county_rows} == {AWAY}
 
 
@@ -204,7 +204,8 @@ def test_export_is_scoped_and_neutralised(client, build_board, make_user):
     assert codes == {firm.credit_code for firm in firms[HOME]}
     first = rows[1]
     assert first[4] == "'" + home.name and first[2] == 1 and first[5] == 90
-    assert first[1] == "T1 微成长"
+    # The portrait's own columns, from the run that placed the firm (make_portrait's values).
+    assert first[1] == "T1 微成长" and first[6:9] == [40, 50, 4]
     client.force_login(make_user(Role.CITY_STAFF))
     assert len(read_xlsx(client.get(EXPORT))) == 4
     assert len(read_xlsx(client.get(EXPORT, {"county": AWAY}))) == 2
