@@ -5,8 +5,9 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When, Window
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from cultivation.models import (
     ACTIVE_WARNING_STATES,
     CultivationSettings,
     CultivationWarning,
+    PlacementTally,
     PlanGap,
     PlanTask,
     PlanTaskStatus,
@@ -219,24 +221,75 @@ def board_county(*, user, counties: list[County], code: str | None) -> County | 
 
 def tier_counts(*, user, county: County | None = None) -> dict[str, int]:
     """Firms per tier now (TierPlacement, pins included), every tier present (one query)."""
-    queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
-    if county is not None:
-        queryset = queryset.filter(enterprise__county_id=county.pk)
-    counts = dict(queryset.order_by().values_list("tier").annotate(firms=Count("pk")))
-    return {tier.value: counts.get(tier.value, 0) for tier in Tier}
+    return board_counts(user=user, county=county)[0]
+
+
+# Roles whose scope is whole counties (all, or their own): the per-county tallies answer their counts.
+ROLES_COUNTING_BY_COUNTY = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.LEADER, Role.COUNTY_STAFF})
+
+
+def board_counts(
+    *,
+    user,
+    county: County | None = None,
+    industry: str | None = None,
+    tag: str | None = None,
+    band: str | None = None,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Firms per tier now (pins included, every tier present), and per board tier the firms its list shows with
+    these filters; one query. Without filters, for a user who sees whole counties, from the tallies placement
+    keeps (a few rows); otherwise one grouped pass over the placements in scope."""
+    if not (industry or tag or band) and (user.is_superuser or user.role in ROLES_COUNTING_BY_COUNTY):
+        tallies = PlacementTally.objects.filter(county__in=scope_counties(County.objects.all(), user=user))
+        if county is not None:
+            tallies = tallies.filter(county_id=county.pk)
+        rows = tallies.order_by().values_list("tier").annotate(firms=Sum("firms"), listed=Sum("listed"))
+    else:
+        queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
+        if county is not None:
+            queryset = queryset.filter(county_id=county.pk)
+        listed = _listed(industry=industry, tag=tag, band=band)
+        rows = (
+            queryset.order_by().values_list("tier").annotate(firms=Count("tier"), listed=Count("tier", filter=listed))
+        )
+    counts = {tier.value: 0 for tier in Tier}
+    totals = {tier.value: 0 for tier in BOARD_TIERS}
+    for tier, firms, shown in rows:
+        counts[tier] = firms
+        if tier in totals:
+            totals[tier] = shown
+    return counts, totals
 
 
 def movements_this_month(*, user, county: County | None = None, today: datetime.date | None = None) -> dict:
     """Moves up and down since the first of this month (one query; first placements are neither)."""
     today = today or timezone.localdate()
+    # First placements (direction 0) are excluded in the query itself: a partial index holds only real moves.
     queryset = scope_to_user(
-        TierMovement.objects.filter(date__gte=today.replace(day=1), date__lte=today),
+        TierMovement.objects.filter(date__gte=today.replace(day=1), date__lte=today).exclude(direction=0),
         user=user,
         enterprise_path="enterprise",
     )
     if county is not None:
         queryset = queryset.filter(enterprise__county_id=county.pk)
     return queryset.aggregate(up=Count("pk", filter=Q(direction__gt=0)), down=Count("pk", filter=Q(direction__lt=0)))
+
+
+def _listed(*, industry: str | None = None, tag: str | None = None, band: str | None = None) -> Q:
+    """Placements a board tier lists: scored by a run (a pin can place a firm before any), with these filters."""
+    condition = Q(tier__in=BOARD_TIERS, readiness__isnull=False)
+    if industry:
+        condition &= Q(industry_division=industry)
+    if tag:
+        bit = TAG_BITS[tag]
+        condition &= Q(Exact(F("tag_mask").bitand(bit), bit))
+    if band:
+        low, high = READINESS_BANDS[band]
+        if low is not None:
+            condition &= Q(readiness__gte=low)
+        if high is not None:
+            condition &= Q(readiness__lt=high)
+    return condition
 
 
 def board_placements(
@@ -252,21 +305,9 @@ def board_placements(
     Reads the placement table alone: placement copies the county, industry, readiness and tags of the placing
     run's portrait, so that the board ranks and counts through the placement indexes at any registry size."""
     queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
-    queryset = queryset.filter(tier__in=BOARD_TIERS, readiness__isnull=False)
     if county is not None:
         queryset = queryset.filter(county_id=county.pk)
-    if industry:
-        queryset = queryset.filter(industry_division=industry)
-    if tag:
-        bit = TAG_BITS[tag]
-        queryset = queryset.alias(tag_hit=F("tag_mask").bitand(bit)).filter(tag_hit=bit)
-    if band:
-        low, high = READINESS_BANDS[band]
-        if low is not None:
-            queryset = queryset.filter(readiness__gte=low)
-        if high is not None:
-            queryset = queryset.filter(readiness__lt=high)
-    return queryset
+    return queryset.filter(_listed(industry=industry, tag=tag, band=band))
 
 
 @dataclass
@@ -298,12 +339,15 @@ class TierPage:
 
 
 def board_tier_pages(
-    queryset: QuerySet[TierPlacement], *, pages: dict[str, int] | None = None, page_size: int = BOARD_PAGE_SIZE
+    queryset: QuerySet[TierPlacement],
+    *,
+    totals: dict[str, int],
+    pages: dict[str, int] | None = None,
+    page_size: int = BOARD_PAGE_SIZE,
 ) -> list[TierPage]:
-    """Each board tier's page of `queryset` (from `board_placements`), ranked by readiness: one query for the
-    totals and one per tier, whatever the data size."""
+    """Each board tier's page of `queryset` (from `board_placements`, whose per-tier `totals` come from
+    `board_counts` with the same filters), ranked by readiness: one query per tier, whatever the data size."""
     pages = pages or {}
-    totals = dict(queryset.order_by().values_list("tier").annotate(firms=Count("pk")))
     result = []
     for tier in BOARD_TIERS:
         total = totals.get(tier.value, 0)

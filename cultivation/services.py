@@ -25,6 +25,7 @@ from cultivation.models import (
     MovementCause,
     PinEvent,
     PlacementLog,
+    PlacementTally,
     TierMovement,
     TierPin,
     TierPlacement,
@@ -173,6 +174,7 @@ def place_from_run(*, run: ScoringRun) -> PlacementLog:
         TierPin.objects.filter(ended_at__isnull=True, ends_on__lt=run.run_date).update(
             ended_at=timezone.now(), end_reason=END_REASON_EXPIRED
         )
+        refresh_tallies()
         log.firms, log.movements, log.pins_expired = max(firms, 0), max(movements, 0), max(expired, 0)
         log.duration_s = time.monotonic() - started
         log.save(update_fields=["firms", "movements", "pins_expired", "duration_s"])
@@ -185,6 +187,53 @@ def place_from_run(*, run: ScoringRun) -> PlacementLog:
         log.duration_s,
     )
     return log
+
+
+def _tally_add(*, county_id: int, tier: str, listed: bool, step: int) -> None:
+    """Add `step` (±1) firms to one county's tier tally, safe under concurrent pins (an atomic increment)."""
+    changes = {"firms": F("firms") + step}
+    if listed:
+        changes["listed"] = F("listed") + step
+    if PlacementTally.objects.filter(county_id=county_id, tier=tier).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            PlacementTally.objects.create(county_id=county_id, tier=tier, firms=step, listed=step if listed else 0)
+    except IntegrityError:  # created meanwhile by another pin: add to it
+        PlacementTally.objects.filter(county_id=county_id, tier=tier).update(**changes)
+
+
+def _tally_move(*, placement: TierPlacement, from_tier: str, to_tier: str) -> None:
+    if from_tier == to_tier:
+        return
+    listed = placement.readiness is not None
+    if from_tier:
+        _tally_add(county_id=placement.county_id, tier=from_tier, listed=listed, step=-1)
+    if to_tier:
+        _tally_add(county_id=placement.county_id, tier=to_tier, listed=listed, step=1)
+
+
+def refresh_tallies(*, county_ids: list[int] | None = None) -> None:
+    """Recount firms per county and tier (all counties, or `county_ids`) into PlacementTally: one grouped read of
+    the placements and a rewrite of the few tally rows. Call inside the transaction that changed placements."""
+    placements = TierPlacement.objects.all()
+    tallies = PlacementTally.objects.all()
+    if county_ids is not None:
+        placements = placements.filter(county_id__in=county_ids)
+        tallies = tallies.filter(county_id__in=county_ids)
+    # Locked first: a pin adjusting a tally meanwhile commits before the count below, which then sees its move.
+    list(tallies.select_for_update().values_list("pk", flat=True))
+    rows = (
+        placements.order_by()
+        .values_list("county_id", "tier")
+        .annotate(firms=Count("tier"), listed=Count("tier", filter=Q(readiness__isnull=False)))
+    )
+    fresh = [
+        PlacementTally(county_id=county_id, tier=tier, firms=firms, listed=listed)
+        for county_id, tier, firms, listed in rows
+    ]
+    tallies.delete()
+    PlacementTally.objects.bulk_create(fresh)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -247,9 +296,10 @@ def pin_create(*, enterprise, tier: str, reason: str, ends_on: datetime.date, ac
         )
         if placement is None:
             # Not placed yet (no run since the firm was added): the pin places it; the rules' tier is unknown.
-            TierPlacement.objects.create(
+            placement = TierPlacement.objects.create(
                 enterprise=enterprise, county_id=enterprise.county_id, tier=tier, since=today, pinned=True
             )
+            _tally_move(placement=placement, from_tier="", to_tier=tier)
             TierMovement.objects.create(
                 enterprise=enterprise,
                 from_tier="",
@@ -260,6 +310,7 @@ def pin_create(*, enterprise, tier: str, reason: str, ends_on: datetime.date, ac
                 cause_text=reason,
             )
         else:
+            _tally_move(placement=placement, from_tier=placement.tier, to_tier=tier)
             _move(placement=placement, to_tier=tier, on=today, cause=MovementCause.PINNED, cause_text=reason)
             placement.pinned = True
             placement.save(update_fields=["tier", "since", "pinned", "updated_at"])
@@ -293,8 +344,10 @@ def pin_end(*, pin: TierPin, actor, reason: str) -> TierPin:
         placement = TierPlacement.objects.select_for_update().filter(enterprise_id=pin.enterprise_id).first()
         if placement is not None and not placement.rules_tier:
             # Placed only by the pin: nothing to return to until the next run places the firm.
+            _tally_move(placement=placement, from_tier=placement.tier, to_tier="")
             placement.delete()
         elif placement is not None:
+            _tally_move(placement=placement, from_tier=placement.tier, to_tier=placement.rules_tier)
             _move(
                 placement=placement,
                 to_tier=placement.rules_tier,

@@ -46,6 +46,7 @@ from cultivation.plans import gap_label, plan_task_create, plan_task_set_status,
 from cultivation.selectors import (
     BOARD_TIERS,
     board_counties,
+    board_counts,
     board_county,
     board_placements,
     board_tier_pages,
@@ -60,7 +61,6 @@ from cultivation.selectors import (
     plan_gaps,
     plan_task_get,
     plan_tasks,
-    tier_counts,
     warning_get,
     warning_list,
 )
@@ -254,17 +254,18 @@ def board_view(request):
         "run": run,
         "tab": tab,
         "form": form,
-        "counts": tier_counts(user=user, county=county),
         "moves": movements_this_month(user=user, county=county),
         "month": timezone.localdate(),
         "key_list_size": CultivationSettings.key_list_size_in_force(),
     }
+    filters = form.filters() if tab == "board" else {}
+    context["counts"], totals = board_counts(user=user, county=county, **filters)
     if tab == "key":
         context["key_rows"] = key_list(user=user, county=county, size=context["key_list_size"])
     else:
-        queryset = board_placements(user=user, county=county, **form.filters())
+        queryset = board_placements(user=user, county=county, **filters)
         pages = {tier.value: _page_number(request.GET.get(f"page_{tier.value}")) for tier in BOARD_TIERS}
-        context["tier_pages"] = board_tier_pages(queryset, pages=pages)
+        context["tier_pages"] = board_tier_pages(queryset, totals=totals, pages=pages)
     query = request.GET.copy()
     for tier in BOARD_TIERS:
         query.pop(f"page_{tier.value}", None)
