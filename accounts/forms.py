@@ -7,17 +7,24 @@ from accounts.models import AccountRequestState
 
 
 class AccountRequestForm(forms.Form):
-    """The public request; the service checks every value (credit code, phone, duplicates)."""
+    """The public request. Nothing is required here: the service checks every value (presence, credit code,
+    phone, e-mail, duplicates), so that one submission reports every problem at once."""
 
     credit_code = forms.CharField(
-        label=_("Unified social credit code"), max_length=40, help_text=_("18 characters, as on the business licence.")
+        label=_("Unified social credit code"),
+        max_length=40,
+        required=False,
+        help_text=_("18 characters, as on the business licence."),
     )
-    firm_name = forms.CharField(label=_("Firm name"), max_length=200, help_text=_("As registered."))
-    contact_person = forms.CharField(label=_("Contact person"), max_length=50)
+    firm_name = forms.CharField(label=_("Firm name"), max_length=200, required=False, help_text=_("As registered."))
+    contact_person = forms.CharField(label=_("Contact person"), max_length=50, required=False)
     phone = forms.CharField(
-        label=_("Phone"), max_length=30, help_text=_("Mobile number, or landline with area code (0375-2345678).")
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Mobile number, or landline with area code (0375-2345678)."),
     )
-    email = forms.EmailField(label=_("E-mail (optional)"), required=False)
+    email = forms.CharField(label=_("E-mail (optional)"), max_length=254, required=False)
 
 
 class RequestStatusForm(forms.Form):

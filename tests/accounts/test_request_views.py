@@ -189,3 +189,13 @@ def test_unknown_firm_has_no_approve_form(client, reviewers):
     client.force_login(reviewers["city"])
     page = client.get(reverse("accounts:request-detail", args=[request.pk])).content.decode()
     assert 'id="approve-form"' not in page and 'id="refuse-form"' in page
+
+
+def test_public_request_reports_every_problem_at_once(anonymous_client):
+    response = anonymous_client.post(
+        reverse("accounts:request"),
+        {"credit_code": "123", "firm_name": "", "contact_person": "", "phone": "12", "email": "x"},
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"credit_code", "firm_name", "contact_person", "phone", "email"}
+    assert not AccountRequest.objects.exists()
