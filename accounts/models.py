@@ -205,3 +205,26 @@ class AccountBatch(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} · {self.account_count}"
+
+
+class OneTimePasswordIssue(AppendOnlyModel):
+    """A new one-time password given to an existing enterprise account by staff (the first handout was lost, the
+    contact person changed): who, for which account, when and why. Never the password itself."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("one-time password issued")
+        verbose_name_plural = _("one-time passwords issued")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="one_time_password_issue_has_reason")]
+
+    def __str__(self):
+        return f"{self.account_id} · {self.issued_at:%Y-%m-%d %H:%M}"
