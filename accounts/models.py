@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cultivation.models import AppendOnlyModel
 from enterprises.credit_codes import DB_PATTERN
@@ -75,7 +76,7 @@ class User(AbstractUser):
 
 class AccountRequestState(models.TextChoices):
     PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("account request state", "Approved")
     REFUSED = "refused", _("Refused")
 
 
