@@ -75,14 +75,14 @@ class TierPlacement(models.Model):
         verbose_name = _("tier placement")
         verbose_name_plural = _("tier placements")
         indexes = [
-            # Each tier's list ranked by readiness, city-wide and per county (the board's pages and totals).
-            models.Index(
-                "tier", models.F("readiness").desc(nulls_last=True), "enterprise", name="placement_tier_rank_idx"
-            ),
+            # Each tier's list ranked by readiness, city-wide and per county (the board's pages and totals). The
+            # lists hold scored firms only (readiness not null), so the default null order does not matter; SQLite
+            # cannot index NULLS LAST.
+            models.Index("tier", models.F("readiness").desc(), "enterprise", name="placement_tier_rank_idx"),
             models.Index(
                 "county",
                 "tier",
-                models.F("readiness").desc(nulls_last=True),
+                models.F("readiness").desc(),
                 "enterprise",
                 name="placement_county_rank_idx",
             ),

@@ -360,7 +360,7 @@ def board_tier_pages(
                 queryset.filter(tier=tier.value)
                 .select_related("enterprise")
                 .only(*BOARD_PLACEMENT_FIELDS)
-                .order_by(F("readiness").desc(nulls_last=True), "enterprise_id")[offset : offset + page_size]
+                .order_by(F("readiness").desc(), "enterprise_id")[offset : offset + page_size]
             )
         result.append(page)
     return result
@@ -375,7 +375,7 @@ def key_list(*, user, county: County | None = None, size: int | None = None) -> 
         key_rank=Window(
             RowNumber(),
             partition_by=[F("county_id"), F("tier")],
-            order_by=[F("readiness").desc(nulls_last=True), F("enterprise_id").asc()],
+            order_by=[F("readiness").desc(), F("enterprise_id").asc()],
         )
     )
     queryset = queryset.filter(key_rank__lte=size).select_related("enterprise", "county")
