@@ -55,7 +55,7 @@ def _read_patents(where: str, params: list) -> pd.DataFrame:
             frame["strategic_emerging"] = frame["strategic_emerging"].astype(bool)
     for name in DATE_COLUMNS:
         frame[name] = pd.to_datetime(frame[name], errors="coerce")
-    frame["award"] = frame["award"].fillna("").astype(str)
+    frame["award"] = frame["award"].astype(object).where(frame["award"].notna(), "").astype(str)
     return frame.set_index("id")
 
 
