@@ -442,6 +442,8 @@ class WarningKind(models.TextChoices):
     SME_NOT_REREGISTERED = "sme_not_reregistered", _("Tech-based SME not re-registered this year")
     READINESS_DROP = "readiness_drop", _("Readiness dropped sharply")
     IP_FALLING = "ip_falling", _("Valid invention patents falling")
+    CORE_IP_LAPSED = "core_ip_lapsed", _("High-tech firm's core IP lapsed")
+    PATENT_TERM_ENDING = "patent_term_ending", _("Patent nearing the end of its term")
 
 
 class WarningSeverity(models.TextChoices):

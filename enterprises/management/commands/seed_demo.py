@@ -34,10 +34,13 @@ class Command(BaseCommand):
         city = demo.generate(firms=firms, seed=seed, as_of=as_of or timezone.localdate())
         generated = time.monotonic()
         counts = demo.write(city)
+        from ip.demo import seed_patents
+
+        counts["patents"] = seed_patents(seed=seed, as_of=as_of or timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 "Seeded {enterprises} firms, {indicators} indicator rows, {qualifications} qualifications, "
-                "{users} demo users".format(**counts)
+                "{users} demo users, {patents} patents".format(**counts)
                 + f" in {time.monotonic() - started:.1f} s (generate {generated - started:.1f} s)."
             )
         )
