@@ -372,14 +372,14 @@ class CultivationSettings(models.Model):
 
 
 class WarningKind(models.TextChoices):
-    """DESIGN §4's warnings. "An assigned firm with no service logged for 90 days" needs officers and service
-    logs (a later issue) and is not produced yet."""
+    """DESIGN §4's warnings. The days without service are the officers' settings' (officers.models)."""
 
     CERTIFICATE_EXPIRING = "certificate_expiring", _("High-tech certificate expiring")
     CERTIFIED_BREAKS_CONDITION = "certified_breaks_condition", _("Certified firm breaks a high-tech condition")
     SME_NOT_REREGISTERED = "sme_not_reregistered", _("Tech-based SME not re-registered this year")
     READINESS_DROP = "readiness_drop", _("Readiness dropped sharply")
     IP_FALLING = "ip_falling", _("Valid invention patents falling")
+    NO_SERVICE = "no_service", _("Assigned firm without service for too long")
 
 
 class WarningSeverity(models.TextChoices):

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "scoring",
     "cultivation",
     "vouchers",
+    "officers",
 ]
 
 MIDDLEWARE = [
