@@ -23,6 +23,8 @@ urlpatterns = [
     path("api/v1/", include("scoring.api.urls")),
     path("scoring/", include("scoring.urls")),
     path("cultivation/", include("cultivation.urls")),
+    path("officers/", include("officers.urls")),
+    path("api/v1/", include("officers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

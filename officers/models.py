@@ -184,14 +184,17 @@ class Assignment(models.Model):
         return self.ended_at is None
 
 
+class AssignmentRunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class AssignmentRun(models.Model):
     """One auto-assign action: who asked, with which options, and its report (what was covered, what not and why)."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = AssignmentRunStatus
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
@@ -204,7 +207,9 @@ class AssignmentRun(models.Model):
         verbose_name=_("re-assigns the firms of"),
     )  # fmt: skip
     enterprise_ids = models.JSONField(_("firms to cover"), default=list, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=AssignmentRunStatus.choices, default=AssignmentRunStatus.QUEUED
+    )
     targets = models.PositiveIntegerField(_("firms without an officer"), default=0)
     assigned = models.PositiveIntegerField(_("firms assigned"), default=0)
     uncovered = models.PositiveIntegerField(_("firms not covered"), default=0)

@@ -213,15 +213,18 @@ def _overdue_q(cutoff: datetime.date) -> Q:
     return (Q(last_service__lt=cutoff) | Q(last_service__isnull=True)) & Q(started_at__date__lt=cutoff)
 
 
-def my_firms(*, user, today: datetime.date | None = None) -> list[Assignment]:
-    """The officer's active assignments with each firm's last service date, overdue first (oldest service first),
-    then by name; each row carries `overdue`, `last_service`, `open_gaps` and `open_demands` (one query)."""
+def my_firms(*, user, officer: OfficerProfile | None = None, today: datetime.date | None = None) -> list[Assignment]:
+    """An officer's active assignments (the user's own, or `officer`'s for staff) with each firm's last service
+    date, overdue first (oldest service first), then by name; each row carries `overdue`, `last_service`,
+    `open_gaps` and `open_demands` (one query)."""
     from cultivation.models import PlanGap
     from officers.models import Demand
 
     cutoff = overdue_cutoff(today=today)
     queryset = assignment_list(user=user, active=True)
-    if user.role == Role.OFFICER:
+    if officer is not None:
+        queryset = queryset.filter(officer_id=officer.pk)
+    else:
         queryset = queryset.filter(officer__user_id=user.pk)
     open_gaps = (
         PlanGap.objects.filter(enterprise_id=OuterRef("enterprise_id"), closed_run__isnull=True)
@@ -432,3 +435,8 @@ def coverage_by_officer(*, user, county: str | None = None, today: datetime.date
             }
         )
     return result
+
+
+def may_see_officer_list(user) -> bool:
+    """The officers page: the staff who manage officers, and leaders (read-only)."""
+    return may_manage_officers(user) or (_active(user) and user.role == Role.LEADER)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import scope_officers, scope_to_user
 from enterprises.models import County, Enterprise
-from officers.matching import REASON_NO_OFFICER, OfficerSlot, Target, firm_needs, plan_assignments
+from officers.matching import OfficerSlot, Target, firm_needs, plan_assignments
 from officers.models import (
     EXPERTISE_VALUES,
     Assignment,
@@ -396,12 +396,6 @@ def _report(*, targets: list[Target], plan, slots: list[OfficerSlot], no_scoring
         ],
         "city_officers": officers_per_county.get(None, 0),
     }
-
-
-REASON_TEXTS = {
-    REASON_NO_OFFICER: "No active officer in this county, and no city-level officer with room.",
-    "no_room": "Every officer of this county (and every city-level officer) is at their maximum load.",
-}
 
 
 # ---------------------------------------------------------------------------------------------------------------
