@@ -213,14 +213,16 @@ def _overdue_q(cutoff: datetime.date) -> Q:
     return (Q(last_service__lt=cutoff) | Q(last_service__isnull=True)) & Q(started_at__date__lt=cutoff)
 
 
-def my_firms(*, user, officer: OfficerProfile | None = None, today: datetime.date | None = None) -> list[Assignment]:
+def my_firms(
+    *, user, officer: OfficerProfile | None = None, today: datetime.date | None = None, days: int | None = None
+) -> list[Assignment]:
     """An officer's active assignments (the user's own, or `officer`'s for staff) with each firm's last service
     date, overdue first (oldest service first), then by name; each row carries `overdue`, `last_service`,
     `open_gaps` and `open_demands` (one query)."""
     from cultivation.models import PlanGap
     from officers.models import Demand
 
-    cutoff = overdue_cutoff(today=today)
+    cutoff = overdue_cutoff(today=today, days=days)
     queryset = assignment_list(user=user, active=True)
     if officer is not None:
         queryset = queryset.filter(officer_id=officer.pk)
@@ -303,17 +305,20 @@ def _age_days(since, now) -> int | None:
     return (now - since).days if since else None
 
 
-def coverage_by_county(*, user, today: datetime.date | None = None) -> tuple[list[dict], dict]:
-    """Per county in scope: innovative firms, covered, coverage, services in the last N days, overdue firms, open
-    demands and the oldest one's age; and the total row. Five queries whatever the size."""
+def coverage_by_county(
+    *, user, today: datetime.date | None = None, days: int | None = None, counties=None
+) -> tuple[list[dict], dict]:
+    """Per county in scope: innovative firms, covered, coverage, services in the last `days` (default: the
+    settings'), overdue firms, open demands and their age; and the total row. Five queries whatever the size (four
+    when the caller passes the counties it already read)."""
     from enterprises.models import County
 
     if not may_see_coverage(user):
         return [], {}
     today = today or timezone.localdate()
     now = timezone.now()
-    cutoff = overdue_cutoff(today=today)
-    counties = {c.pk: c for c in County.objects.order_by("code")}
+    cutoff = overdue_cutoff(today=today, days=days)
+    counties = {c.pk: c for c in (counties if counties is not None else County.objects.order_by("code"))}
     rows: dict[int, dict] = {}
 
     def row(county_id):
@@ -381,14 +386,16 @@ def _open_demand_ages(*, user, key: str, now, **filters) -> dict:
     }  # fmt: skip
 
 
-def coverage_by_officer(*, user, county: str | None = None, today: datetime.date | None = None) -> list[dict]:
-    """Per officer in scope: firms assigned (innovative among them), maximum load, services in the last N days,
-    overdue firms, open demands of their firms and the oldest one's age. Four queries whatever the size."""
+def coverage_by_officer(
+    *, user, county: str | None = None, today: datetime.date | None = None, days: int | None = None
+) -> list[dict]:
+    """Per officer in scope: firms assigned, maximum load, services in the last `days` (default: the settings'),
+    overdue firms, open demands of their firms and their age. Four queries whatever the size."""
     if not may_see_coverage(user):
         return []
     today = today or timezone.localdate()
     now = timezone.now()
-    cutoff = overdue_cutoff(today=today)
+    cutoff = overdue_cutoff(today=today, days=days)
     officers = list(officer_list(user=user, county=county))
     ids = [officer.pk for officer in officers]
     services = dict(

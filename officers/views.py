@@ -45,7 +45,6 @@ from officers.selectors import (
     officer_get,
     officer_list,
     officer_of_user,
-    overdue_cutoff,
     service_log_list,
     settings_in_force,
 )
@@ -149,13 +148,14 @@ def officer_view(request, pk):
         initial={"level": officer.level, "county": officer.county_id, "expertise": officer.expertise,
                  "max_load": officer.max_load},
     )  # fmt: skip
+    days = settings_in_force().no_service_days
     context = {
         "officer": officer,
-        "firms": my_firms(user=request.user, officer=officer),
+        "firms": my_firms(user=request.user, officer=officer, days=days),
         "manage": manage,
         "form": form,
         "deactivate_form": DeactivateForm(),
-        "no_service_days": settings_in_force().no_service_days,
+        "no_service_days": days,
     }
     return render(request, "officers/officer.html", context)
 
@@ -216,12 +216,8 @@ def my_firms_view(request):
     officer = officer_of_user(request.user)
     if officer is None:
         raise Http404("No officer profile")
-    context = {
-        "officer": officer,
-        "firms": my_firms(user=request.user),
-        "no_service_days": settings_in_force().no_service_days,
-        "cutoff": overdue_cutoff(),
-    }
+    days = settings_in_force().no_service_days
+    context = {"officer": officer, "firms": my_firms(user=request.user, days=days), "no_service_days": days}
     return render(request, "officers/my_firms.html", context)
 
 
@@ -442,13 +438,14 @@ def coverage_view(request):
     county = request.GET.get("county") or ""
     if county and county not in {c.code for c in counties}:
         raise Http404("No such county")
-    rows, total = coverage_by_county(user=user)
+    days = settings_in_force().no_service_days
+    rows, total = coverage_by_county(user=user, days=days, counties=counties)
     context = {
         "rows": rows,
         "total": total,
-        "officers": coverage_by_officer(user=user, county=county or None),
+        "officers": coverage_by_officer(user=user, county=county or None, days=days),
         "counties": counties,
         "county": county,
-        "no_service_days": settings_in_force().no_service_days,
+        "no_service_days": days,
     }
     return render(request, "officers/coverage.html", context)

@@ -256,10 +256,11 @@ class CoverageView(generics.GenericAPIView):
         if not may_see_coverage(request.user):
             raise DrfPermissionDenied
         params = _params(CoverageQuerySerializer, request)
-        counties, total = coverage_by_county(user=request.user)
-        officers = coverage_by_officer(user=request.user, county=params.get("county"))
+        days = settings_in_force().no_service_days
+        counties, total = coverage_by_county(user=request.user, days=days)
+        officers = coverage_by_officer(user=request.user, county=params.get("county"), days=days)
         payload = {
-            "no_service_days": settings_in_force().no_service_days,
+            "no_service_days": days,
             "counties": counties,
             "total": total,
             "officers": officers,

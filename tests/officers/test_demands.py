@@ -10,7 +10,6 @@ from accounts.models import Role
 from enterprises.credit_codes import make_credit_code
 from officers.demands import demand_create, demand_transition
 from officers.models import Demand, DemandEvent
-from tests import factories
 from tests.officers import factories as officer_factories
 from vouchers.models import Provider
 
