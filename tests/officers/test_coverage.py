@@ -76,7 +76,7 @@ def test_coverage_is_scoped(covered_city, make_user):
     rows, total = coverage_by_county(user=make_user(Role.COUNTY_STAFF, county_code=RUZHOU))
     assert [row["county"] for row in rows] == [RUZHOU] and total["covered"] == 0
     assert coverage_by_officer(user=make_user(Role.COUNTY_STAFF, county_code=RUZHOU)) == []
-    officer_rows, officer_total = coverage_by_county(user=covered_city["second"].user)
+    _rows, officer_total = coverage_by_county(user=covered_city["second"].user)
     assert (officer_total["innovative"], officer_total["covered"]) == (1, 1)
     assert coverage_by_county(user=make_user(Role.ENTERPRISE, enterprise=covered_city["home"][0])) == ([], {})
 

@@ -70,8 +70,8 @@ def test_the_full_path_is_audited(firms):
     demand_transition(demand=demand, to="triaged", actor=staff, urgency="critical", green_channel=True)
     demand_transition(demand=demand, to="assigned", actor=staff, owner=firms["officer"].user.pk)
     owner = firms["officer"].user
-    demand_transition(demand=demand, to="visit_scheduled", actor=owner, visit_on=TOMORROW,
-                      participants=["Prof. Li, Henan University of Science and Technology", "county bureau"])  # fmt: skip
+    participants = ["Prof. Li, Henan University of Science and Technology", "county bureau"]
+    demand_transition(demand=demand, to="visit_scheduled", actor=owner, visit_on=TOMORROW, participants=participants)
     demand_transition(demand=demand, to="closed", actor=owner, outcome="Joint test plan signed")
     demand.refresh_from_db()
     assert (demand.status, demand.urgency, demand.green_channel, demand.owner, demand.outcome) == (
