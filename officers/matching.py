@@ -6,10 +6,14 @@ The rules, in order (issue 7):
 2. Among those, the officers whose fields of expertise meet more of the firm's needs come first.
 3. Among equally matching officers, the least loaded (relative to their maximum) takes the firm, so that officers
    with the same fields end within one firm of each other.
-4. No officer ever goes above their maximum load. A firm left over is reported with the reason.
+4. Matching fields do not pile firms on a few specialists: a first pass fills each county's officers only up to
+   the county's fair share (its firms, old and new, divided by its officers); a second pass places what is left up
+   to the officers' maximum, then on city-level officers.
+5. No officer ever goes above their maximum load. A firm left over is reported with the reason.
 """
 
 import heapq
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -64,17 +68,21 @@ class _Pool:
     """The officers one county (or the city level) can draw on, grouped by identical expertise; each group a heap
     by relative load, so that a pick is O(groups + log officers)."""
 
-    def __init__(self, officers: list[OfficerSlot]):
+    def __init__(self, officers: list[OfficerSlot], *, cap: int | None = None):
         self.officers = len(officers)
+        self.cap = cap
         groups: dict[frozenset[str], list] = defaultdict(list)
         for officer in officers:
-            if officer.load < officer.max_load:
+            if officer.load < self._limit(officer):
                 groups[officer.expertise].append((officer.load / officer.max_load, officer.load, officer.id, officer))
         self.groups = {}
         for expertise, heap in groups.items():
             heapq.heapify(heap)
             self.groups[expertise] = heap
         self._scores: dict[frozenset[str], list[tuple[int, frozenset[str]]]] = {}
+
+    def _limit(self, officer: OfficerSlot) -> int:
+        return officer.max_load if self.cap is None else min(officer.max_load, self.cap)
 
     def _ranked_groups(self, needs: frozenset[str]):
         ranked = self._scores.get(needs)
@@ -101,7 +109,7 @@ class _Pool:
         heap = self.groups[best]
         _ratio, _load, _id, officer = heapq.heappop(heap)
         officer.load += 1
-        if officer.load < officer.max_load:
+        if officer.load < self._limit(officer):
             heapq.heappush(heap, (officer.load / officer.max_load, officer.load, officer.id, officer))
         elif not heap:
             del self.groups[best]
@@ -117,20 +125,36 @@ def plan_assignments(targets: list[Target], officers: list[OfficerSlot]) -> Plan
     by_county: dict[int | None, list[OfficerSlot]] = defaultdict(list)
     for officer in officers:
         by_county[officer.county_id].append(officer)
-    pools = {county_id: _Pool(slots) for county_id, slots in by_county.items() if county_id is not None}
-    city_pool = _Pool(by_county.get(None, []))
+    targets_per_county: dict[int, int] = defaultdict(int)
+    for target in targets:
+        targets_per_county[target.county_id] += 1
+    fair_pools = {}
+    for county_id, slots in by_county.items():
+        if county_id is not None and slots:
+            fair = math.ceil((sum(slot.load for slot in slots) + targets_per_county[county_id]) / len(slots))
+            fair_pools[county_id] = _Pool(slots, cap=fair)
     empty_pool = _Pool([])
 
     # Firms with needs that some officer of their county meets go first, so that generalist firms do not use up
     # the specialists; then by id, for a deterministic result.
     def order(target: Target):
-        pool = pools.get(target.county_id, empty_pool)
-        ranked = pool._ranked_groups(target.needs)
+        ranked = fair_pools.get(target.county_id, empty_pool)._ranked_groups(target.needs)
         return (target.county_id, -(ranked[0][0] if ranked else 0), target.enterprise_id)
 
-    assignments, uncovered = [], []
+    assignments, leftover = [], []
     touched: dict[int, OfficerSlot] = {}
     for target in sorted(targets, key=order):
+        officer = fair_pools.get(target.county_id, empty_pool).pick(target.needs)
+        if officer is None:
+            leftover.append(target)
+            continue
+        assignments.append((target.enterprise_id, officer.id))
+        touched[officer.id] = officer
+    # Second pass: up to each officer's maximum in the firm's county, then city-level officers.
+    pools = {county_id: _Pool(slots) for county_id, slots in by_county.items() if county_id is not None}
+    city_pool = _Pool(by_county.get(None, []))
+    uncovered = []
+    for target in leftover:
         pool = pools.get(target.county_id, empty_pool)
         officer = pool.pick(target.needs) or city_pool.pick(target.needs)
         if officer is None:

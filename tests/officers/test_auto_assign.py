@@ -174,3 +174,13 @@ def test_auto_assign_page_shows_the_report(client, seeded_city, city_staff, djan
     assert page.status_code == 200
     assert "65" in page.content.decode()
     assert client.get(f"/api/v1/assignment-runs/{run.pk}/").json()["assigned"] == 65
+
+
+def test_specialists_take_no_more_than_the_countys_fair_share(db, city_staff, run_auto_assign):
+    run = officer_factories.published_run()
+    specialist = officer_factories.officer(county_code=XINHUA, expertise=["new_materials"])
+    generalist = officer_factories.officer(county_code=XINHUA, expertise=["finance"])
+    officer_factories.innovative_firms(run, 10, county_code=XINHUA, field="new_materials")
+    run_auto_assign(city_staff)
+    # Fields come first up to the fair share (10 firms / 2 officers), not up to the maximum of 15.
+    assert active_loads() == {specialist.pk: 5, generalist.pk: 5}
