@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from list_bench import ensure_database, log  # noqa: E402
+from list_bench import ensure_database, log
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/portal_assign_bench"
 TARGET_CITY_S = 2.0
@@ -129,14 +129,14 @@ def seed(*, firms: int, officers: int, max_load: int, rng):
             run_date=today, ruleset_year=2026, forced=True, status=ScoringRun.Status.PUBLISHED,
             finished_at=timezone.now(),
         )  # fmt: skip
+        constant = {
+            "readiness": 50, "sme_score": 40, "sme_eligible": True, "sme_passes": False, "capability_estimate": 50,
+            "capability_low": 40, "capability_high": 60, "conditions_met": 4, "innovative_sme_score": 40,
+            "gazelle_candidate": False, "srdi_candidate": False, "above_scale": False, "innovative": True,
+        }  # fmt: skip
         Portrait.objects.bulk_create(
             (
-                Portrait(
-                    run=run, enterprise=firm, county_id=firm.county_id, tier=str(tier_of[index]), readiness=50,
-                    sme_score=40, sme_eligible=True, sme_passes=False, capability_estimate=50, capability_low=40,
-                    capability_high=60, conditions_met=4, innovative_sme_score=40, gazelle_candidate=False,
-                    srdi_candidate=False, above_scale=False, innovative=True,
-                )  # fmt: skip
+                Portrait(run=run, enterprise=firm, county_id=firm.county_id, tier=str(tier_of[index]), **constant)
                 for index, firm in enumerate(enterprises)
             ),
             batch_size=5000,
