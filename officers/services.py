@@ -42,7 +42,7 @@ _BULK = 2000
 # Officer profiles
 
 
-def _clean_profile(*, level: str, county: County | None, expertise, max_load: int | None) -> dict:
+def clean_profile(*, level: str, county: County | None, expertise, max_load: int | None) -> dict:
     errors = {}
     if level not in OfficerLevel.values:
         errors["level"] = _("Choose city or county level.")
@@ -69,7 +69,7 @@ def officer_create(
         raise PermissionDenied
     if user.role != Role.OFFICER:
         raise ValidationError({"user": _("Only a user with the officer role can have an officer profile.")})
-    values = _clean_profile(level=level, county=county, expertise=expertise, max_load=max_load)
+    values = clean_profile(level=level, county=county, expertise=expertise, max_load=max_load)
     if max_load is None:
         max_load = OfficerSettings.in_force().default_max_load
     try:
@@ -87,7 +87,7 @@ def officer_update(
         raise PermissionDenied
     if actor.role == Role.COUNTY_STAFF and (county is None or county.pk != actor.county_id):
         raise PermissionDenied
-    values = _clean_profile(level=level, county=county, expertise=expertise, max_load=max_load)
+    values = clean_profile(level=level, county=county, expertise=expertise, max_load=max_load)
     with transaction.atomic():
         locked = OfficerProfile.objects.select_for_update().get(pk=officer.pk)
         if int(max_load) < locked.load:

@@ -101,3 +101,26 @@ def test_home_and_nav_links_by_role(client, staffed, make_user):
     assert 'id="nav-officers"' in body and 'id="nav-demands"' in body
     client.force_login(make_user(Role.ENTERPRISE, enterprise=factories.EnterpriseFactory()))
     assert 'id="nav-demands"' in client.get("/officers/demands/").content.decode()
+
+
+def test_admin_creates_an_officer_through_the_service(client, db, make_user):
+    admin_user = make_user(Role.CITY_ADMIN)
+    candidate = make_user(Role.OFFICER, username="new-officer")
+    client.force_login(admin_user)
+    county = factories.county("410402")
+    add = "/admin/officers/officerprofile/add/"
+    refused = client.post(add, {"user": candidate.pk, "level": "county", "expertise": ["ip"]})
+    assert refused.status_code == 200 and not OfficerProfile.objects.exists()  # a county officer needs a county
+    response = client.post(add, {"user": candidate.pk, "level": "county", "county": county.pk, "expertise": ["ip"]})
+    assert response.status_code == 302
+    profile = OfficerProfile.objects.get()
+    assert (profile.user, profile.county, profile.expertise, profile.max_load) == (candidate, county, ["ip"], 15)
+
+
+def test_the_enterprise_page_links_to_its_officer(client, staffed, make_user):
+    firm = factories.EnterpriseFactory()  # not scored: the page's portrait panel needs a real run's details
+    officer_factories.assign(firm, staffed["staying"])
+    client.force_login(make_user(Role.ENTERPRISE, enterprise=firm))
+    assert f"/officers/firms/{firm.credit_code}/" in client.get(f"/enterprises/{firm.credit_code}/").content.decode()
+    page = client.get(f"/officers/firms/{firm.credit_code}/")
+    assert page.status_code == 200 and page.context["logs"] == [] and page.context["can_file"]
