@@ -120,9 +120,3 @@ class DemandForm(StyledForm):
     field = forms.ChoiceField(
         label=_("Field (for matching providers)"), choices=[("", "—"), *HighTechField.choices], required=False
     )
-
-
-class DemandFilterForm(StyledForm):
-    status = forms.ChoiceField(required=False)
-    category = forms.ChoiceField(label=_("Category"), choices=[("", "—"), *DemandCategory.choices], required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=[("", "—"), *DemandUrgency.choices], required=False)

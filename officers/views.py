@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
 from accounts.scoping import scope_counties, scope_to_user
@@ -354,6 +354,7 @@ def demands_view(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def demand_new_view(request):
     """File a demand for a firm in scope (`?firm=<credit code>`; an enterprise user's own firm by default)."""
     user = request.user
