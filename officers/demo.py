@@ -28,10 +28,8 @@ from officers.models import (
 
 DEMO_OFFICER_USERNAME = "officer"
 DEMO_OFFICER_COUNTY = "410402"
-# Officers are sized so that they are this full on average; one small county gets one officer fewer, so that the
-# auto-assign report and the coverage page have a shortfall to show.
+# Officers are sized so that they are this full on average.
 DEMO_FILL = 0.85
-SHORT_COUNTY = "410404"
 CITY_OFFICERS = 2
 DEMANDS = 40
 SERVICE_TEXTS = {
@@ -83,11 +81,10 @@ def ensure_officers(*, as_of: datetime.date, seed: int = 2026, max_load: int | N
     fields = list(HighTechField.values)
     areas = list(ServiceArea.values)
     specs = []
+    innovative = _innovative_by_county(as_of)
     for county in County.objects.order_by("code"):
-        firms = _innovative_by_county(as_of).get(county.pk, 0)
+        firms = innovative.get(county.pk, 0)
         count = math.ceil(firms / (max_load * DEMO_FILL)) if firms else 0
-        if county.code == SHORT_COUNTY and count > 1:
-            count -= 1
         specs += [(county, index) for index in range(count)]
     specs += [(None, index) for index in range(CITY_OFFICERS)]
     users, profiles = [], []
@@ -178,7 +175,7 @@ def _demands(assignments, *, actor, rng, as_of) -> int:
     stages = ["submitted", "triaged", "assigned", "visit_scheduled", "closed"]
     firms = {f.pk: f for f in Enterprise.objects.filter(pk__in=[assignments[i].enterprise_id for i in picks])}
     users = User.objects.in_bulk([assignments[i].officer.user_id for i in picks])
-    count = 0
+    filed = []
     for number, index in enumerate(picks):
         assignment = assignments[int(index)]
         officer_user = users[assignment.officer.user_id]
@@ -200,5 +197,8 @@ def _demands(assignments, *, actor, rng, as_of) -> int:
             )  # fmt: skip
         if stage == "closed":
             demand_transition(demand=demand, to="closed", actor=officer_user, outcome="组团上门服务后达成合作意向")
-        count += 1
-    return count
+        # Filed some weeks back, so that the coverage page shows open demands' ages.
+        demand.filed_at = timezone.now() - datetime.timedelta(days=int(rng.integers(1, 60)))
+        filed.append(demand)
+    Demand.objects.bulk_update(filed, ["filed_at"])
+    return len(filed)
