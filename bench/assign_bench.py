@@ -143,7 +143,15 @@ def seed(*, firms: int, officers: int, max_load: int, rng):
         )
         TierPlacement.objects.bulk_create(
             (
-                TierPlacement(enterprise=firm, tier=str(tier_of[index]), since=today)
+                TierPlacement(
+                    enterprise=firm,
+                    tier=str(tier_of[index]),
+                    rules_tier=str(tier_of[index]),
+                    since=today,
+                    placed_by_run=run,
+                    county_id=firm.county_id,
+                    readiness=50,
+                )
                 for index, firm in enumerate(enterprises)
             ),
             batch_size=5000,

@@ -240,7 +240,7 @@ def _target_rows(*, run: AssignmentRun, actor, scoring_run) -> list[dict]:
         if run.include_key_list:
             from cultivation.selectors import key_list
 
-            firm_ids = {portrait.enterprise_id for portrait in key_list(user=actor, run=scoring_run)}
+            firm_ids = {placement.enterprise_id for placement in key_list(user=actor)}
         if firm_ids:
             from django.db.models import Q
 

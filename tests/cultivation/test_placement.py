@@ -36,6 +36,20 @@ def test_each_tier_placed_from_hand_made_portraits(county_firms, make_run, make_
     )
 
 
+def test_placement_copies_the_board_columns_of_each_run(county_firms, make_run, make_portrait):
+    firm = county_firms["home"][0]
+    yesterday, today = make_run(DAY1), make_run(DAY2)
+    make_portrait(yesterday, firm, "t1")
+    portrait = make_portrait(today, firm, "t1")
+    Portrait.objects.filter(pk=portrait.pk).update(readiness=73.5, industry_division="39", tag_mask=5)
+    place_from_run(run=yesterday)
+    assert TierPlacement.objects.values_list("readiness", "county_id").get(enterprise=firm) == (50, firm.county_id)
+    place_from_run(run=today)
+    placement = TierPlacement.objects.get(enterprise=firm)
+    assert (placement.readiness, placement.industry_division, placement.tag_mask) == (73.5, "39", 5)
+    assert placement.county_id == firm.county_id and placement.since == DAY1
+
+
 def test_every_boundary_crossed_records_its_cause(make_run, make_portrait):
     moves = [
         # (yesterday, today, SME flags today, expected cause, direction)

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from accounts.models import Role
-from cultivation.models import TierPlacement
+from cultivation.services import place_from_run
 from officers.matching import REASON_NO_OFFICER, REASON_NO_ROOM
 from officers.models import Assignment, AssignmentRun, OfficerProfile
 from tests import factories
@@ -111,11 +111,7 @@ def test_the_tier_adds_a_service_need(db, city_staff, run_auto_assign):
     policy = officer_factories.officer(county_code=XINHUA, expertise=["policy"], max_load=5)
     t2 = officer_factories.innovative_firms(run, 3, county_code=XINHUA, tier="t2")
     t1 = officer_factories.innovative_firms(run, 3, county_code=XINHUA, tier="t1")
-    TierPlacement.objects.bulk_create(
-        TierPlacement(enterprise=firm, tier=tier, since=run.run_date)
-        for firms, tier in ((t2, "t2"), (t1, "t1"))
-        for firm in firms
-    )
+    place_from_run(run=run)
     run_auto_assign(city_staff)
     served_by = dict(Assignment.objects.values_list("enterprise_id", "officer_id"))
     assert {served_by[firm.pk] for firm in t2} == {applications.pk}
@@ -128,7 +124,7 @@ def test_key_list_firms_are_covered_only_when_asked(db, city_staff, run_auto_ass
     innovative = officer_factories.innovative_firms(run, 2, county_code=XINHUA)
     key_firms = factories.EnterpriseFactory.create_batch(2, county=factories.county(XINHUA))
     officer_factories.portraits(run, key_firms, innovative=False, tier="t1", readiness=90)
-    TierPlacement.objects.bulk_create(TierPlacement(enterprise=f, tier="t1", since=run.run_date) for f in key_firms)
+    place_from_run(run=run)
     assert run_auto_assign(city_staff).assigned == 2
     assert set(Assignment.objects.values_list("enterprise_id", flat=True)) == {firm.pk for firm in innovative}
     assert run_auto_assign(city_staff, include_key_list=True).assigned == 2

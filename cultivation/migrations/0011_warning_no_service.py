@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cultivation', '0007_campaign_stage_label'),
+        ('cultivation', '0010_placement_tally'),
     ]
 
     operations = [
