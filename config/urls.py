@@ -26,6 +26,8 @@ urlpatterns = [
     path("cultivation/", include("cultivation.urls")),
     path("ip/", include("ip.urls")),
     path("api/v1/", include("ip.api.urls")),
+    path("officers/", include("officers.urls")),
+    path("api/v1/", include("officers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

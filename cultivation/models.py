@@ -434,8 +434,7 @@ class CultivationSettings(models.Model):
 
 
 class WarningKind(models.TextChoices):
-    """DESIGN §4's warnings. "An assigned firm with no service logged for 90 days" needs officers and service
-    logs (a later issue) and is not produced yet."""
+    """DESIGN §4's warnings. The days without service are the officers' settings' (officers.models)."""
 
     CERTIFICATE_EXPIRING = "certificate_expiring", _("High-tech certificate expiring")
     CERTIFIED_BREAKS_CONDITION = "certified_breaks_condition", _("Certified firm breaks a high-tech condition")
@@ -444,6 +443,7 @@ class WarningKind(models.TextChoices):
     IP_FALLING = "ip_falling", _("Valid invention patents falling")
     CORE_IP_LAPSED = "core_ip_lapsed", _("High-tech firm's core IP lapsed")
     PATENT_TERM_ENDING = "patent_term_ending", _("Patent nearing the end of its term")
+    NO_SERVICE = "no_service", _("Assigned firm without service for too long")
 
 
 class WarningSeverity(models.TextChoices):

@@ -115,11 +115,13 @@ def pin_get(*, user, pk: int) -> TierPin:
 
 
 def can_edit_plan(user, enterprise) -> bool:
-    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county.
+    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county, and the
+    firm's active officer (here and only here)."""
+    if can_pin(user, enterprise):
+        return True
+    from officers.selectors import is_active_officer_of
 
-    Hook for the officers issue: the firm's assigned officer will edit its plan too. Add the check here (and only
-    here) once assignments exist; until then officers see no firm (accounts.scoping) and edit none."""
-    return can_pin(user, enterprise)
+    return is_active_officer_of(user, enterprise)
 
 
 def plan_enterprise_get(*, user, credit_code: str) -> Enterprise:

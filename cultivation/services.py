@@ -580,6 +580,11 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
             WarningKind.IP_FALLING,
         )
     )  # fmt: skip
+
+    # 6. An assigned firm with no service logged for the officers' settings' number of days (one query).
+    from officers.warnings import no_service_warnings
+
+    found.append(_frame(no_service_warnings(on=on, firms=portraits.index), WarningKind.NO_SERVICE))
     return pd.concat(found, ignore_index=True), set(portraits.index.tolist())
 
 

@@ -470,8 +470,10 @@ def demo_data_exists() -> bool:
 def clear_registry() -> None:
     """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts."""
     from accounts.demo import clear_account_requests
+    from officers.demo import clear_officer_data
 
     clear_account_requests()
+    clear_officer_data()
     User.objects.filter(username__in=[user.username for user in DEMO_USERS]).delete()
     User.objects.filter(enterprise__isnull=False).delete()
     # Children first, each in one statement, so that deleting the firms needs no per-row cascade.

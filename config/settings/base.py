@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "cultivation",
     "vouchers",
     "ip",
+    "officers",
 ]
 
 MIDDLEWARE = [
@@ -188,7 +189,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Portraits, placements, movements and pins share the one tier choice set: one schema name for it.
-    "ENUM_NAME_OVERRIDES": {"TierEnum": "scoring.models.Tier", "CampaignStageEnum": "cultivation.models.CampaignStage"},
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "scoring.models.Tier",
+        "CampaignStageEnum": "cultivation.models.CampaignStage",
+        "DemandStatusEnum": "officers.models.DemandStatus",
+        "ServiceKindEnum": "officers.models.ServiceKind",
+        "AssignmentRunStatusEnum": "officers.models.AssignmentRunStatus",
+        "PlanTaskStatusEnum": "cultivation.models.PlanTaskStatus",
+        "HighTechFieldEnum": "enterprises.models.HighTechField",
+    },
 }
 
 # The rule-set version in force: the year whose official thresholds the portal applies (scoring/rulesets.py).

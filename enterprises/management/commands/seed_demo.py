@@ -37,6 +37,11 @@ class Command(BaseCommand):
         from ip.demo import seed_patents
 
         counts["patents"] = seed_patents(seed=seed, as_of=as_of or timezone.localdate())
+        from officers.demo import assign_and_serve, ensure_officers
+
+        # Officers now; their firms once a scoring run is published (here if one is, else `seed_officers`).
+        counts["users"] += ensure_officers(as_of=as_of or timezone.localdate(), seed=seed)
+        assign_and_serve(as_of=as_of or timezone.localdate(), seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 "Seeded {enterprises} firms, {indicators} indicator rows, {qualifications} qualifications, "
