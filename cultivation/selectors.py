@@ -5,7 +5,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import Exact
 from django.http import Http404
@@ -28,6 +28,7 @@ from cultivation.models import (
     WarningState,
 )
 from enterprises.models import County, Enterprise
+from officers.models import Assignment
 from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
 
@@ -237,11 +238,13 @@ def board_counts(
     industry: str | None = None,
     tag: str | None = None,
     band: str | None = None,
+    has_officer: bool | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Firms per tier now (pins included, every tier present), and per board tier the firms its list shows with
     these filters; one query. Without filters, for a user who sees whole counties, from the tallies placement
     keeps (a few rows); otherwise one grouped pass over the placements in scope."""
-    if not (industry or tag or band) and (user.is_superuser or user.role in ROLES_COUNTING_BY_COUNTY):
+    filtered = industry or tag or band or has_officer is not None
+    if not filtered and (user.is_superuser or user.role in ROLES_COUNTING_BY_COUNTY):
         tallies = PlacementTally.objects.filter(county__in=scope_counties(County.objects.all(), user=user))
         if county is not None:
             tallies = tallies.filter(county_id=county.pk)
@@ -250,7 +253,7 @@ def board_counts(
         queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
         if county is not None:
             queryset = queryset.filter(county_id=county.pk)
-        listed = _listed(industry=industry, tag=tag, band=band)
+        listed = _listed(industry=industry, tag=tag, band=band, has_officer=has_officer)
         rows = (
             queryset.order_by().values_list("tier").annotate(firms=Count("tier"), listed=Count("tier", filter=listed))
         )
@@ -277,9 +280,14 @@ def movements_this_month(*, user, county: County | None = None, today: datetime.
     return queryset.aggregate(up=Count("pk", filter=Q(direction__gt=0)), down=Count("pk", filter=Q(direction__lt=0)))
 
 
-def _listed(*, industry: str | None = None, tag: str | None = None, band: str | None = None) -> Q:
+def _listed(
+    *, industry: str | None = None, tag: str | None = None, band: str | None = None, has_officer: bool | None = None
+) -> Q:
     """Placements a board tier lists: scored by a run (a pin can place a firm before any), with these filters."""
     condition = Q(tier__in=BOARD_TIERS, readiness__isnull=False)
+    if has_officer is not None:
+        served = Exists(Assignment.objects.filter(enterprise_id=OuterRef("enterprise_id"), ended_at__isnull=True))
+        condition &= served if has_officer else ~served
     if industry:
         condition &= Q(industry_division=industry)
     if tag:
@@ -301,6 +309,7 @@ def board_placements(
     industry: str | None = None,
     tag: str | None = None,
     band: str | None = None,
+    has_officer: bool | None = None,
 ) -> QuerySet[TierPlacement]:
     """The firms placed in a board tier now (pins included) that a run has scored, filtered; scoped.
 
@@ -309,7 +318,7 @@ def board_placements(
     queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
     if county is not None:
         queryset = queryset.filter(county_id=county.pk)
-    return queryset.filter(_listed(industry=industry, tag=tag, band=band))
+    return queryset.filter(_listed(industry=industry, tag=tag, band=band, has_officer=has_officer))
 
 
 @dataclass
