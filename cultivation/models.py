@@ -33,8 +33,16 @@ TIER_RANK = {Tier.OUTSIDE: 0, Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}
 class TierPlacement(models.Model):
     """A firm's tier now: the rules' tier from the latest placed run, or a live pin's tier."""
 
+    # No database constraint: PostgreSQL checks a foreign key by locking the firm's row (FOR KEY SHARE), which for a
+    # first placement of 200,000 firms dirtied every firm's page and took longer than the placement itself. Rows
+    # come from portraits, whose firm is constrained; deleting a firm deletes its placement and movements through
+    # Django's CASCADE, which does not need the constraint.
     enterprise = models.OneToOneField(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="placement", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="placement",
+        verbose_name=_("enterprise"),
+        db_constraint=False,
     )
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
     # What the rules said at the last run; differs from `tier` only while a pin holds. Blank before any run.
@@ -111,13 +119,15 @@ class MovementCause(models.TextChoices):
 class TierMovement(models.Model):
     """One change of a firm's tier, append-only. `from_tier` is blank for the first placement."""
 
-    # No index of its own: movement_firm_date_idx starts with the firm. Fewer indexes, faster nightly inserts.
+    # No index of its own: movement_firm_date_idx starts with the firm. No database constraint either, like the
+    # placement's (see TierPlacement.enterprise).
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.CASCADE,
         related_name="tier_movements",
         verbose_name=_("enterprise"),
         db_index=False,
+        db_constraint=False,
     )
     from_tier = models.CharField(_("from"), max_length=8, choices=Tier.choices, blank=True)
     to_tier = models.CharField(_("to"), max_length=8, choices=Tier.choices)

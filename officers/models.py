@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cultivation.models import AppendOnlyModel
 from enterprises.models import HighTechField
@@ -302,7 +303,7 @@ class DemandUrgency(models.TextChoices):
 
 
 class DemandStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("demand status", "Submitted")
     TRIAGED = "triaged", _("Triaged")
     ASSIGNED = "assigned", _("Owner assigned")
     VISIT_SCHEDULED = "visit_scheduled", _("On-site visit scheduled")
