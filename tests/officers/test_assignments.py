@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from officers.models import Assignment, AssignmentRun, AssignmentSource, OfficerProfile
@@ -49,7 +49,7 @@ def test_an_officer_at_max_load_is_refused(db, city_staff):
     officer = officer_factories.officer(max_load=1)
     firms = factories.EnterpriseFactory.create_batch(2)
     assign_officer(enterprise=firms[0], officer=officer, actor=city_staff)
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         assign_officer(enterprise=firms[1], officer=officer, actor=city_staff)
     assert "maximum" in str(error.value)
     assert not Assignment.objects.filter(enterprise=firms[1]).exists()
