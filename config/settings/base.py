@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "scoring",
     "cultivation",
     "vouchers",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -183,7 +184,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Portraits, placements, movements and pins share the one tier choice set: one schema name for it.
-    "ENUM_NAME_OVERRIDES": {"TierEnum": "scoring.models.Tier", "CampaignStageEnum": "cultivation.models.CampaignStage"},
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "scoring.models.Tier",
+        "CampaignStageEnum": "cultivation.models.CampaignStage",
+        "ClaimStatusEnum": "vouchers.models.ClaimStatus",
+    },
 }
 
 # The rule-set version in force: the year whose official thresholds the portal applies (scoring/rulesets.py).
@@ -223,3 +228,7 @@ CELERY_BEAT_SCHEDULE["scoring-nightly-run"] = {
     "task": "scoring.nightly_run",
     "schedule": crontab(hour=_scoring_hour, minute=_scoring_minute),
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Innovation vouchers (vouchers/): the largest accepted claim document (PDF, JPEG or PNG).
+VOUCHER_DOCUMENT_MAX_MB = env.int("VOUCHER_DOCUMENT_MAX_MB", default=20)
