@@ -105,7 +105,7 @@ def policy_get(*, year: int) -> VoucherPolicy:
 
 
 def policies_open_for_claims(*, on: datetime.date) -> QuerySet[VoucherPolicy]:
-    return policy_list().filter(claims_open_on__lte=on, claims_close_on__gte=on)
+    return VoucherPolicy.objects.filter(claims_open_on__lte=on, claims_close_on__gte=on).order_by("-year")
 
 
 def provider_list(
@@ -229,6 +229,27 @@ def quota_for(*, enterprise_id: int, policy: VoucherPolicy) -> QuotaView:
     if row is None:
         return QuotaView(year=policy.year, cap=policy.annual_cap, committed=Decimal(0))
     return QuotaView(year=policy.year, cap=row["cap"], committed=row["committed"])
+
+
+def quotas_for(*, enterprise_id: int, policies) -> list[tuple[VoucherPolicy, QuotaView]]:
+    """The firm's quota for each of `policies` (one query for all of them)."""
+    policies = list(policies)
+    rows = {
+        row["year"]: row
+        for row in VoucherQuota.objects.filter(
+            enterprise_id=enterprise_id, year__in=[policy.year for policy in policies]
+        ).values("year", "cap", "committed")
+    }
+    result = []
+    for policy in policies:
+        row = rows.get(policy.year)
+        quota = (
+            QuotaView(year=policy.year, cap=row["cap"], committed=row["committed"])
+            if row
+            else QuotaView(year=policy.year, cap=policy.annual_cap, committed=Decimal(0))
+        )
+        result.append((policy, quota))
+    return result
 
 
 def budget_for(*, year: int) -> VoucherBudget | None:

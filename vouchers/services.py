@@ -466,7 +466,7 @@ def _submission_problems(claims: list[VoucherClaim], today: datetime.date) -> di
             add("subsidy_requested", _(
                 "The subsidy requested (%(asked)s yuan) is more than %(ratio)s%% of the eligible expense of "
                 "%(expense)s yuan: at most %(ceiling)s yuan."
-            ) % {"asked": claim.subsidy_requested, "ratio": (kind.subsidy_ratio * 100).normalize(),
+            ) % {"asked": claim.subsidy_requested, "ratio": f"{(kind.subsidy_ratio * 100).normalize():f}",
                  "expense": claim.eligible_expense, "ceiling": ceiling})  # fmt: skip
         missing = [DocumentKind(kind_).label for kind_ in required if kind_ not in present[claim.pk]]
         if missing:

@@ -47,6 +47,7 @@ from vouchers.selectors import (
     provider_list,
     publicity_list,
     quota_for,
+    quotas_for,
     review_queue,
     reviewer_party,
 )
@@ -125,8 +126,7 @@ def my_claims_view(request):
     """The firm's claims and its quota for each year open for claims."""
     _need(can_claim(request.user))
     today = timezone.localdate()
-    quotas = [(policy, quota_for(enterprise_id=request.user.enterprise_id, policy=policy))
-              for policy in policies_open_for_claims(on=today)]  # fmt: skip
+    quotas = quotas_for(enterprise_id=request.user.enterprise_id, policies=policies_open_for_claims(on=today))
     page = Paginator(claim_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "vouchers/my_claims.html", {"page": page, "quotas": quotas})
 
@@ -140,7 +140,7 @@ def _claim_form_context(request, form, policy, claim=None):
 @require_http_methods(["GET", "POST"])
 def claim_new_view(request):
     _need(can_claim(request.user))
-    open_policies = list(policies_open_for_claims(on=timezone.localdate()))
+    open_policies = list(policies_open_for_claims(on=timezone.localdate()).prefetch_related("kinds"))
     if not open_policies:
         messages.error(request, _("No voucher year is open for claims now."))
         return redirect("vouchers:my-claims")
@@ -207,6 +207,7 @@ def claim_view(request, pk):
         context["quota"] = quota_for(enterprise_id=claim.enterprise_id, policy=claim.policy)
     if user.role != Role.ENTERPRISE:
         attach_checks([claim])
+        context["show_checks"] = True
     return render(request, "vouchers/claim.html", context)
 
 

@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
         "TierEnum": "scoring.models.Tier",
         "CampaignStageEnum": "cultivation.models.CampaignStage",
         "ClaimStatusEnum": "vouchers.models.ClaimStatus",
+        "ProviderKindEnum": "vouchers.models.ProviderKind",
+        "ProviderStatusEnum": "vouchers.models.ProviderStatus",
+        "DocumentKindEnum": "vouchers.models.DocumentKind",
+        "HighTechFieldEnum": "enterprises.models.HighTechField",
+        "PlanTaskStatusEnum": "cultivation.models.PlanTaskStatus",
     },
 }
 
