@@ -29,8 +29,8 @@ def test_the_firm_creates_uploads_and_submits_through_the_api(client, voucher_wo
         ("invoice", vf.PDF, "FP0001"),
         ("payment_proof", vf.PNG, ""),
     ):
-        response = client.post(f"/api/v1/voucher-claims/{claim_id}/documents/",
-                               {"kind": kind, "invoice_number": number, "file": SimpleUploadedFile("f", content)})  # fmt: skip
+        body = {"kind": kind, "invoice_number": number, "file": SimpleUploadedFile("f", content)}
+        response = client.post(f"/api/v1/voucher-claims/{claim_id}/documents/", body)
         assert response.status_code == 201, response.json()
     forged = client.post(f"/api/v1/voucher-claims/{claim_id}/documents/",
                          {"kind": "other", "file": SimpleUploadedFile("a.pdf", vf.EXE)})  # fmt: skip
