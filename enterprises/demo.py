@@ -469,6 +469,10 @@ def demo_data_exists() -> bool:
 @transaction.atomic
 def clear_registry() -> None:
     """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts."""
+    from vouchers.demo import clear as clear_vouchers
+
+    # Voucher claims keep their firm and their actors (PROTECT): they go first.
+    clear_vouchers()
     User.objects.filter(username__in=[user.username for user in DEMO_USERS]).delete()
     User.objects.filter(enterprise__isnull=False).delete()
     # Children first, each in one statement, so that deleting the firms needs no per-row cascade.

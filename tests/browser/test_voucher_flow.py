@@ -53,7 +53,9 @@ def test_firm_submits_county_and_city_approve_firm_sees_it_approved(live_server,
     ):
         page.select_option("#id_kind", kind)
         page.fill("#id_invoice_number", number)
-        page.set_input_files("#id_file", files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}])
+        page.set_input_files(
+            "#id_file", files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}]
+        )
         page.click("#upload-document")
         page.wait_for_load_state("load")
         assert name in page.inner_text("#document-table")

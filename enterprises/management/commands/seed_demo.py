@@ -34,10 +34,14 @@ class Command(BaseCommand):
         city = demo.generate(firms=firms, seed=seed, as_of=as_of or timezone.localdate())
         generated = time.monotonic()
         counts = demo.write(city)
+        from vouchers import demo as voucher_demo
+
+        vouchers = voucher_demo.seed(as_of=as_of or timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 "Seeded {enterprises} firms, {indicators} indicator rows, {qualifications} qualifications, "
                 "{users} demo users".format(**counts)
+                + ", {providers} voucher providers, {claims} voucher claims".format(**vouchers)
                 + f" in {time.monotonic() - started:.1f} s (generate {generated - started:.1f} s)."
             )
         )
