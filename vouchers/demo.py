@@ -68,7 +68,7 @@ def seed(*, as_of: datetime.date) -> dict:
             fields=list(fields),
             contact_person="联系人",
             phone=f"0375-{2600000 + index}",
-        )  # fmt: skip
+        )
         for index, (name, kind, fields) in enumerate(DEMO_PROVIDERS, start=1)
     )
     admin = User.objects.filter(role=Role.CITY_ADMIN, username="admin").first()
@@ -96,15 +96,21 @@ def seed(*, as_of: datetime.date) -> dict:
             continue
         claim = claim_create(
             actor=firm_user, policy=policy, kind=kinds[kind], provider=provider,
-            supplier_name="" if provider else "平顶山精密仪器设备有限公司", contract_number=f"HT{as_of.year}{number:04d}",
+            supplier_name="" if provider else "平顶山精密仪器设备有限公司",
+            contract_number=f"HT{as_of.year}{number:04d}",
             contract_date=datetime.date(as_of.year, 3, number), eligible_expense=Decimal(expense),
             subsidy_requested=Decimal(subsidy), description="演示申请",
         )  # fmt: skip
         created += 1
         if not steps:
             continue
-        for document_kind, invoice in ((DocumentKind.CONTRACT, ""), (DocumentKind.INVOICE, f"0441{as_of.year}{number:04d}"),
-                                       (DocumentKind.PAYMENT_PROOF, "")):  # fmt: skip
+        invoice_number = f"0441{as_of.year}{number:04d}"
+        documents = (
+            (DocumentKind.CONTRACT, ""),
+            (DocumentKind.INVOICE, invoice_number),
+            (DocumentKind.PAYMENT_PROOF, ""),
+        )
+        for document_kind, invoice in documents:
             document_add(claim=claim, actor=firm_user, kind=document_kind, invoice_number=invoice,
                          uploaded_file=SimpleUploadedFile(f"{document_kind}.pdf", DEMO_PDF))  # fmt: skip
         actors = {

@@ -79,6 +79,10 @@ class PolicyForm(forms.Form):
     )  # fmt: skip
     claims_open_on = forms.DateField(label=_("Claims open on"), widget=DATE)
     claims_close_on = forms.DateField(label=_("Claims close on"), widget=DATE)
+    required_documents = forms.MultipleChoiceField(
+        label=_("Documents required to submit"), choices=DocumentKind.choices, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
     notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 

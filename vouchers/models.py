@@ -77,6 +77,8 @@ class VoucherPolicy(models.Model):
     )
     claims_open_on = models.DateField(_("claims open on"))
     claims_close_on = models.DateField(_("claims close on"))
+    # DocumentKind values a claim must carry before it can be submitted.
+    required_documents = models.JSONField(_("documents required to submit"), default=list, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -118,6 +118,7 @@ def policy_open(*, year: int, actor, **fields) -> VoucherPolicy:
         "city_budget": None,
         "claims_open_on": datetime.date(year, 1, 1),
         "claims_close_on": datetime.date(year, 12, 31),
+        "required_documents": list(rules.required_documents),
         "notes": "",
     }
     values.update({key: value for key, value in fields.items() if value is not None or key == "city_budget"})
@@ -157,6 +158,12 @@ def _clean_policy(values: dict) -> dict:
         )
     values["claims_open_on"], values["claims_close_on"] = opens, closes
     values["notes"] = _text(values.get("notes"))
+    documents = list(values.get("required_documents") or [])
+    unknown = [kind for kind in documents if kind not in DocumentKind.values]
+    if unknown:
+        raise ValidationError({"required_documents": _("Unknown document kinds: %(kinds)s.") % {
+            "kinds": ", ".join(map(str, unknown))}})  # fmt: skip
+    values["required_documents"] = documents
     return values
 
 
@@ -170,7 +177,8 @@ def policy_update(*, policy: VoucherPolicy, actor, **fields) -> VoucherPolicy:
         values = _clean_policy({
             "eligible_qualifications": locked.eligible_qualifications, "annual_cap": locked.annual_cap,
             "city_budget": locked.city_budget, "claims_open_on": locked.claims_open_on,
-            "claims_close_on": locked.claims_close_on, "notes": locked.notes, **fields,
+            "claims_close_on": locked.claims_close_on, "notes": locked.notes,
+            "required_documents": locked.required_documents, **fields,
         })  # fmt: skip
         if values["annual_cap"] != locked.annual_cap:
             over = VoucherQuota.objects.filter(year=locked.year, committed__gt=values["annual_cap"]).count()
@@ -423,7 +431,6 @@ def document_delete(*, document: ClaimDocument, actor) -> None:
 
 def _submission_problems(claims: list[VoucherClaim], today: datetime.date) -> dict[str, list[str]]:
     """Why the claims cannot be submitted, by field (one query for their documents)."""
-    required = ruleset_in_force().vouchers.required_documents
     present: dict[int, set[str]] = defaultdict(set)
     for claim_id, kind in ClaimDocument.objects.filter(claim_id__in=[claim.pk for claim in claims]).values_list(
         "claim_id", "kind"
@@ -468,7 +475,7 @@ def _submission_problems(claims: list[VoucherClaim], today: datetime.date) -> di
                 "%(expense)s yuan: at most %(ceiling)s yuan."
             ) % {"asked": claim.subsidy_requested, "ratio": f"{(kind.subsidy_ratio * 100).normalize():f}",
                  "expense": claim.eligible_expense, "ceiling": ceiling})  # fmt: skip
-        missing = [DocumentKind(kind_).label for kind_ in required if kind_ not in present[claim.pk]]
+        missing = [DocumentKind(kind_).label for kind_ in policy.required_documents if kind_ not in present[claim.pk]]
         if missing:
             add("documents", _("Attach these documents: %(kinds)s.") % {"kinds": ", ".join(str(m) for m in missing)})
     return problems
@@ -561,7 +568,7 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
         # Claims first, in id order, then quota rows, then the budget row: every path locks in this order.
         locked = list(
             VoucherClaim.objects.select_for_update(of=("self",))
-            .select_related("enterprise", "kind", "policy", "provider")
+            .select_related("enterprise__county", "kind", "policy", "provider")
             .filter(pk__in=ids)
             .order_by("pk")
         )

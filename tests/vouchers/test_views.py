@@ -108,10 +108,12 @@ def test_policy_pages_are_edited_by_the_city_admin_only(client, voucher_world):
     response = client.post(url, {
         "eligible_qualifications": ["tech_sme", "high_tech"], "annual_cap": "400000", "city_budget": "2000000",
         "claims_open_on": f"{vf.YEAR}-01-01", "claims_close_on": f"{vf.YEAR}-12-31", "notes": "",
+        "required_documents": ["contract", "invoice"],
     })  # fmt: skip
     assert response.status_code == 302
     policy = VoucherPolicy.objects.get()
     assert policy.annual_cap == 400000 and policy.eligible_qualifications == ["tech_sme", "high_tech"]
+    assert policy.required_documents == ["contract", "invoice"]
     client.post(reverse("vouchers:kind-create", args=[policy.year]),
                 {"code": "testing", "name": "检验检测", "subsidy_ratio": "0.4", "active": "on"})  # fmt: skip
     assert policy.kinds.get(code="testing").subsidy_ratio == Decimal("0.4")

@@ -162,7 +162,7 @@ class PolicySerializer(serializers.ModelSerializer):
     class Meta:
         model = VoucherPolicy
         fields = ["year", "eligible_qualifications", "annual_cap", "city_budget", "claims_open_on",
-                  "claims_close_on", "notes", "kinds", "updated_at"]  # fmt: skip
+                  "claims_close_on", "required_documents", "notes", "kinds", "updated_at"]  # fmt: skip
 
 
 class ProviderSerializer(serializers.ModelSerializer):
