@@ -14,7 +14,8 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -513,7 +514,6 @@ def _move_quotas(claims: list[VoucherClaim], to: str) -> None:
             condition |= Q(enterprise_id=enterprise_id, year=year)
         for quota in VoucherQuota.objects.select_for_update().filter(condition).order_by("pk"):
             quotas[(quota.enterprise_id, quota.year)] = quota
-    now = timezone.now()
     for key, delta in deltas.items():
         quota = quotas[key]
         if quota.committed + delta > quota.cap:
@@ -522,9 +522,10 @@ def _move_quotas(claims: list[VoucherClaim], to: str) -> None:
                 "%(asked)s yuan."
             ) % {"firm": names[key], "remaining": quota.remaining, "year": key[1], "cap": quota.cap,
                  "asked": delta}})  # fmt: skip
-        quota.committed += delta
-        quota.updated_at = now
-    VoucherQuota.objects.bulk_update([quotas[key] for key in deltas], ["committed", "updated_at"])
+    # Relative updates under the lock; the check constraint stops any that would pass the cap all the same.
+    now = timezone.now()
+    for key, delta in deltas.items():  # one statement per firm: a batch names one firm or a few
+        VoucherQuota.objects.filter(pk=quotas[key].pk).update(committed=F("committed") + delta, updated_at=now)
 
 
 def _move_budget(claims: list[VoucherClaim], to: str) -> None:
@@ -553,27 +554,35 @@ def _move_budget(claims: list[VoucherClaim], to: str) -> None:
 def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[VoucherClaim]:
     """The one way claims change status: as CLAIM_TRANSITIONS allows and only by the party it names, with the cap
     and budget moved, an append-only ClaimEvent per claim and a notification to each firm, all in one transaction.
-    `claims` come from a scoped selector (one claim, or several for the city's bulk steps); any claim that may not
-    move stops the whole batch, with nothing changed."""
-    ids = sorted({claim.pk for claim in claims})
-    if not ids:
-        return []
+    `claims` come from a scoped selector: claim objects (one, or several for the city's bulk steps), or a scoped
+    queryset (locked as it is read; empty is a 404). Any claim that may not move stops the whole batch, with nothing
+    changed."""
     if to not in ClaimStatus.values:
         raise ValidationError({"to": _("Unknown status.")})
     comment = _text(comment, 2000)
     if to in COMMENT_REQUIRED and not comment:
         raise ValidationError({"comment": _("Say why (the firm reads this).")})
+    if isinstance(claims, QuerySet):
+        # A scoped queryset: finding and locking the claims is one statement.
+        wanted, expected = claims.order_by(), None
+    else:
+        ids = sorted({claim.pk for claim in claims})
+        wanted, expected = VoucherClaim.objects.filter(pk__in=ids), len(ids)
     now = timezone.now()
     with transaction.atomic():
         # Claims first, in id order, then quota rows, then the budget row: every path locks in this order.
         locked = list(
-            VoucherClaim.objects.select_for_update(of=("self",))
+            wanted.select_for_update(of=("self",))
             .select_related("enterprise__county", "kind", "policy", "provider")
-            .filter(pk__in=ids)
             .order_by("pk")
         )
-        if len(locked) != len(ids):
+        if not locked and expected is None:
+            raise Http404("No such claim")
+        if expected is not None and len(locked) != expected:
             raise ValidationError(_("A claim no longer exists."))
+        ids = [claim.pk for claim in locked]
+        if not ids:
+            return []
         for claim in locked:
             party = CLAIM_TRANSITIONS.get((claim.status, to))
             if party is None:

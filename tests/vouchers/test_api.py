@@ -119,3 +119,18 @@ def test_policies_and_providers(client, voucher_world):
     assert response.status_code == 200 and response.json()["status"] == "suspended"
     assert client.get("/api/v1/voucher-providers/", {"q": "科学院"}).json()["count"] == 1
     assert ClaimDocument.objects.count() == 0
+
+
+# Session, user; the claim found in scope and locked; its documents; the firm's quota row locked, then moved; the
+# claim's status; its event; the notification; the savepoint around them (2). The bench's hot path.
+SUBMIT_QUERIES = 11
+
+
+def test_submit_has_a_fixed_query_count(client, voucher_world, actors, django_assert_num_queries):
+    world = voucher_world
+    vf.move(vf.draft(world["policy"], world["enterprise"]), vf.PATHS[ClaimStatus.SUBMITTED], actors)  # quota row
+    claim = vf.draft(world["policy"], world["enterprise"])
+    client.force_login(world["enterprise"])
+    with django_assert_num_queries(SUBMIT_QUERIES):
+        response = client.post(f"/api/v1/voucher-claims/{claim.pk}/submit/", {}, content_type="application/json")
+    assert response.status_code == 200 and response.json()["status"] == "submitted"

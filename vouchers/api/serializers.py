@@ -53,6 +53,20 @@ class ClaimSerializer(serializers.ModelSerializer):
         return str(ClaimStatus(claim.status).label)
 
 
+class MoveResultSerializer(serializers.Serializer):
+    """What a move answers: the claim's new status (kept small: submitting is the portal's busiest write)."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.SerializerMethodField()
+    public_status = serializers.CharField()
+    subsidy_requested = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+    def get_status_label(self, claim) -> str:
+        return ClaimSerializer.get_status_label(self, claim)
+
+
 class ClaimCheckSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()

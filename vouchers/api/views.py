@@ -20,6 +20,7 @@ from vouchers.api.serializers import (
     CommentSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    MoveResultSerializer,
     PolicySerializer,
     ProviderQuerySerializer,
     ProviderSerializer,
@@ -135,25 +136,26 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         _call(claim_update, claim=claim, actor=request.user, **_claim_fields(data.validated_data, claim.policy))
         return Response(_detail(request, claim_get(user=request.user, pk=pk)))
 
-    @extend_schema(request=TransitionSerializer, responses={200: ClaimSerializer})
+    def _move(self, request, pk, to: str, comment: str):
+        # The scoped queryset is found and locked in one statement: a claim outside the scope is a 404.
+        claims = claim_list(user=request.user).filter(pk=pk)
+        moved = _call(claim_transition, claims=claims, to=to, actor=request.user, comment=comment)[0]
+        return Response(MoveResultSerializer(moved, context={"request": request}).data)
+
+    @extend_schema(request=TransitionSerializer, responses={200: MoveResultSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        claim = claim_get(user=request.user, pk=pk)
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        moved = _call(claim_transition, claims=[claim], actor=request.user, **data.validated_data)[0]
-        return Response(ClaimSerializer(moved, context={"request": request}).data)
+        return self._move(request, pk, data.validated_data["to"], data.validated_data.get("comment", ""))
 
-    @extend_schema(request=CommentSerializer, responses={200: ClaimSerializer})
+    @extend_schema(request=CommentSerializer, responses={200: MoveResultSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit a draft or returned claim of the caller's firm (the same move as transition to=submitted)."""
-        claim = claim_get(user=request.user, pk=pk)
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        moved = _call(claim_transition, claims=[claim], to=ClaimStatus.SUBMITTED, actor=request.user,
-                      comment=data.validated_data.get("comment", ""))[0]  # fmt: skip
-        return Response(ClaimSerializer(moved, context={"request": request}).data)
+        return self._move(request, pk, ClaimStatus.SUBMITTED, data.validated_data.get("comment", ""))
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
