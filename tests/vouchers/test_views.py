@@ -6,7 +6,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.vouchers import factories as vf
-from vouchers.models import ClaimStatus, Provider, VoucherClaim, VoucherKind, VoucherPolicy
+from vouchers.models import ClaimStatus, Provider, VoucherClaim, VoucherKind, VoucherPolicy, VoucherQuota
 
 
 def _claims(world, actors, status, count, user="enterprise"):
@@ -159,3 +159,22 @@ def test_queue_and_lists_have_fixed_query_counts(client, voucher_world, actors, 
     client.force_login(world["enterprise"])
     with django_assert_num_queries(LIST_QUERIES + 2):  # + the open policies and their quota rows
         client.get(reverse("vouchers:my-claims"))
+
+
+def test_admin_saves_policies_through_the_services(client, voucher_world, actors):
+    world = voucher_world
+    vf.move(vf.draft(world["policy"], world["enterprise"], expense="1000000", subsidy="200000"),
+            vf.PATHS[ClaimStatus.SUBMITTED], actors)  # fmt: skip
+    client.force_login(world["admin"])
+    url = reverse("admin:vouchers_voucherpolicy_change", args=[world["policy"].pk])
+    assert client.get(url).status_code == 200
+    form = {
+        "eligible_qualifications": '["tech_sme"]', "annual_cap": "300000", "city_budget": "",
+        "claims_open_on": f"{vf.YEAR}-01-01", "claims_close_on": f"{vf.YEAR}-12-31",
+        "required_documents": '["contract"]', "notes": "", "kinds-TOTAL_FORMS": "0", "kinds-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    assert VoucherQuota.objects.get(enterprise=world["firm"]).cap == Decimal("300000")
+    client.post(url, {**form, "annual_cap": "100000"})
+    assert VoucherPolicy.objects.get().annual_cap == Decimal("300000")
+    assert client.get(reverse("admin:vouchers_voucherclaim_changelist")).status_code == 200
