@@ -5,6 +5,7 @@ from enterprises.models import HighTechField, QualificationKind
 from vouchers.models import ClaimStatus, DocumentKind, Provider, ProviderKind, ProviderStatus, VoucherKind
 
 DATE = forms.DateInput(attrs={"type": "date"})
+SMALL_SELECT = {"class": "form-select form-select-sm"}
 
 
 class ClaimForm(forms.Form):
@@ -45,7 +46,9 @@ class ClaimForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of document"), choices=DocumentKind.choices, widget=forms.Select(attrs=SMALL_SELECT)
+    )
     invoice_number = forms.CharField(
         label=_("Invoice number"), max_length=50, required=False, help_text=_("For invoices: the number printed on it.")
     )
@@ -100,8 +103,10 @@ class KindForm(forms.Form):
 class ProviderForm(forms.Form):
     credit_code = forms.CharField(label=_("Unified social credit code"), max_length=30)
     name = forms.CharField(label=_("Name"), max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=ProviderKind.choices)
-    status = forms.ChoiceField(label=_("Status"), choices=ProviderStatus.choices)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ProviderKind.choices, widget=forms.Select(attrs=SMALL_SELECT))
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ProviderStatus.choices, widget=forms.Select(attrs=SMALL_SELECT)
+    )
     fields = forms.MultipleChoiceField(
         label=_("Fields"), choices=HighTechField.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -112,6 +117,21 @@ class ProviderForm(forms.Form):
 
 class ProviderFilterForm(forms.Form):
     q = forms.CharField(label=_("Name or credit code"), required=False, max_length=100)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *ProviderKind.choices], required=False)
-    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All")), *ProviderStatus.choices], required=False)
-    field = forms.ChoiceField(label=_("Field"), choices=[("", _("All fields")), *HighTechField.choices], required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All kinds")), *ProviderKind.choices],
+        required=False,
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("All")), *ProviderStatus.choices],
+        required=False,
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )
+    field = forms.ChoiceField(
+        label=_("Field"),
+        choices=[("", _("All fields")), *HighTechField.choices],
+        required=False,
+        widget=forms.Select(attrs=SMALL_SELECT),
+    )

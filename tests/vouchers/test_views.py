@@ -178,3 +178,23 @@ def test_admin_saves_policies_through_the_services(client, voucher_world, actors
     client.post(url, {**form, "annual_cap": "100000"})
     assert VoucherPolicy.objects.get().annual_cap == Decimal("300000")
     assert client.get(reverse("admin:vouchers_voucherclaim_changelist")).status_code == 200
+
+
+def test_a_returned_claim_is_edited_and_resubmitted_by_the_firm(client, voucher_world, actors):
+    world = voucher_world
+    claim = vf.move(vf.draft(world["policy"], world["enterprise"]), vf.PATHS[ClaimStatus.RETURNED], actors)
+    client.force_login(world["enterprise"])
+    edit = reverse("vouchers:claim-edit", args=[claim.pk])
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, {
+        "kind": claim.kind_id, "supplier_name": claim.supplier_name, "contract_number": "HT-NEW",
+        "contract_date": claim.contract_date.isoformat(), "eligible_expense": "100000", "subsidy_requested": "25000",
+    })  # fmt: skip
+    assert response.status_code == 302
+    client.post(reverse("vouchers:claim-transition", args=[claim.pk]), {"to": "submitted"})
+    claim.refresh_from_db()
+    assert (claim.status, claim.contract_number, claim.subsidy_requested) == ("submitted", "HT-NEW", Decimal("25000"))
+    assert VoucherQuota.objects.get(enterprise=world["firm"]).committed == Decimal("25000")
+    assert client.get(edit).status_code == 403  # under review: no more changes
+    client.force_login(world["other_enterprise"])
+    assert client.get(edit).status_code == 404
