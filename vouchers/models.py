@@ -125,7 +125,7 @@ class VoucherKind(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
-        ordering = ["policy", "position", "id"]
+        ordering = ["policy_id", "position", "id"]
         verbose_name = _("voucher kind")
         verbose_name_plural = _("voucher kinds")
         constraints = [
@@ -154,7 +154,7 @@ class VoucherQuota(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        ordering = ["year", "enterprise"]
+        ordering = ["year", "enterprise_id"]
         verbose_name = _("voucher quota")
         verbose_name_plural = _("voucher quotas")
         constraints = [
@@ -378,7 +378,7 @@ class ClaimDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["claim", "kind", "id"]
+        ordering = ["claim_id", "kind", "id"]
         verbose_name = _("claim document")
         verbose_name_plural = _("claim documents")
         constraints = [

@@ -433,9 +433,8 @@ def document_delete(*, document: ClaimDocument, actor) -> None:
 def _submission_problems(claims: list[VoucherClaim], today: datetime.date) -> dict[str, list[str]]:
     """Why the claims cannot be submitted, by field (one query for their documents)."""
     present: dict[int, set[str]] = defaultdict(set)
-    for claim_id, kind in ClaimDocument.objects.filter(claim_id__in=[claim.pk for claim in claims]).values_list(
-        "claim_id", "kind"
-    ):
+    documents = ClaimDocument.objects.filter(claim_id__in=[claim.pk for claim in claims]).order_by()
+    for claim_id, kind in documents.values_list("claim_id", "kind"):
         present[claim_id].add(kind)
     problems: dict[str, list[str]] = defaultdict(list)
     for claim in claims:
@@ -573,7 +572,8 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
         # Claims first, in id order, then quota rows, then the budget row: every path locks in this order.
         locked = list(
             wanted.select_for_update(of=("self",))
-            .select_related("enterprise__county", "kind", "policy", "provider")
+            .select_related(None)
+            .select_related("enterprise", "kind", "policy", "provider")
             .order_by("pk")
         )
         if not locked and expected is None:
