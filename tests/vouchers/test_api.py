@@ -2,7 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.vouchers import factories as vf
-from vouchers.models import ClaimDocument, ClaimStatus, VoucherClaim
+from vouchers.models import CLAIM_TRANSITIONS, ClaimDocument, ClaimStatus, VoucherClaim
 
 # Session, user, count, page (firm, county, kind, provider and policy joined).
 LIST_QUERIES = 4
@@ -134,3 +134,14 @@ def test_submit_has_a_fixed_query_count(client, voucher_world, actors, django_as
     with django_assert_num_queries(SUBMIT_QUERIES):
         response = client.post(f"/api/v1/voucher-claims/{claim.pk}/submit/", {}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "submitted"
+
+
+@pytest.mark.parametrize(("start", "to"), sorted(CLAIM_TRANSITIONS))
+def test_every_move_is_not_found_outside_the_scope(client, voucher_world, actors, start, to):
+    """For every allowed move, users of another county or another firm do not even find the claim (404)."""
+    claim = vf.move(vf.draft(voucher_world["policy"], voucher_world["enterprise"]), vf.PATHS[start], actors)
+    for outsider in ("other_county", "other_enterprise"):
+        client.force_login(voucher_world[outsider])
+        response = client.post(f"/api/v1/voucher-claims/{claim.pk}/transition/", {"to": to, "comment": "x"})
+        assert response.status_code == 404, outsider
+    assert VoucherClaim.objects.get(pk=claim.pk).status == start
