@@ -550,6 +550,18 @@ def _move_budget(claims: list[VoucherClaim], to: str) -> None:
         VoucherBudget.objects.bulk_update(budgets, ["committed", "updated_at"])
 
 
+# What a move reads of the claims it locks (the submit path is the busiest write: no column more).
+LOCKED_FIELDS = (
+    "id", "enterprise_id", "policy_id", "year", "kind_id", "provider_id", "supplier_name", "contract_number",
+    "contract_date", "eligible_expense", "subsidy_requested", "status", "created_by_id",
+    "enterprise__id", "enterprise__name", "enterprise__county_id",
+    "kind__id", "kind__code", "kind__name", "kind__subsidy_ratio", "kind__requires_provider", "kind__active",
+    "policy__id", "policy__year", "policy__annual_cap", "policy__claims_open_on", "policy__claims_close_on",
+    "policy__required_documents",
+    "provider__id", "provider__name", "provider__status",
+)  # fmt: skip
+
+
 def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[VoucherClaim]:
     """The one way claims change status: as CLAIM_TRANSITIONS allows and only by the party it names, with the cap
     and budget moved, an append-only ClaimEvent per claim and a notification to each firm, all in one transaction.
@@ -574,6 +586,7 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
             wanted.select_for_update(of=("self",))
             .select_related(None)
             .select_related("enterprise", "kind", "policy", "provider")
+            .only(*LOCKED_FIELDS)
             .order_by("pk")
         )
         if not locked and expected is None:

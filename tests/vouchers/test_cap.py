@@ -133,7 +133,7 @@ def test_cap_holds_under_concurrent_submissions_and_reviews(require_postgres):
     rng = random.Random(2026)
     claims = []
     for _ in range(120):
-        subsidy = Decimal(rng.randrange(5_000_00, 150_000_00)) / 100
+        subsidy = Decimal(rng.randrange(5_000_00, 60_000_00)) / 100
         claims.append(claim_create(
             actor=enterprise, policy=policy, kind=equipment, supplier_name="供应商", contract_number="HT",
             contract_date=policy.claims_open_on, eligible_expense=subsidy * 4, subsidy_requested=subsidy,
