@@ -34,9 +34,13 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+import psycopg
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import contextlib
 
 from list_bench import (
     Server,
@@ -46,6 +50,7 @@ from list_bench import (
     drop_database,
     ensure_database,
     log,
+    maintenance_url,
     manage,
     percentile,
 )
@@ -238,6 +243,31 @@ class Load:
             self.error_samples.append(f"{action} {claim_id}: HTTP {response.status_code} {body[:200]}")
 
 
+def server_processes(master_pid: int, database_url: str) -> list[psutil.Process]:
+    """gunicorn's master and workers, and the PostgreSQL backends connected to the bench database."""
+    master = psutil.Process(master_pid)
+    processes = [master, *master.children(recursive=True)]
+    with psycopg.connect(maintenance_url(database_url), autocommit=True) as connection:
+        pids = [row[0] for row in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            (database_name(database_url),))]  # fmt: skip
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            processes.append(psutil.Process(pid))
+    return processes
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        total += times.user + times.system
+    return total
+
+
 def client_loop(index: int, load: Load, base_url: str, deadline: float) -> None:
     rng = random.Random(load.seed * 1000 + index)
     session = requests.Session()
@@ -284,6 +314,8 @@ def run(args, work_dir: Path) -> dict:
             )
         warm.close()
         log(f"  {args.clients} clients for {args.duration:.0f} s")
+        serving = server_processes(server.process.pid, args.database_url)
+        cpu_before = cpu_seconds(serving)
         started = time.monotonic()
         deadline = started + args.duration
         threads = [threading.Thread(target=client_loop, args=(i, load, server.base_url, deadline))
@@ -293,6 +325,7 @@ def run(args, work_dir: Path) -> dict:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
+        server_cpu_s = cpu_seconds(serving) - cpu_before
     check = json.loads(marked(manage("shell", "-c", CHECK_SNIPPET.format(year=prepared["year"]), env=env),
                               "BENCH_CHECK"))  # fmt: skip
     latencies = load.latencies or [0.0]
@@ -315,6 +348,11 @@ def run(args, work_dir: Path) -> dict:
         "withdrawn": counts["withdrawn"],
         "errors": counts["errors"],
         "submit_queries": prepared["submit_queries"],
+        # CPU the server side (gunicorn workers and their PostgreSQL backends) spent per request, whatever else the
+        # machine was doing; 2 cores' worth of it is the rate this path could reach on an otherwise idle machine.
+        "server_cpu_ms_per_request": round(1000 * server_cpu_s / max(counts["requests"], 1), 2),
+        "cpu_bound_requests_per_s_2_cores": round(2 * counts["requests"] / server_cpu_s, 1) if server_cpu_s else None,
+        "load_average_1m": round(os.getloadavg()[0], 2),
         **check,
     }
     for sample in load.error_samples[:5]:
