@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views import home_view
+from accounts.views import PortalPasswordChangeView, home_view
 from config.health import healthz
 
 admin.site.site_header = admin.site.site_title = _("Innovative Enterprise Cultivation Portal")
@@ -14,8 +14,9 @@ urlpatterns = [
     path("", home_view, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/", PortalPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("enterprises/", include("enterprises.urls")),
@@ -23,6 +24,10 @@ urlpatterns = [
     path("api/v1/", include("scoring.api.urls")),
     path("scoring/", include("scoring.urls")),
     path("cultivation/", include("cultivation.urls")),
+    path("ip/", include("ip.urls")),
+    path("api/v1/", include("ip.api.urls")),
+    path("officers/", include("officers.urls")),
+    path("api/v1/", include("officers.api.urls")),
     path("vouchers/", include("vouchers.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("vouchers.api.urls")),

@@ -200,31 +200,31 @@ def campaign_add_candidates(*, campaign, enterprises, actor, override: bool = Fa
         readiness = dict(
             Portrait.objects.filter(run=run, enterprise_id__in=ids).values_list("enterprise_id", "readiness")
         )
-    created = []
     with transaction.atomic():
         existing = set(CampaignEntry.objects.filter(campaign=campaign, enterprise_id__in=ids).values_list(
             "enterprise_id", flat=True))  # fmt: skip
-        for enterprise in enterprises:
-            if enterprise.pk in existing:
-                continue
-            existing.add(enterprise.pk)
-            is_override = tiers.get(enterprise.pk) != Tier.T2
-            entry = CampaignEntry.objects.create(
+        fresh = list({e.pk: e for e in enterprises if e.pk not in existing}.values())
+        created = CampaignEntry.objects.bulk_create(
+            CampaignEntry(
                 campaign=campaign,
                 enterprise=enterprise,
                 selected_by=actor,
                 readiness_at_selection=readiness.get(enterprise.pk),
                 tier_at_selection=tiers.get(enterprise.pk, ""),
-                override=is_override,
+                override=tiers.get(enterprise.pk) != Tier.T2,
             )
-            CampaignEvent.objects.create(
+            for enterprise in fresh
+        )
+        CampaignEvent.objects.bulk_create(
+            CampaignEvent(
                 entry=entry,
                 from_stage="",
                 to_stage=CampaignStage.CANDIDATE,
-                data={"override": is_override, "tier": tiers.get(enterprise.pk, "")},
+                data={"override": entry.override, "tier": entry.tier_at_selection},
                 actor=actor,
             )
-            created.append(entry)
+            for entry in created
+        )
     return created
 
 

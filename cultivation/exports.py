@@ -17,7 +17,7 @@ TIER_NAMES = {"outside": "库外", "t1": "T1 微成长", "t2": "T2 小升高", "
 
 
 def key_list_workbook(rows) -> bytes:
-    """`rows` from cultivation.selectors.key_list."""
+    """`rows` (placements) from cultivation.selectors.key_list."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
@@ -26,17 +26,19 @@ def key_list_workbook(rows) -> bytes:
         sheet.write_string(0, position, header, bold)
     for position, width in enumerate((14, 12, 6, 22, 36, 12, 12, 12, 12)):
         sheet.set_column(position, position, width)
-    for row, portrait in enumerate(rows, start=1):
-        texts = (portrait.county.name, TIER_NAMES.get(portrait.board_tier, portrait.board_tier))
+    for row, placement in enumerate(rows, start=1):
+        texts = (placement.county.name, TIER_NAMES.get(placement.tier, placement.tier))
         for position, text in enumerate(texts):
             sheet.write_string(row, position, neutralise(str(text)))
-        sheet.write_number(row, 2, portrait.key_rank)
-        sheet.write_string(row, 3, neutralise(portrait.enterprise.credit_code))
-        sheet.write_string(row, 4, neutralise(portrait.enterprise.name))
-        sheet.write_number(row, 5, round(portrait.readiness, 1))
-        sheet.write_number(row, 6, portrait.sme_score)
-        sheet.write_number(row, 7, round(portrait.capability_estimate, 1))
-        sheet.write_number(row, 8, portrait.conditions_met)
+        sheet.write_number(row, 2, placement.key_rank)
+        sheet.write_string(row, 3, neutralise(placement.enterprise.credit_code))
+        sheet.write_string(row, 4, neutralise(placement.enterprise.name))
+        sheet.write_number(row, 5, round(placement.readiness, 1))
+        portrait = placement.portrait
+        if portrait is not None:
+            sheet.write_number(row, 6, portrait.sme_score)
+            sheet.write_number(row, 7, round(portrait.capability_estimate, 1))
+            sheet.write_number(row, 8, portrait.conditions_met)
     sheet.freeze_panes(1, 0)
     workbook.close()
     return buffer.getvalue()

@@ -33,12 +33,23 @@ TIER_RANK = {Tier.OUTSIDE: 0, Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}
 class TierPlacement(models.Model):
     """A firm's tier now: the rules' tier from the latest placed run, or a live pin's tier."""
 
+    # No database constraint: PostgreSQL checks a foreign key by locking the firm's row (FOR KEY SHARE), which for a
+    # first placement of 200,000 firms dirtied every firm's page and took longer than the placement itself. Rows
+    # come from portraits, whose firm is constrained; deleting a firm deletes its placement and movements through
+    # Django's CASCADE, which does not need the constraint.
     enterprise = models.OneToOneField(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="placement", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="placement",
+        verbose_name=_("enterprise"),
+        db_constraint=False,
     )
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
     # What the rules said at the last run; differs from `tier` only while a pin holds. Blank before any run.
     rules_tier = models.CharField(_("tier by the rules"), max_length=8, choices=Tier.choices, blank=True)
+    # Neither indexed nor a database constraint: every placement names the same run or two, and PostgreSQL checks
+    # a deferred foreign key row by row at commit, which cost seconds for a night's 200,000 placements. Deleting a
+    # run still clears it (Django's SET_NULL); the run's own portraits are constrained.
     placed_by_run = models.ForeignKey(
         "scoring.ScoringRun",
         on_delete=models.SET_NULL,
@@ -46,15 +57,44 @@ class TierPlacement(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("placed by run"),
+        db_index=False,
+        db_constraint=False,
     )
     since = models.DateField(_("in this tier since"))
     pinned = models.BooleanField(_("pinned"), default=False)
+    # Copied from the placing run's portrait (the firm's county at that run), so that the tier board filters and
+    # ranks one narrow table through its indexes instead of joining 200,000 portraits on every view.
+    # No database constraint, like `placed_by_run`: a copy of the portrait's county, which is constrained.
+    county = models.ForeignKey(
+        "enterprises.County",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county"),
+        db_index=False,
+        db_constraint=False,
+    )
+    industry_division = models.CharField(_("industry division"), max_length=2, blank=True)
+    # Null until a run places the firm (a pin can place it before any run).
+    readiness = models.FloatField(_("readiness"), null=True, blank=True)
+    tag_mask = models.BigIntegerField(_("tags"), default=0)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("tier placement")
         verbose_name_plural = _("tier placements")
-        indexes = [models.Index(fields=["tier", "enterprise"], name="placement_tier_idx")]
+        indexes = [
+            # Each tier's list ranked by readiness, city-wide and per county (the board's pages and totals). The
+            # lists hold scored firms only (readiness not null), so the default null order does not matter; SQLite
+            # cannot index NULLS LAST.
+            models.Index("tier", models.F("readiness").desc(), "enterprise", name="placement_tier_rank_idx"),
+            models.Index(
+                "county",
+                "tier",
+                models.F("readiness").desc(),
+                "enterprise",
+                name="placement_county_rank_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.enterprise_id}: {self.tier}"
@@ -79,14 +119,22 @@ class MovementCause(models.TextChoices):
 class TierMovement(models.Model):
     """One change of a firm's tier, append-only. `from_tier` is blank for the first placement."""
 
+    # No index of its own: movement_firm_date_idx starts with the firm. No database constraint either, like the
+    # placement's (see TierPlacement.enterprise).
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="tier_movements", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="tier_movements",
+        verbose_name=_("enterprise"),
+        db_index=False,
+        db_constraint=False,
     )
     from_tier = models.CharField(_("from"), max_length=8, choices=Tier.choices, blank=True)
     to_tier = models.CharField(_("to"), max_length=8, choices=Tier.choices)
     # +1 up, -1 down, 0 first placement: stored so that "moves up this month" is a plain indexed filter.
     direction = models.SmallIntegerField(_("direction"))
     date = models.DateField(_("date"))
+    # No database constraint (see TierPlacement.placed_by_run): one night writes up to 200,000 movements.
     run = models.ForeignKey(
         "scoring.ScoringRun",
         on_delete=models.SET_NULL,
@@ -94,6 +142,7 @@ class TierMovement(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("run"),
+        db_constraint=False,
     )
     cause = models.CharField(_("cause"), max_length=30, choices=MovementCause.choices)
     cause_text = models.TextField(_("cause, details"), blank=True)
@@ -106,6 +155,8 @@ class TierMovement(models.Model):
         indexes = [
             models.Index(fields=["enterprise", "-date"], name="movement_firm_date_idx"),
             models.Index(fields=["date", "direction"], name="movement_date_idx"),
+            # This month's moves up and down on the board: only real moves, not the first placements.
+            models.Index(fields=["date"], condition=~Q(direction=0), name="movement_move_date_idx"),
         ]
 
     def __str__(self):
@@ -213,6 +264,27 @@ class PlacementLog(models.Model):
 
     def __str__(self):
         return str(self.run_id)
+
+
+class PlacementTally(models.Model):
+    """Firms per county and tier now: rewritten by every placement and pin, so that the board's counts are a few
+    rows to add up instead of a count over every firm of the city at each view."""
+
+    county = models.ForeignKey(
+        "enterprises.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county")
+    )
+    tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
+    firms = models.PositiveIntegerField(_("firms"))
+    # Firms a run has scored (a readiness to rank by): those the board's tier lists show without filters.
+    listed = models.PositiveIntegerField(_("firms listed"))
+
+    class Meta:
+        verbose_name = _("placement tally")
+        verbose_name_plural = _("placement tallies")
+        constraints = [models.UniqueConstraint(fields=["county", "tier"], name="placement_tally_unique")]
+
+    def __str__(self):
+        return f"{self.county_id} {self.tier}: {self.firms}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -372,14 +444,16 @@ class CultivationSettings(models.Model):
 
 
 class WarningKind(models.TextChoices):
-    """DESIGN §4's warnings. "An assigned firm with no service logged for 90 days" needs officers and service
-    logs (a later issue) and is not produced yet."""
+    """DESIGN §4's warnings. The days without service are the officers' settings' (officers.models)."""
 
     CERTIFICATE_EXPIRING = "certificate_expiring", _("High-tech certificate expiring")
     CERTIFIED_BREAKS_CONDITION = "certified_breaks_condition", _("Certified firm breaks a high-tech condition")
     SME_NOT_REREGISTERED = "sme_not_reregistered", _("Tech-based SME not re-registered this year")
     READINESS_DROP = "readiness_drop", _("Readiness dropped sharply")
     IP_FALLING = "ip_falling", _("Valid invention patents falling")
+    CORE_IP_LAPSED = "core_ip_lapsed", _("High-tech firm's core IP lapsed")
+    PATENT_TERM_ENDING = "patent_term_ending", _("Patent nearing the end of its term")
+    NO_SERVICE = "no_service", _("Assigned firm without service for too long")
 
 
 class WarningSeverity(models.TextChoices):

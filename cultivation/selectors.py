@@ -5,8 +5,9 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, When, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from cultivation.models import (
     ACTIVE_WARNING_STATES,
     CultivationSettings,
     CultivationWarning,
+    PlacementTally,
     PlanGap,
     PlanTask,
     PlanTaskStatus,
@@ -26,7 +28,8 @@ from cultivation.models import (
     WarningState,
 )
 from enterprises.models import County, Enterprise
-from scoring.models import Portrait, ScoringRun, Tier
+from officers.models import Assignment
+from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
 
 ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
@@ -113,11 +116,13 @@ def pin_get(*, user, pk: int) -> TierPin:
 
 
 def can_edit_plan(user, enterprise) -> bool:
-    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county.
+    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county, and the
+    firm's active officer (here and only here)."""
+    if can_pin(user, enterprise):
+        return True
+    from officers.selectors import is_active_officer_of
 
-    Hook for the officers issue: the firm's assigned officer will edit its plan too. Add the check here (and only
-    here) once assignments exist; until then officers see no firm (accounts.scoping) and edit none."""
-    return can_pin(user, enterprise)
+    return is_active_officer_of(user, enterprise)
 
 
 def plan_enterprise_get(*, user, credit_code: str) -> Enterprise:
@@ -184,12 +189,13 @@ READINESS_BANDS = {
     READINESS_BAND_LOW: (None, READINESS_MID_MIN),
 }
 
-# Only the columns the board and the key list show: a portrait's `detail` is large.
-BOARD_PORTRAIT_FIELDS = (
-    "id", "enterprise_id", "county_id", "industry_division", "tier", "readiness", "sme_score",
-    "capability_estimate", "conditions_met", "tag_mask",
+# Only the columns the board and the key list show.
+BOARD_PLACEMENT_FIELDS = (
+    "id", "enterprise_id", "county_id", "tier", "readiness", "placed_by_run_id",
     "enterprise__id", "enterprise__name", "enterprise__credit_code",
 )  # fmt: skip
+# The portrait columns the key list adds (its rows are few, so they are read in one query by run and firm).
+KEY_LIST_PORTRAIT_FIELDS = ("id", "run_id", "enterprise_id", "sme_score", "capability_estimate", "conditions_met")
 
 
 def may_see_board(user) -> bool:
@@ -218,18 +224,54 @@ def board_county(*, user, counties: list[County], code: str | None) -> County | 
 
 def tier_counts(*, user, county: County | None = None) -> dict[str, int]:
     """Firms per tier now (TierPlacement, pins included), every tier present (one query)."""
-    queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
-    if county is not None:
-        queryset = queryset.filter(enterprise__county_id=county.pk)
-    counts = dict(queryset.order_by().values_list("tier").annotate(firms=Count("pk")))
-    return {tier.value: counts.get(tier.value, 0) for tier in Tier}
+    return board_counts(user=user, county=county)[0]
+
+
+# Roles whose scope is whole counties (all, or their own): the per-county tallies answer their counts.
+ROLES_COUNTING_BY_COUNTY = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.LEADER, Role.COUNTY_STAFF})
+
+
+def board_counts(
+    *,
+    user,
+    county: County | None = None,
+    industry: str | None = None,
+    tag: str | None = None,
+    band: str | None = None,
+    has_officer: bool | None = None,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Firms per tier now (pins included, every tier present), and per board tier the firms its list shows with
+    these filters; one query. Without filters, for a user who sees whole counties, from the tallies placement
+    keeps (a few rows); otherwise one grouped pass over the placements in scope."""
+    filtered = industry or tag or band or has_officer is not None
+    if not filtered and (user.is_superuser or user.role in ROLES_COUNTING_BY_COUNTY):
+        tallies = PlacementTally.objects.filter(county__in=scope_counties(County.objects.all(), user=user))
+        if county is not None:
+            tallies = tallies.filter(county_id=county.pk)
+        rows = tallies.order_by().values_list("tier").annotate(firms=Sum("firms"), listed=Sum("listed"))
+    else:
+        queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
+        if county is not None:
+            queryset = queryset.filter(county_id=county.pk)
+        listed = _listed(industry=industry, tag=tag, band=band, has_officer=has_officer)
+        rows = (
+            queryset.order_by().values_list("tier").annotate(firms=Count("tier"), listed=Count("tier", filter=listed))
+        )
+    counts = {tier.value: 0 for tier in Tier}
+    totals = {tier.value: 0 for tier in BOARD_TIERS}
+    for tier, firms, shown in rows:
+        counts[tier] = firms
+        if tier in totals:
+            totals[tier] = shown
+    return counts, totals
 
 
 def movements_this_month(*, user, county: County | None = None, today: datetime.date | None = None) -> dict:
     """Moves up and down since the first of this month (one query; first placements are neither)."""
     today = today or timezone.localdate()
+    # First placements (direction 0) are excluded in the query itself: a partial index holds only real moves.
     queryset = scope_to_user(
-        TierMovement.objects.filter(date__gte=today.replace(day=1), date__lte=today),
+        TierMovement.objects.filter(date__gte=today.replace(day=1), date__lte=today).exclude(direction=0),
         user=user,
         enterprise_path="enterprise",
     )
@@ -238,35 +280,45 @@ def movements_this_month(*, user, county: County | None = None, today: datetime.
     return queryset.aggregate(up=Count("pk", filter=Q(direction__gt=0)), down=Count("pk", filter=Q(direction__lt=0)))
 
 
-def board_portraits(
+def _listed(
+    *, industry: str | None = None, tag: str | None = None, band: str | None = None, has_officer: bool | None = None
+) -> Q:
+    """Placements a board tier lists: scored by a run (a pin can place a firm before any), with these filters."""
+    condition = Q(tier__in=BOARD_TIERS, readiness__isnull=False)
+    if has_officer is not None:
+        served = Exists(Assignment.objects.filter(enterprise_id=OuterRef("enterprise_id"), ended_at__isnull=True))
+        condition &= served if has_officer else ~served
+    if industry:
+        condition &= Q(industry_division=industry)
+    if tag:
+        bit = TAG_BITS[tag]
+        condition &= Q(Exact(F("tag_mask").bitand(bit), bit))
+    if band:
+        low, high = READINESS_BANDS[band]
+        if low is not None:
+            condition &= Q(readiness__gte=low)
+        if high is not None:
+            condition &= Q(readiness__lt=high)
+    return condition
+
+
+def board_placements(
     *,
     user,
-    run: ScoringRun | None,
     county: County | None = None,
     industry: str | None = None,
     tag: str | None = None,
     band: str | None = None,
-) -> QuerySet[Portrait]:
-    """Portraits of `run` whose firm is placed in a board tier now, annotated with that tier (`board_tier`),
-    filtered; scoped. A pinned firm is listed in its pinned tier, with the run's readiness."""
-    if run is None:
-        return Portrait.objects.none()
-    queryset = scope_to_user(Portrait.objects.filter(run=run), user=user, enterprise_path="enterprise")
-    queryset = queryset.annotate(board_tier=F("enterprise__placement__tier")).filter(board_tier__in=BOARD_TIERS)
+    has_officer: bool | None = None,
+) -> QuerySet[TierPlacement]:
+    """The firms placed in a board tier now (pins included) that a run has scored, filtered; scoped.
+
+    Reads the placement table alone: placement copies the county, industry, readiness and tags of the placing
+    run's portrait, so that the board ranks and counts through the placement indexes at any registry size."""
+    queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
     if county is not None:
         queryset = queryset.filter(county_id=county.pk)
-    if industry:
-        queryset = queryset.filter(industry_division=industry)
-    if tag:
-        bit = TAG_BITS[tag]
-        queryset = queryset.alias(tag_hit=F("tag_mask").bitand(bit)).filter(tag_hit=bit)
-    if band:
-        low, high = READINESS_BANDS[band]
-        if low is not None:
-            queryset = queryset.filter(readiness__gte=low)
-        if high is not None:
-            queryset = queryset.filter(readiness__lt=high)
-    return queryset
+    return queryset.filter(_listed(industry=industry, tag=tag, band=band, has_officer=has_officer))
 
 
 @dataclass
@@ -298,12 +350,15 @@ class TierPage:
 
 
 def board_tier_pages(
-    queryset: QuerySet[Portrait], *, pages: dict[str, int] | None = None, page_size: int = BOARD_PAGE_SIZE
+    queryset: QuerySet[TierPlacement],
+    *,
+    totals: dict[str, int],
+    pages: dict[str, int] | None = None,
+    page_size: int = BOARD_PAGE_SIZE,
 ) -> list[TierPage]:
-    """Each board tier's page of `queryset` (from `board_portraits`), ranked by readiness: one query for the
-    totals and one per tier, whatever the data size."""
+    """Each board tier's page of `queryset` (from `board_placements`, whose per-tier `totals` come from
+    `board_counts` with the same filters), ranked by readiness: one query per tier, whatever the data size."""
     pages = pages or {}
-    totals = dict(queryset.order_by().values_list("board_tier").annotate(firms=Count("pk")))
     result = []
     for tier in BOARD_TIERS:
         total = totals.get(tier.value, 0)
@@ -313,33 +368,39 @@ def board_tier_pages(
         if total:
             offset = (number - 1) * page_size
             page.rows = list(
-                queryset.filter(board_tier=tier.value)
+                queryset.filter(tier=tier.value)
                 .select_related("enterprise")
-                .only(*BOARD_PORTRAIT_FIELDS)
-                .order_by("-readiness", "enterprise_id")[offset : offset + page_size]
+                .only(*BOARD_PLACEMENT_FIELDS)
+                .order_by(F("readiness").desc(), "enterprise_id")[offset : offset + page_size]
             )
         result.append(page)
     return result
 
 
-def key_list(*, user, run: ScoringRun | None, county: County | None = None, size: int | None = None) -> list:
+def key_list(*, user, county: County | None = None, size: int | None = None) -> list[TierPlacement]:
     """The key cultivation list (重点培育): the top `size` (CultivationSettings) firms of each board tier in each
-    county by readiness, as portraits with `board_tier` and `key_rank`; scoped; one query (two without `size`)."""
-    if run is None:
-        return []
+    county by readiness, as placements with `key_rank`, `tier_label` and the placing run's `portrait`; scoped;
+    two queries (three without `size`)."""
     size = size or CultivationSettings.key_list_size_in_force()
-    queryset = board_portraits(user=user, run=run, county=county).annotate(
+    queryset = board_placements(user=user, county=county).annotate(
         key_rank=Window(
             RowNumber(),
-            partition_by=[F("county_id"), F("enterprise__placement__tier")],
+            partition_by=[F("county_id"), F("tier")],
             order_by=[F("readiness").desc(), F("enterprise_id").asc()],
         )
     )
     queryset = queryset.filter(key_rank__lte=size).select_related("enterprise", "county")
-    fields = (*BOARD_PORTRAIT_FIELDS, "county__id", "county__code", "county__name")
-    rows = list(queryset.only(*fields).order_by("county__code", "board_tier", "key_rank"))
+    fields = (*BOARD_PLACEMENT_FIELDS, "county__id", "county__code", "county__name")
+    rows = list(queryset.only(*fields).order_by("county__code", "tier", "key_rank"))
+    if not rows:
+        return rows
+    portraits = Portrait.objects.filter(
+        run_id__in={row.placed_by_run_id for row in rows}, enterprise_id__in=[row.enterprise_id for row in rows]
+    ).only(*KEY_LIST_PORTRAIT_FIELDS)
+    by_firm = {(portrait.run_id, portrait.enterprise_id): portrait for portrait in portraits}
     for row in rows:
-        row.board_tier_label = Tier(row.board_tier).label
+        row.tier_label = Tier(row.tier).label
+        row.portrait = by_firm.get((row.placed_by_run_id, row.enterprise_id))
     return rows
 
 

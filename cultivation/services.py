@@ -25,6 +25,7 @@ from cultivation.models import (
     MovementCause,
     PinEvent,
     PlacementLog,
+    PlacementTally,
     TierMovement,
     TierPin,
     TierPlacement,
@@ -51,6 +52,7 @@ def _rank_sql(expression: str) -> str:
 # Parameters: run date (live), run date (expiring), run id.
 PLACED_SQL = """
 SELECT p.enterprise_id, p.tier AS rules_tier, p.sme_passes, p.sme_eligible, pl.tier AS old_tier,
+       p.county_id, p.industry_division, p.readiness, p.tag_mask,
        CASE WHEN pin.ends_on >= %s THEN pin.tier ELSE p.tier END AS new_tier,
        COALESCE(pin.ends_on >= %s, FALSE) AS pinned,
        COALESCE(pin.ends_on < %s, FALSE) AS pin_expired,
@@ -98,8 +100,10 @@ WHERE placed.old_tier IS NULL OR placed.old_tier <> placed.new_tier
 # Parameters: run id, date, updated_at, then PLACED_SQL's. `WHERE TRUE`: SQLite needs a WHERE before ON CONFLICT
 # to parse an INSERT … SELECT upsert. `since` moves only when the tier does.
 PLACEMENTS_SQL = """
-INSERT INTO {placement} (enterprise_id, tier, rules_tier, placed_by_run_id, since, pinned, updated_at)
-SELECT placed.enterprise_id, placed.new_tier, placed.rules_tier, %s, %s, placed.pinned, %s
+INSERT INTO {placement} (enterprise_id, tier, rules_tier, placed_by_run_id, since, pinned, updated_at,
+                         county_id, industry_division, readiness, tag_mask)
+SELECT placed.enterprise_id, placed.new_tier, placed.rules_tier, %s, %s, placed.pinned, %s,
+       placed.county_id, placed.industry_division, placed.readiness, placed.tag_mask
 FROM ({placed}) placed
 WHERE TRUE
 ON CONFLICT (enterprise_id) DO UPDATE SET
@@ -108,7 +112,11 @@ ON CONFLICT (enterprise_id) DO UPDATE SET
   rules_tier = excluded.rules_tier,
   placed_by_run_id = excluded.placed_by_run_id,
   pinned = excluded.pinned,
-  updated_at = excluded.updated_at
+  updated_at = excluded.updated_at,
+  county_id = excluded.county_id,
+  industry_division = excluded.industry_division,
+  readiness = excluded.readiness,
+  tag_mask = excluded.tag_mask
 """
 
 # Parameters: at, date.
@@ -166,6 +174,7 @@ def place_from_run(*, run: ScoringRun) -> PlacementLog:
         TierPin.objects.filter(ended_at__isnull=True, ends_on__lt=run.run_date).update(
             ended_at=timezone.now(), end_reason=END_REASON_EXPIRED
         )
+        refresh_tallies()
         log.firms, log.movements, log.pins_expired = max(firms, 0), max(movements, 0), max(expired, 0)
         log.duration_s = time.monotonic() - started
         log.save(update_fields=["firms", "movements", "pins_expired", "duration_s"])
@@ -178,6 +187,53 @@ def place_from_run(*, run: ScoringRun) -> PlacementLog:
         log.duration_s,
     )
     return log
+
+
+def _tally_add(*, county_id: int, tier: str, listed: bool, step: int) -> None:
+    """Add `step` (±1) firms to one county's tier tally, safe under concurrent pins (an atomic increment)."""
+    changes = {"firms": F("firms") + step}
+    if listed:
+        changes["listed"] = F("listed") + step
+    if PlacementTally.objects.filter(county_id=county_id, tier=tier).update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            PlacementTally.objects.create(county_id=county_id, tier=tier, firms=step, listed=step if listed else 0)
+    except IntegrityError:  # created meanwhile by another pin: add to it
+        PlacementTally.objects.filter(county_id=county_id, tier=tier).update(**changes)
+
+
+def _tally_move(*, placement: TierPlacement, from_tier: str, to_tier: str) -> None:
+    if from_tier == to_tier:
+        return
+    listed = placement.readiness is not None
+    if from_tier:
+        _tally_add(county_id=placement.county_id, tier=from_tier, listed=listed, step=-1)
+    if to_tier:
+        _tally_add(county_id=placement.county_id, tier=to_tier, listed=listed, step=1)
+
+
+def refresh_tallies(*, county_ids: list[int] | None = None) -> None:
+    """Recount firms per county and tier (all counties, or `county_ids`) into PlacementTally: one grouped read of
+    the placements and a rewrite of the few tally rows. Call inside the transaction that changed placements."""
+    placements = TierPlacement.objects.all()
+    tallies = PlacementTally.objects.all()
+    if county_ids is not None:
+        placements = placements.filter(county_id__in=county_ids)
+        tallies = tallies.filter(county_id__in=county_ids)
+    # Locked first: a pin adjusting a tally meanwhile commits before the count below, which then sees its move.
+    list(tallies.select_for_update().values_list("pk", flat=True))
+    rows = (
+        placements.order_by()
+        .values_list("county_id", "tier")
+        .annotate(firms=Count("tier"), listed=Count("tier", filter=Q(readiness__isnull=False)))
+    )
+    fresh = [
+        PlacementTally(county_id=county_id, tier=tier, firms=firms, listed=listed)
+        for county_id, tier, firms, listed in rows
+    ]
+    tallies.delete()
+    PlacementTally.objects.bulk_create(fresh)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -240,7 +296,10 @@ def pin_create(*, enterprise, tier: str, reason: str, ends_on: datetime.date, ac
         )
         if placement is None:
             # Not placed yet (no run since the firm was added): the pin places it; the rules' tier is unknown.
-            TierPlacement.objects.create(enterprise=enterprise, tier=tier, since=today, pinned=True)
+            placement = TierPlacement.objects.create(
+                enterprise=enterprise, county_id=enterprise.county_id, tier=tier, since=today, pinned=True
+            )
+            _tally_move(placement=placement, from_tier="", to_tier=tier)
             TierMovement.objects.create(
                 enterprise=enterprise,
                 from_tier="",
@@ -251,6 +310,7 @@ def pin_create(*, enterprise, tier: str, reason: str, ends_on: datetime.date, ac
                 cause_text=reason,
             )
         else:
+            _tally_move(placement=placement, from_tier=placement.tier, to_tier=tier)
             _move(placement=placement, to_tier=tier, on=today, cause=MovementCause.PINNED, cause_text=reason)
             placement.pinned = True
             placement.save(update_fields=["tier", "since", "pinned", "updated_at"])
@@ -284,8 +344,10 @@ def pin_end(*, pin: TierPin, actor, reason: str) -> TierPin:
         placement = TierPlacement.objects.select_for_update().filter(enterprise_id=pin.enterprise_id).first()
         if placement is not None and not placement.rules_tier:
             # Placed only by the pin: nothing to return to until the next run places the firm.
+            _tally_move(placement=placement, from_tier=placement.tier, to_tier="")
             placement.delete()
         elif placement is not None:
+            _tally_move(placement=placement, from_tier=placement.tier, to_tier=placement.rules_tier)
             _move(
                 placement=placement,
                 to_tier=placement.rules_tier,
@@ -489,10 +551,18 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
         )
     )  # fmt: skip
 
-    # 5. Valid invention patents falling against the previous year's indicators.
+    # 5. Valid invention patents falling: from the patent register where a firm keeps one (the patents named; with
+    # core IP lapsing at certified firms and patents nearing the end of their term), else against the previous
+    # year's indicators.
+    from ip.warnings import patent_warnings
+
+    register_found, register_firms = patent_warnings(
+        on=on, ruleset=ruleset, firms=portraits.index, certified=set(certified.index)
+    )
+    found.append(register_found)
     with connection.cursor() as cursor:
         cursor.execute(IP_FALLING_SQL.format(indicator=AnnualIndicator._meta.db_table), [on.year, rules.ip_falling_min])
-        falling = [row for row in cursor.fetchall() if row[0] in portraits.index]
+        falling = [row for row in cursor.fetchall() if row[0] in portraits.index and row[0] not in register_firms]
     min_class1 = ruleset.high_tech.min_class1_ip
     found.append(
         _frame(
@@ -510,6 +580,11 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
             WarningKind.IP_FALLING,
         )
     )  # fmt: skip
+
+    # 6. An assigned firm with no service logged for the officers' settings' number of days (one query).
+    from officers.warnings import no_service_warnings
+
+    found.append(_frame(no_service_warnings(on=on, firms=portraits.index), WarningKind.NO_SERVICE))
     return pd.concat(found, ignore_index=True), set(portraits.index.tolist())
 
 

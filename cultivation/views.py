@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,8 +46,9 @@ from cultivation.plans import gap_label, plan_task_create, plan_task_set_status,
 from cultivation.selectors import (
     BOARD_TIERS,
     board_counties,
+    board_counts,
     board_county,
-    board_portraits,
+    board_placements,
     board_tier_pages,
     can_edit_plan,
     can_handle_warning,
@@ -58,7 +61,6 @@ from cultivation.selectors import (
     plan_gaps,
     plan_task_get,
     plan_tasks,
-    tier_counts,
     warning_get,
     warning_list,
 )
@@ -252,17 +254,18 @@ def board_view(request):
         "run": run,
         "tab": tab,
         "form": form,
-        "counts": tier_counts(user=user, county=county),
         "moves": movements_this_month(user=user, county=county),
         "month": timezone.localdate(),
         "key_list_size": CultivationSettings.key_list_size_in_force(),
     }
+    filters = form.filters() if tab == "board" else {}
+    context["counts"], totals = board_counts(user=user, county=county, **filters)
     if tab == "key":
-        context["key_rows"] = key_list(user=user, run=run, county=county, size=context["key_list_size"])
+        context["key_rows"] = key_list(user=user, county=county, size=context["key_list_size"])
     else:
-        queryset = board_portraits(user=user, run=run, county=county, **form.filters())
+        queryset = board_placements(user=user, county=county, **filters)
         pages = {tier.value: _page_number(request.GET.get(f"page_{tier.value}")) for tier in BOARD_TIERS}
-        context["tier_pages"] = board_tier_pages(queryset, pages=pages)
+        context["tier_pages"] = board_tier_pages(queryset, totals=totals, pages=pages)
     query = request.GET.copy()
     for tier in BOARD_TIERS:
         query.pop(f"page_{tier.value}", None)
@@ -279,7 +282,7 @@ def key_list_export_view(request):
         raise PermissionDenied
     counties = board_counties(user=user)
     county = board_county(user=user, counties=counties, code=request.GET.get("county"))
-    rows = key_list(user=user, run=current_run(), county=county)
+    rows = key_list(user=user, county=county)
     response = HttpResponse(
         key_list_workbook(rows),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -452,6 +455,18 @@ def campaign_add_view(request, year):
     enterprises = list(scope_to_user(Enterprise.objects.filter(pk__in=ids), user=user))
     if len(enterprises) != len(set(ids)):
         raise Http404("No such enterprise")
+    codes = {code.upper() for code in re.split(r"[\s,，;；]+", request.POST.get("credit_codes", "")) if code}
+    if codes:
+        by_code = list(scope_to_user(Enterprise.objects.filter(credit_code__in=codes), user=user))
+        unknown = sorted(codes - {enterprise.credit_code for enterprise in by_code})
+        if unknown:
+            messages.error(
+                request,
+                _("No firm in your scope has the credit code(s): %(codes)s. Nothing was added.")
+                % {"codes": ", ".join(unknown)},
+            )
+            return redirect("cultivation:campaign", year=campaign.year)
+        enterprises += [enterprise for enterprise in by_code if enterprise.pk not in set(ids)]
     if not enterprises:
         messages.error(request, _("Select at least one firm."))
     else:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "scoring",
     "cultivation",
     "vouchers",
+    "ip",
+    "officers",
     "notifications",
 ]
 
@@ -53,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout signalled during authentication into a response.
     "axes.middleware.AxesMiddleware",
@@ -114,6 +118,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.PortalModelBackend",
 ]
+# Django's hashers, plus a lighter one used only for generated one-time passwords (accounts/hashers.py).
+PASSWORD_HASHERS = [*global_settings.PASSWORD_HASHERS, "accounts.hashers.OneTimePasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -165,7 +171,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.PortalTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -187,12 +193,15 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TierEnum": "scoring.models.Tier",
         "CampaignStageEnum": "cultivation.models.CampaignStage",
+        "DemandStatusEnum": "officers.models.DemandStatus",
+        "ServiceKindEnum": "officers.models.ServiceKind",
+        "AssignmentRunStatusEnum": "officers.models.AssignmentRunStatus",
+        "PlanTaskStatusEnum": "cultivation.models.PlanTaskStatus",
+        "HighTechFieldEnum": "enterprises.models.HighTechField",
         "ClaimStatusEnum": "vouchers.models.ClaimStatus",
         "ProviderKindEnum": "vouchers.models.ProviderKind",
         "ProviderStatusEnum": "vouchers.models.ProviderStatus",
         "DocumentKindEnum": "vouchers.models.DocumentKind",
-        "HighTechFieldEnum": "enterprises.models.HighTechField",
-        "PlanTaskStatusEnum": "cultivation.models.PlanTaskStatus",
     },
 }
 
@@ -233,6 +242,15 @@ CELERY_BEAT_SCHEDULE["scoring-nightly-run"] = {
     "task": "scoring.nightly_run",
     "schedule": crontab(hour=_scoring_hour, minute=_scoring_minute),
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Enterprise accounts (accounts/requests.py, accounts/bulk.py).
+# Public request page, per client address (django-ratelimit's decorator, counting in the default cache: Redis in
+# production, per process in the embedded default): submissions and status look-ups.
+ACCOUNT_REQUEST_RATE = env("ACCOUNT_REQUEST_RATE", default="5/h")
+ACCOUNT_STATUS_RATE = env("ACCOUNT_STATUS_RATE", default="30/m")
+# Most firms per bulk creation (one request, one xlsx).
+ACCOUNT_BULK_MAX = env.int("ACCOUNT_BULK_MAX", default=500)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Innovation vouchers (vouchers/): the largest accepted claim document (PDF, JPEG or PNG).

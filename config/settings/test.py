@@ -8,7 +8,7 @@ from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, REDIS_URL, STORAGES
 
 DEBUG = False
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "accounts.hashers.OneTimePasswordHasher"]
 
 # Tasks run inline unless a test starts a real worker for itself.
 CELERY_TASK_ALWAYS_EAGER = True

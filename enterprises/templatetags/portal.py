@@ -52,3 +52,10 @@ def may_see_board(user) -> bool:
     from cultivation.selectors import may_see_board as allowed
 
     return allowed(user)
+
+
+@register.filter
+def may_review_accounts(user) -> bool:
+    from accounts.requests import may_review_requests
+
+    return may_review_requests(user)

@@ -15,18 +15,21 @@ from cultivation.exports import KEY_LIST_HEADERS
 from cultivation.models import CultivationSettings, TierMovement, TierPlacement
 from cultivation.selectors import (
     READINESS_BANDS,
-    board_portraits,
+    board_counts,
+    board_placements,
     board_tier_pages,
     key_list,
     movements_this_month,
     tier_counts,
 )
-from cultivation.services import place_from_run
+from cultivation.services import pin_create, pin_end, place_from_run
 from scoring.models import Portrait, ScoringRun
 from scoring.rules import TAG_BITS
 from tests import factories
+from tests.officers import factories as officer_factories
 
 TODAY = timezone.localdate()
+ONE_MONTH = datetime.timedelta(days=30)
 HOME, AWAY = "410402", "410482"
 BOARD = reverse("cultivation:board")
 EXPORT = reverse("cultivation:key-list-export")
@@ -53,37 +56,83 @@ def build_board(db, make_run, make_portrait):
     return build
 
 
+def tier_pages(*, user, county=None, pages=None, page_size=20, **filters):
+    """The board's lists as the view builds them: totals from board_counts, pages from board_placements."""
+    _counts, totals = board_counts(user=user, county=county, **filters)
+    queryset = board_placements(user=user, county=county, **filters)
+    return board_tier_pages(queryset, totals=totals, pages=pages, page_size=page_size)
+
+
 def names(rows):
     return [row.enterprise.name for row in rows]
 
 
 def test_counts_and_ranking_from_hand_made_portraits(build_board, make_user):
-    run, firms = build_board(
+    _run, firms = build_board(
         {HOME: [("t1", 55), ("t1", 90), ("t1", 70), ("t2", 65), ("t3", 20), ("outside", 0)], AWAY: [("t1", 99)]}
     )
     user = make_user(Role.CITY_STAFF)
     xinhua = firms[HOME][0].county
     assert tier_counts(user=user, county=xinhua) == {"outside": 1, "t1": 3, "t2": 1, "t3": 1}
     assert tier_counts(user=user) == {"outside": 1, "t1": 4, "t2": 1, "t3": 1}
-    pages = board_tier_pages(board_portraits(user=user, run=run, county=xinhua), page_size=2)
+    pages = tier_pages(user=user, county=xinhua, page_size=2)
     t1, t2, t3 = pages
     assert (t1.total, t1.num_pages) == (3, 2)
     assert [p.readiness for p in t1.rows] == [90, 70]
     assert [p.readiness for p in t2.rows] == [65] and [p.readiness for p in t3.rows] == [20]
-    second = board_tier_pages(board_portraits(user=user, run=run, county=xinhua), pages={"t1": 2}, page_size=2)[0]
+    second = tier_pages(user=user, county=xinhua, pages={"t1": 2}, page_size=2)[0]
     assert [p.readiness for p in second.rows] == [55] and second.first_rank == 3
 
 
 def test_a_pinned_firm_is_listed_in_its_pinned_tier(build_board, make_user):
-    run, firms = build_board({HOME: [("t1", 80), ("t1", 60)]})
-    TierPlacement.objects.filter(enterprise=firms[HOME][0]).update(tier="t2", pinned=True)
-    pages = board_tier_pages(board_portraits(user=make_user(Role.CITY_STAFF), run=run))
+    _run, firms = build_board({HOME: [("t1", 80), ("t1", 60)]})
+    staff = make_user(Role.CITY_STAFF)
+    pin_create(enterprise=firms[HOME][0], tier="t2", reason="In review", ends_on=TODAY + ONE_MONTH, actor=staff)
+    pages = tier_pages(user=staff)
     assert [p.readiness for p in pages[0].rows] == [60] and [p.readiness for p in pages[1].rows] == [80]
+    assert (pages[0].total, pages[1].total) == (1, 1)
+
+
+def live_counts(**filters):
+    """Firms per tier counted from the placements themselves, to check the tallies against."""
+    counts = {tier: 0 for tier in ("outside", "t1", "t2", "t3")}
+    for placement in TierPlacement.objects.filter(**filters):
+        counts[placement.tier] += 1
+    return counts
+
+
+def test_tallies_follow_placement_and_pins(build_board, make_user):
+    _run, firms = build_board({HOME: [("t1", 80), ("t2", 60), ("outside", 0)], AWAY: [("t3", 70)]})
+    staff = make_user(Role.CITY_STAFF)
+    county_user = make_user(Role.COUNTY_STAFF, county_code=AWAY)
+    home = firms[HOME][0].county
+
+    def check():
+        assert board_counts(user=staff)[0] == live_counts()
+        assert board_counts(user=staff, county=home)[0] == live_counts(county=home)
+        assert board_counts(user=county_user)[0] == live_counts(county__code=AWAY)
+
+    check()
+    assert board_counts(user=staff)[1] == {"t1": 1, "t2": 1, "t3": 1}
+    pin = pin_create(enterprise=firms[HOME][0], tier="t3", reason="x", ends_on=TODAY + ONE_MONTH, actor=staff)
+    check()
+    assert board_counts(user=staff)[1] == {"t1": 0, "t2": 1, "t3": 2}
+    # A firm no run has placed yet: the pin places it, counted but not listed (no readiness to rank by).
+    newcomer = factories.EnterpriseFactory(county=home)
+    pin_create(enterprise=newcomer, tier="t2", reason="New", ends_on=TODAY + ONE_MONTH, actor=staff)
+    check()
+    assert board_counts(user=staff)[1] == {"t1": 0, "t2": 1, "t3": 2}
+    pin_end(pin=pin, actor=staff, reason="Done")
+    pin_end(pin=newcomer.tier_pins.get(), actor=staff, reason="Done")
+    check()
+    assert board_counts(user=staff) == (live_counts(), {"t1": 1, "t2": 1, "t3": 1})
+    # The filtered path counts live, and agrees.
+    assert board_counts(user=staff, band="high")[0] == live_counts()
 
 
 def test_filters_industry_tag_and_readiness_band(build_board, make_user):
     growth = TAG_BITS["high_growth"]
-    run, _firms = build_board(
+    _run, _firms = build_board(
         {
             HOME: [
                 ("t1", 85, {"industry_division": "39", "tag_mask": growth}),
@@ -95,12 +144,29 @@ def test_filters_industry_tag_and_readiness_band(build_board, make_user):
     user = make_user(Role.CITY_STAFF)
 
     def readiness(**filters):
-        return [p.readiness for p in board_tier_pages(board_portraits(user=user, run=run, **filters))[0].rows]
+        return [p.readiness for p in tier_pages(user=user, **filters)[0].rows]
 
     assert readiness(industry="39") == [85, 70]
+    counts, totals = board_counts(user=user, tag="high_growth", band="high")
+    assert counts["t1"] == 3 and totals == {"t1": 1, "t2": 0, "t3": 0}
     assert readiness(tag="high_growth") == [85, 40]
     assert readiness(band="high") == [85] and readiness(band="mid") == [70] and readiness(band="low") == [40]
     assert set(READINESS_BANDS) == {"high", "mid", "low"}
+
+
+def test_has_officer_filter(client, build_board, make_user):
+    _run, firms = build_board({HOME: [("t1", 90), ("t1", 80), ("t2", 70)]})
+    profile = officer_factories.officer(county_code=HOME)
+    officer_factories.assign(firms[HOME][0], profile)
+    officer_factories.assign(firms[HOME][2], profile)
+    user = make_user(Role.CITY_STAFF)
+    served = tier_pages(user=user, has_officer=True)
+    assert [p.readiness for p in served[0].rows] == [90] and [p.readiness for p in served[1].rows] == [70]
+    unserved = tier_pages(user=user, has_officer=False)
+    assert [p.readiness for p in unserved[0].rows] == [80] and unserved[1].total == 0
+    client.force_login(user)
+    html = client.get(BOARD, {"officer": "no"}).content.decode()
+    assert firms[HOME][1].credit_code in html and firms[HOME][0].credit_code not in html
 
 
 def test_movements_this_month_up_and_down(build_board, make_user):
@@ -160,18 +226,18 @@ def test_nav_link_for_board_roles(client, make_user, db):
 
 
 def test_key_list_respects_n_and_order(build_board, make_user):
-    run, _firms = build_board(
+    _run, _firms = build_board(
         {HOME: [("t1", 10), ("t1", 90), ("t1", 50), ("t2", 30), ("t2", 60)], AWAY: [("t1", 70), ("t1", 80)]}
     )
     user = make_user(Role.CITY_STAFF)
     CultivationSettings.objects.create(key_list_size=2)
-    rows = key_list(user=user, run=run)
-    assert [(r.county.code, r.board_tier, r.key_rank, r.readiness) for r in rows] == [
+    rows = key_list(user=user)
+    assert [(r.county.code, r.tier, r.key_rank, r.readiness) for r in rows] == [
         (HOME, "t1", 1, 90), (HOME, "t1", 2, 50), (HOME, "t2", 1, 60), (HOME, "t2", 2, 30),
         (AWAY, "t1", 1, 80), (AWAY, "t1", 2, 70),
     ]  # fmt: skip
-    assert [r.readiness for r in key_list(user=user, run=run, size=1)] == [90, 60, 80]
-    county_rows = key_list(user=make_user(Role.COUNTY_STAFF, county_code=AWAY), run=run)
+    assert [r.readiness for r in key_list(user=user, size=1)] == [90, 60, 80]
+    county_rows = key_list(user=make_user(Role.COUNTY_STAFF, county_code=AWAY))
     assert {r.county.code for r in county_rows} == {AWAY}
 
 
@@ -204,7 +270,8 @@ def test_export_is_scoped_and_neutralised(client, build_board, make_user):
     assert codes == {firm.credit_code for firm in firms[HOME]}
     first = rows[1]
     assert first[4] == "'" + home.name and first[2] == 1 and first[5] == 90
-    assert first[1] == "T1 微成长"
+    # The portrait's own columns, from the run that placed the firm (make_portrait's values).
+    assert first[1] == "T1 微成长" and first[6:9] == [40, 50, 4]
     client.force_login(make_user(Role.CITY_STAFF))
     assert len(read_xlsx(client.get(EXPORT))) == 4
     assert len(read_xlsx(client.get(EXPORT, {"county": AWAY}))) == 2
@@ -221,8 +288,8 @@ def test_board_query_count_is_fixed(client, build_board, make_user, django_asser
     build_board(board_spec(per_tier))
     user = make_user(role, county_code=HOME if role == Role.COUNTY_STAFF else None)
     client.force_login(user)
-    # session, user, counties, run, tier counts, movements, settings, list totals, one page per tier
-    expected = 11
+    # session, user, counties, run, movements, settings, tier counts with list totals, one page per tier
+    expected = 10
     with django_assert_num_queries(expected):
         response = client.get(BOARD, {"industry": "", "county": HOME} if per_tier == 1 else {})
     assert response.status_code == 200

@@ -49,7 +49,9 @@ PATHS = {
 
 
 def _place(enterprise, tier="t2"):
-    TierPlacement.objects.update_or_create(enterprise=enterprise, defaults={"tier": tier, "since": RUN_DAY})
+    TierPlacement.objects.update_or_create(
+        enterprise=enterprise, defaults={"tier": tier, "since": RUN_DAY, "county_id": enterprise.county_id}
+    )
 
 
 @pytest.fixture
@@ -239,6 +241,24 @@ def test_pages_list_show_and_move_entries(client, campaign, city_staff):
     )
     assert response.status_code == 302
     assert CampaignEntry.objects.get(pk=entry.pk).stage == CampaignStage.APPROVED
+
+
+def test_page_adds_firms_by_credit_code_only_with_the_override_outside_t2(client, campaign, make_user):
+    home = factories.county("410402")
+    t1_firm = factories.EnterpriseFactory(county=home)
+    away = factories.EnterpriseFactory(county=factories.county("410482"))
+    _place(t1_firm, "t1")
+    _place(away)
+    client.force_login(make_user("county_staff", county_code="410402"))
+    url = f"/cultivation/campaigns/{YEAR}/candidates/"
+    # Another county's firm is not found, and nothing is added with it.
+    response = client.post(url, {"credit_codes": f"{t1_firm.credit_code}, {away.credit_code}"}, follow=True)
+    assert away.credit_code in response.content.decode() and not CampaignEntry.objects.exists()
+    client.post(url, {"credit_codes": t1_firm.credit_code.lower()})
+    assert not CampaignEntry.objects.exists()
+    client.post(url, {"credit_codes": f"{t1_firm.credit_code}\n", "override": "1"})
+    entry = CampaignEntry.objects.get()
+    assert (entry.enterprise_id, entry.override, entry.tier_at_selection) == (t1_firm.pk, True, "t1")
 
 
 def test_county_user_gets_404_on_another_countys_entry_page_actions(client, campaign, city_staff, make_user):

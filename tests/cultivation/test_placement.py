@@ -36,6 +36,20 @@ def test_each_tier_placed_from_hand_made_portraits(county_firms, make_run, make_
     )
 
 
+def test_placement_copies_the_board_columns_of_each_run(county_firms, make_run, make_portrait):
+    firm = county_firms["home"][0]
+    yesterday, today = make_run(DAY1), make_run(DAY2)
+    make_portrait(yesterday, firm, "t1")
+    portrait = make_portrait(today, firm, "t1")
+    Portrait.objects.filter(pk=portrait.pk).update(readiness=73.5, industry_division="39", tag_mask=5)
+    place_from_run(run=yesterday)
+    assert TierPlacement.objects.values_list("readiness", "county_id").get(enterprise=firm) == (50, firm.county_id)
+    place_from_run(run=today)
+    placement = TierPlacement.objects.get(enterprise=firm)
+    assert (placement.readiness, placement.industry_division, placement.tag_mask) == (73.5, "39", 5)
+    assert placement.county_id == firm.county_id and placement.since == DAY1
+
+
 def test_every_boundary_crossed_records_its_cause(make_run, make_portrait):
     moves = [
         # (yesterday, today, SME flags today, expected cause, direction)
@@ -132,3 +146,16 @@ def test_real_scoring_places_outside_t1_t2_t3(db, run_scoring):
         )
     run_scoring()
     assert placements() == {outside.pk: "outside", t1.pk: "t1", t2.pk: "t2", t3.pk: "t3"}
+
+
+def test_deleting_a_firm_deletes_its_placement_and_movements(county_firms, make_run, make_portrait):
+    # Placement and movements carry no database constraint to the firm (placement speed): Django's CASCADE cleans.
+    firm, other = county_firms["home"]
+    run = make_run(DAY1)
+    make_portrait(run, firm, "t1")
+    make_portrait(run, other, "t2")
+    place_from_run(run=run)
+    Portrait.objects.filter(enterprise=firm).delete()
+    firm.delete()
+    assert list(TierPlacement.objects.values_list("enterprise_id", flat=True)) == [other.pk]
+    assert list(TierMovement.objects.values_list("enterprise_id", flat=True)) == [other.pk]
