@@ -177,7 +177,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         attach_checks(page)
         return self.get_paginated_response(QueueClaimSerializer(page, many=True, context={"request": request}).data)
 
-    @extend_schema(request=BulkTransitionSerializer, responses={200: ClaimSerializer(many=True)})
+    @extend_schema(request=BulkTransitionSerializer, responses={200: MoveResultSerializer(many=True)})
     @action(detail=False, methods=["post"], url_path="bulk-transition")
     def bulk_transition(self, request):
         """City staff: start the public notice for, or mark paid, many city-approved claims at once (all or none)."""
@@ -191,7 +191,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise drf_serializers.ValidationError({"ids": ["Some claims are not city-approved or in public notice."]})
         moved = _call(claim_transition, claims=claims, to=data.validated_data["to"], actor=request.user,
                       comment=data.validated_data.get("comment", ""))  # fmt: skip
-        return Response(ClaimSerializer(moved, many=True, context={"request": request}).data)
+        return Response(MoveResultSerializer(moved, many=True, context={"request": request}).data)
 
 
 class QuotaView(generics.GenericAPIView):
