@@ -243,18 +243,19 @@ class Load:
             self.error_samples.append(f"{action} {claim_id}: HTTP {response.status_code} {body[:200]}")
 
 
-def server_processes(master_pid: int, database_url: str) -> list[psutil.Process]:
-    """gunicorn's master and workers, and the PostgreSQL backends connected to the bench database."""
+def server_processes(master_pid: int, database_url: str) -> tuple[list[psutil.Process], list[psutil.Process]]:
+    """gunicorn's master and workers; the PostgreSQL backends connected to the bench database."""
     master = psutil.Process(master_pid)
     processes = [master, *master.children(recursive=True)]
+    backends = []
     with psycopg.connect(maintenance_url(database_url), autocommit=True) as connection:
         pids = [row[0] for row in connection.execute(
             "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
             (database_name(database_url),))]  # fmt: skip
     for pid in pids:
         with contextlib.suppress(psutil.NoSuchProcess):
-            processes.append(psutil.Process(pid))
-    return processes
+            backends.append(psutil.Process(pid))
+    return processes, backends
 
 
 def cpu_seconds(processes: list[psutil.Process]) -> float:
@@ -314,8 +315,8 @@ def run(args, work_dir: Path) -> dict:
             )
         warm.close()
         log(f"  {args.clients} clients for {args.duration:.0f} s")
-        serving = server_processes(server.process.pid, args.database_url)
-        cpu_before = cpu_seconds(serving)
+        web, database = server_processes(server.process.pid, args.database_url)
+        web_before, database_before = cpu_seconds(web), cpu_seconds(database)
         started = time.monotonic()
         deadline = started + args.duration
         threads = [threading.Thread(target=client_loop, args=(i, load, server.base_url, deadline))
@@ -325,7 +326,8 @@ def run(args, work_dir: Path) -> dict:
         for thread in threads:
             thread.join()
         elapsed = time.monotonic() - started
-        server_cpu_s = cpu_seconds(serving) - cpu_before
+        web_cpu_s, database_cpu_s = cpu_seconds(web) - web_before, cpu_seconds(database) - database_before
+        server_cpu_s = web_cpu_s + database_cpu_s
     check = json.loads(marked(manage("shell", "-c", CHECK_SNIPPET.format(year=prepared["year"]), env=env),
                               "BENCH_CHECK"))  # fmt: skip
     latencies = load.latencies or [0.0]
@@ -351,6 +353,8 @@ def run(args, work_dir: Path) -> dict:
         # CPU the server side (gunicorn workers and their PostgreSQL backends) spent per request, whatever else the
         # machine was doing; 2 cores' worth of it is the rate this path could reach on an otherwise idle machine.
         "server_cpu_ms_per_request": round(1000 * server_cpu_s / max(counts["requests"], 1), 2),
+        "gunicorn_cpu_ms_per_request": round(1000 * web_cpu_s / max(counts["requests"], 1), 2),
+        "postgres_cpu_ms_per_request": round(1000 * database_cpu_s / max(counts["requests"], 1), 2),
         "cpu_bound_requests_per_s_2_cores": round(2 * counts["requests"] / server_cpu_s, 1) if server_cpu_s else None,
         "load_average_1m": round(os.getloadavg()[0], 2),
         **check,
