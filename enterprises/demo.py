@@ -471,7 +471,10 @@ def clear_registry() -> None:
     """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts."""
     from accounts.demo import clear_account_requests
     from officers.demo import clear_officer_data
+    from vouchers.demo import clear as clear_vouchers
 
+    # Voucher claims keep their firm and their actors (PROTECT): they go first.
+    clear_vouchers()
     clear_account_requests()
     clear_officer_data()
     User.objects.filter(username__in=[user.username for user in DEMO_USERS]).delete()

@@ -262,6 +262,24 @@ class PatentWarningRules:
 
 
 @dataclass(frozen=True)
+class VoucherRules:
+    """科技创新券 (DESIGN §5): the defaults copied into a new year's voucher policy, which the city then edits.
+
+    The source document fixes only the cap (每年最高50万元); the ratios are the common practice of such schemes."""
+
+    annual_cap_per_enterprise: Decimal = Decimal("500000")
+    # Qualification kinds that make a firm eligible when valid on any day of the policy year.
+    eligible_qualifications: tuple[str, ...] = ("tech_sme",)
+    # (code, name, subsidy ratio, must name a registered provider), in the order the forms list them.
+    default_kinds: tuple[tuple[str, str, Decimal, bool], ...] = (
+        ("equipment", "仪器设备购置", Decimal("0.30"), False),
+        ("result_transfer", "转化高校院所科技成果", Decimal("0.50"), True),
+    )
+    # Document kinds a claim must carry before it can be submitted.
+    required_documents: tuple[str, ...] = ("contract", "invoice", "payment_proof")
+
+
+@dataclass(frozen=True)
 class RuleSet:
     year: int
     tech_sme: TechSmeEligibility = TechSmeEligibility()
@@ -275,6 +293,7 @@ class RuleSet:
     warnings: WarningRules = WarningRules()
     patent_value: PatentValueRules = PatentValueRules()
     patent_warnings: PatentWarningRules = PatentWarningRules()
+    vouchers: VoucherRules = VoucherRules()
     # 规模以上工业企业: annual revenue at or above this amount.
     above_scale_min_revenue: Decimal = 20 * MILLION
 

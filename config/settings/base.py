@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "vouchers",
     "ip",
     "officers",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,10 @@ SPECTACULAR_SETTINGS = {
         "AssignmentRunStatusEnum": "officers.models.AssignmentRunStatus",
         "PlanTaskStatusEnum": "cultivation.models.PlanTaskStatus",
         "HighTechFieldEnum": "enterprises.models.HighTechField",
+        "ClaimStatusEnum": "vouchers.models.ClaimStatus",
+        "ProviderKindEnum": "vouchers.models.ProviderKind",
+        "ProviderStatusEnum": "vouchers.models.ProviderStatus",
+        "DocumentKindEnum": "vouchers.models.DocumentKind",
     },
 }
 
@@ -246,3 +251,7 @@ ACCOUNT_REQUEST_RATE = env("ACCOUNT_REQUEST_RATE", default="5/h")
 ACCOUNT_STATUS_RATE = env("ACCOUNT_STATUS_RATE", default="30/m")
 # Most firms per bulk creation (one request, one xlsx).
 ACCOUNT_BULK_MAX = env.int("ACCOUNT_BULK_MAX", default=500)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Innovation vouchers (vouchers/): the largest accepted claim document (PDF, JPEG or PNG).
+VOUCHER_DOCUMENT_MAX_MB = env.int("VOUCHER_DOCUMENT_MAX_MB", default=20)

@@ -42,10 +42,14 @@ class Command(BaseCommand):
         # Officers now; their firms once a scoring run is published (here if one is, else `seed_officers`).
         counts["users"] += ensure_officers(as_of=as_of or timezone.localdate(), seed=seed)
         assign_and_serve(as_of=as_of or timezone.localdate(), seed=seed)
+        from vouchers import demo as voucher_demo
+
+        vouchers = voucher_demo.seed(as_of=as_of or timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 "Seeded {enterprises} firms, {indicators} indicator rows, {qualifications} qualifications, "
                 "{users} demo users, {patents} patents".format(**counts)
+                + ", {providers} voucher providers, {claims} voucher claims".format(**vouchers)
                 + f" in {time.monotonic() - started:.1f} s (generate {generated - started:.1f} s)."
             )
         )

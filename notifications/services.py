@@ -1,0 +1,57 @@
+"""Writing notifications. Other apps call `notifications_create` (inside their own transaction, so that a
+notification exists exactly when the change it tells of does)."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.models import Notification
+from notifications.selectors import notification_list
+
+
+@dataclass(frozen=True)
+class NotificationDraft:
+    text: str
+    params: dict = field(default_factory=dict)
+    link: str = ""
+    user_id: int | None = None
+    enterprise_id: int | None = None
+
+
+def notifications_create(*, drafts: list[NotificationDraft]) -> list[Notification]:
+    """Create many notifications in one statement."""
+    rows = []
+    for draft in drafts:
+        if (draft.user_id is None) == (draft.enterprise_id is None):
+            raise ValidationError(_("A notification goes to one user or to one enterprise."))
+        rows.append(
+            Notification(
+                recipient_user_id=draft.user_id,
+                recipient_enterprise_id=draft.enterprise_id,
+                text=draft.text[:500],
+                params=draft.params,
+                link=draft.link,
+            )
+        )
+    return Notification.objects.bulk_create(rows)
+
+
+def notify(*, text: str, params: dict | None = None, link: str = "", user=None, enterprise=None) -> Notification:
+    draft = NotificationDraft(
+        text=text,
+        params=params or {},
+        link=link,
+        user_id=user.pk if user is not None else None,
+        enterprise_id=enterprise.pk if enterprise is not None else None,
+    )
+    return notifications_create(drafts=[draft])[0]
+
+
+def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
+    """Mark `user`'s unread notifications read (those of `ids`, or all); returns how many changed."""
+    queryset = notification_list(user=user).filter(read_at__isnull=True)
+    if ids is not None:
+        queryset = queryset.filter(pk__in=ids)
+    return queryset.update(read_at=timezone.now())

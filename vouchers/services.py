@@ -1,0 +1,639 @@
+"""Voucher writes: policies, providers, claims, documents, and the one transition function of claims.
+
+The cap (DESIGN §5) is kept by `claim_transition`: every move into or out of the statuses that count against a
+firm's cap locks that firm's quota row for the year (select_for_update), checks and moves its `committed` amount in
+the same transaction as the claim's status, and the quota row's check constraint (committed <= cap) backs it.
+The city budget is kept the same way at city approval."""
+
+import datetime
+import hashlib
+import uuid
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from enterprises.credit_codes import normalize_credit_code, validate_credit_code
+from enterprises.models import HighTechField, QualificationKind
+from notifications.services import NotificationDraft, notifications_create
+from scoring.selectors import ruleset_in_force
+from vouchers.documents import ALLOWED_TYPES, HEAD_BYTES, sniff_content_type
+from vouchers.models import (
+    BUDGET_HOLDING,
+    CLAIM_TRANSITIONS,
+    COMMENT_REQUIRED,
+    QUOTA_HOLDING,
+    ClaimDocument,
+    ClaimEvent,
+    ClaimParty,
+    ClaimStatus,
+    DocumentKind,
+    Provider,
+    ProviderKind,
+    ProviderStatus,
+    VoucherBudget,
+    VoucherClaim,
+    VoucherKind,
+    VoucherPolicy,
+    VoucherQuota,
+)
+from vouchers.selectors import (
+    budget_committed_by_claims,
+    can_claim,
+    can_edit_providers,
+    is_policy_admin,
+    max_subsidy,
+    parties_of,
+)
+
+# What the firm is told at each move (message ids; notifications are translated when read).
+NOTIFICATION_TEXT = {
+    ClaimStatus.SUBMITTED: gettext_noop("Voucher claim %(reference)s was submitted for review."),
+    ClaimStatus.COUNTY_APPROVED: gettext_noop("Voucher claim %(reference)s passed the county review."),
+    ClaimStatus.CITY_APPROVED: gettext_noop("Voucher claim %(reference)s was approved."),
+    ClaimStatus.PUBLICITY: gettext_noop("Voucher claim %(reference)s is in the public notice."),
+    ClaimStatus.PAID: gettext_noop("The subsidy of voucher claim %(reference)s was paid."),
+    ClaimStatus.RETURNED: gettext_noop("Voucher claim %(reference)s was returned for changes: %(comment)s"),
+    ClaimStatus.REJECTED: gettext_noop("Voucher claim %(reference)s was not approved: %(comment)s"),
+    ClaimStatus.WITHDRAWN: gettext_noop("Voucher claim %(reference)s was withdrawn."),
+}
+MAX_YEAR_SPAN = (2000, 2100)
+
+
+def _text(value, limit: int | None = None) -> str:
+    text = str(value or "").strip()
+    return text[:limit] if limit else text
+
+
+def _money(value, field: str, label) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationError(
+            {field: _("%(what)s: give an amount in yuan, e.g. 120000.00.") % {"what": label}}
+        ) from None
+    if not amount.is_finite() or amount <= 0:
+        raise ValidationError({field: _("%(what)s must be more than zero.") % {"what": label}})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError({field: _("%(what)s: at most two decimals (fen).") % {"what": label}})
+    if amount >= Decimal("1e12"):
+        raise ValidationError({field: _("%(what)s is too large.") % {"what": label}})
+    return amount
+
+
+def _date(value, field: str, label) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: _("%(what)s: give a date as YYYY-MM-DD.") % {"what": label}}) from None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Policies
+
+
+def policy_open(*, year: int, actor, **fields) -> VoucherPolicy:
+    """Open a year's policy with the rule set's defaults (cap, eligibility, kinds); `fields` override them."""
+    if not is_policy_admin(actor):
+        raise PermissionDenied
+    if not MAX_YEAR_SPAN[0] <= int(year) <= MAX_YEAR_SPAN[1]:
+        raise ValidationError({"year": _("Give a year between 2000 and 2100.")})
+    rules = ruleset_in_force().vouchers
+    values = {
+        "eligible_qualifications": list(rules.eligible_qualifications),
+        "annual_cap": rules.annual_cap_per_enterprise,
+        "city_budget": None,
+        "claims_open_on": datetime.date(year, 1, 1),
+        "claims_close_on": datetime.date(year, 12, 31),
+        "required_documents": list(rules.required_documents),
+        "notes": "",
+    }
+    values.update({key: value for key, value in fields.items() if value is not None or key == "city_budget"})
+    values = _clean_policy(values)
+    try:
+        with transaction.atomic():
+            policy = VoucherPolicy.objects.create(year=year, updated_by=actor, **values)
+            VoucherKind.objects.bulk_create(
+                VoucherKind(
+                    policy=policy, code=code, name=name, subsidy_ratio=ratio, requires_provider=requires, position=index
+                )
+                for index, (code, name, ratio, requires) in enumerate(rules.default_kinds)
+            )
+            if policy.city_budget is not None:
+                VoucherBudget.objects.create(year=year, total=policy.city_budget)
+    except IntegrityError:
+        raise ValidationError({"year": _("There is already a voucher policy for this year.")}) from None
+    return policy
+
+
+def _clean_policy(values: dict) -> dict:
+    kinds = list(values.get("eligible_qualifications") or [])
+    unknown = [kind for kind in kinds if kind not in QualificationKind.values]
+    if unknown:
+        raise ValidationError({"eligible_qualifications": _("Unknown qualification kinds: %(kinds)s.") % {
+            "kinds": ", ".join(map(str, unknown))}})  # fmt: skip
+    values["eligible_qualifications"] = kinds
+    values["annual_cap"] = _money(values.get("annual_cap"), "annual_cap", _("Cap per enterprise"))
+    if values["annual_cap"] is None:
+        raise ValidationError({"annual_cap": _("Give the cap per enterprise per year.")})
+    values["city_budget"] = _money(values.get("city_budget"), "city_budget", _("City budget"))
+    opens = _date(values.get("claims_open_on"), "claims_open_on", _("Claims open on"))
+    closes = _date(values.get("claims_close_on"), "claims_close_on", _("Claims close on"))
+    if opens is None or closes is None or closes < opens:
+        raise ValidationError(
+            {"claims_close_on": _("Give the claim window: an opening day on or before the closing day.")}
+        )
+    values["claims_open_on"], values["claims_close_on"] = opens, closes
+    values["notes"] = _text(values.get("notes"))
+    documents = list(values.get("required_documents") or [])
+    unknown = [kind for kind in documents if kind not in DocumentKind.values]
+    if unknown:
+        raise ValidationError({"required_documents": _("Unknown document kinds: %(kinds)s.") % {
+            "kinds": ", ".join(map(str, unknown))}})  # fmt: skip
+    values["required_documents"] = documents
+    return values
+
+
+def policy_update(*, policy: VoucherPolicy, actor, **fields) -> VoucherPolicy:
+    """Change a year's policy. A new cap is carried to every firm's quota row of the year and a new budget to the
+    budget row; either is refused, with nothing changed, when claims already commit more than it."""
+    if not is_policy_admin(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = VoucherPolicy.objects.select_for_update().get(pk=policy.pk)
+        values = _clean_policy({
+            "eligible_qualifications": locked.eligible_qualifications, "annual_cap": locked.annual_cap,
+            "city_budget": locked.city_budget, "claims_open_on": locked.claims_open_on,
+            "claims_close_on": locked.claims_close_on, "notes": locked.notes,
+            "required_documents": locked.required_documents, **fields,
+        })  # fmt: skip
+        if values["annual_cap"] != locked.annual_cap:
+            over = VoucherQuota.objects.filter(year=locked.year, committed__gt=values["annual_cap"]).count()
+            if over:
+                raise ValidationError({"annual_cap": _(
+                    "%(count)s firms already have more than %(cap)s yuan under review, approved or paid in %(year)s."
+                ) % {"count": over, "cap": values["annual_cap"], "year": locked.year}})  # fmt: skip
+            VoucherQuota.objects.filter(year=locked.year).update(cap=values["annual_cap"], updated_at=timezone.now())
+        _set_budget(year=locked.year, total=values["city_budget"])
+        for name, value in values.items():
+            setattr(locked, name, value)
+        locked.updated_by = actor
+        locked.save()
+    return locked
+
+
+def _set_budget(*, year: int, total: Decimal | None) -> None:
+    if total is None:
+        VoucherBudget.objects.filter(year=year).delete()
+        return
+    budget = VoucherBudget.objects.select_for_update().filter(year=year).first()
+    committed = budget.committed if budget else budget_committed_by_claims(year=year)
+    if committed > total:
+        raise ValidationError({"city_budget": _("City approvals of %(year)s already commit %(amount)s yuan.") % {
+            "year": year, "amount": committed}})  # fmt: skip
+    if budget is None:
+        VoucherBudget.objects.create(year=year, total=total, committed=committed)
+    else:
+        budget.total = total
+        budget.save(update_fields=["total", "updated_at"])
+
+
+def kind_save(
+    *, policy: VoucherPolicy, actor, code: str, name: str, subsidy_ratio, requires_provider: bool = False,
+    active: bool = True, position: int = 0, kind: VoucherKind | None = None,
+) -> VoucherKind:  # fmt: skip
+    """Add a voucher kind to a policy, or change one. A kind's code is kept once claims use it."""
+    if not is_policy_admin(actor):
+        raise PermissionDenied
+    code, name = _text(code, 30).lower(), _text(name, 100)
+    if not code or not name:
+        raise ValidationError({"name": _("Give the kind's code and name.")})
+    try:
+        ratio = Decimal(str(subsidy_ratio))
+    except InvalidOperation:
+        ratio = Decimal(-1)
+    if not (0 < ratio <= 1) or ratio != ratio.quantize(Decimal("0.0001")):
+        raise ValidationError({"subsidy_ratio": _("The subsidy ratio is a fraction above 0 and at most 1, e.g. 0.3.")})
+    kind = kind or VoucherKind(policy=policy)
+    if kind.pk and kind.code != code and kind.claims.exists():
+        raise ValidationError({"code": _("Claims use this kind: its code cannot change.")})
+    kind.code, kind.name, kind.subsidy_ratio = code, name, ratio
+    kind.requires_provider, kind.active, kind.position = bool(requires_provider), bool(active), int(position or 0)
+    try:
+        with transaction.atomic():
+            kind.save()
+    except IntegrityError:
+        raise ValidationError({"code": _("This policy already has a kind with this code.")}) from None
+    return kind
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Provider registry
+
+
+PROVIDER_FIELDS = ("credit_code", "name", "kind", "status", "fields", "contact_person", "phone", "address")
+
+
+def _clean_provider(data: dict) -> dict:
+    values = {
+        "credit_code": normalize_credit_code(data.get("credit_code", "")),
+        "name": _text(data.get("name"), 200),
+        "kind": _text(data.get("kind")),
+        "status": _text(data.get("status")) or ProviderStatus.ACTIVE,
+        "fields": list(data.get("fields") or []),
+        "contact_person": _text(data.get("contact_person"), 50),
+        "phone": _text(data.get("phone"), 30),
+        "address": _text(data.get("address"), 200),
+    }
+    try:
+        values["credit_code"] = validate_credit_code(values["credit_code"])
+    except ValidationError as error:
+        raise ValidationError({"credit_code": error.messages}) from None
+    if not values["name"]:
+        raise ValidationError({"name": _("Give the provider's name.")})
+    if values["kind"] not in ProviderKind.values:
+        raise ValidationError({"kind": _("Choose the provider's kind.")})
+    if values["status"] not in ProviderStatus.values:
+        raise ValidationError({"status": _("Choose the provider's status.")})
+    unknown = [value for value in values["fields"] if value not in HighTechField.values]
+    if unknown:
+        raise ValidationError({"fields": _("Unknown fields: %(fields)s.") % {"fields": ", ".join(map(str, unknown))}})
+    return values
+
+
+def provider_save(*, actor, provider: Provider | None = None, **data) -> Provider:
+    """Register a provider, or change one (city staff)."""
+    if not can_edit_providers(actor):
+        raise PermissionDenied
+    values = _clean_provider(data)
+    provider = provider or Provider()
+    for name, value in values.items():
+        setattr(provider, name, value)
+    try:
+        with transaction.atomic():
+            provider.save()
+    except IntegrityError:
+        raise ValidationError({"credit_code": _("A provider with this credit code is already registered.")}) from None
+    return provider
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Claims
+
+
+CLAIM_FIELDS = (
+    "kind", "provider", "supplier_name", "contract_number", "contract_date", "eligible_expense", "subsidy_requested",
+    "description",
+)  # fmt: skip
+
+
+def _apply_claim_fields(claim: VoucherClaim, data: dict) -> None:
+    if "kind" in data:
+        kind = data["kind"]
+        if not isinstance(kind, VoucherKind) or kind.policy_id != claim.policy_id:
+            raise ValidationError({"kind": _("Choose a kind of this year's policy.")})
+        if not kind.active and kind.pk != claim.kind_id:
+            raise ValidationError({"kind": _("This kind is closed for new claims.")})
+        claim.kind = kind
+    if "provider" in data:
+        provider = data["provider"]
+        if provider is not None and not isinstance(provider, Provider):
+            raise ValidationError({"provider": _("Choose a provider of the registry.")})
+        claim.provider = provider
+    if "supplier_name" in data:
+        claim.supplier_name = _text(data["supplier_name"], 200)
+    if "contract_number" in data:
+        claim.contract_number = _text(data["contract_number"], 100)
+    if "contract_date" in data:
+        claim.contract_date = _date(data["contract_date"], "contract_date", _("Contract date"))
+    if "eligible_expense" in data:
+        claim.eligible_expense = _money(data["eligible_expense"], "eligible_expense", _("Eligible expense"))
+    if "subsidy_requested" in data:
+        claim.subsidy_requested = _money(data["subsidy_requested"], "subsidy_requested", _("Subsidy requested"))
+    if "description" in data:
+        claim.description = _text(data["description"], 5000)
+
+
+def claim_create(*, actor, policy: VoucherPolicy, **data) -> VoucherClaim:
+    """A draft claim of the actor's firm for a policy year (the firm fills the rest later)."""
+    if not can_claim(actor):
+        raise PermissionDenied
+    unknown = set(data) - set(CLAIM_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    if "kind" not in data or data["kind"] is None:
+        raise ValidationError({"kind": _("Choose the kind of voucher.")})
+    claim = VoucherClaim(enterprise_id=actor.enterprise_id, policy=policy, year=policy.year, created_by=actor)
+    _apply_claim_fields(claim, data)
+    with transaction.atomic():
+        claim.save()
+        ClaimEvent.objects.create(claim=claim, from_status="", to_status=ClaimStatus.DRAFT, actor=actor)
+    return claim
+
+
+def claim_update(*, claim: VoucherClaim, actor, **data) -> VoucherClaim:
+    """Change a draft or returned claim of the actor's firm (`claim` from a scoped selector)."""
+    unknown = set(data) - set(CLAIM_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        locked = VoucherClaim.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=claim.pk)
+        if ClaimParty.ENTERPRISE not in parties_of(actor, locked):
+            raise PermissionDenied
+        if not locked.is_editable:
+            raise ValidationError(_("Only a draft or a returned claim can be changed."))
+        _apply_claim_fields(locked, data)
+        locked.save()
+    return locked
+
+
+def _locked_editable_claim(claim: VoucherClaim, actor) -> VoucherClaim:
+    locked = VoucherClaim.objects.select_for_update(of=("self",)).select_related("enterprise").get(pk=claim.pk)
+    if ClaimParty.ENTERPRISE not in parties_of(actor, locked):
+        raise PermissionDenied
+    if not locked.is_editable:
+        raise ValidationError(_("Documents can be added or removed only while the claim is a draft or returned."))
+    return locked
+
+
+def document_add(*, claim: VoucherClaim, actor, kind: str, uploaded_file, invoice_number: str = "") -> ClaimDocument:
+    """Attach a file to a draft or returned claim: PDF, JPEG or PNG by content, at most VOUCHER_DOCUMENT_MAX_MB."""
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Choose the kind of document.")})
+    invoice_number = _text(invoice_number, 50).upper().replace(" ", "")
+    if kind == DocumentKind.INVOICE and not invoice_number:
+        raise ValidationError({"invoice_number": _("Give the invoice number of this invoice.")})
+    if kind != DocumentKind.INVOICE:
+        invoice_number = ""
+    limit = settings.VOUCHER_DOCUMENT_MAX_MB * 1024 * 1024
+    size = uploaded_file.size
+    if size is None or size > limit:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.VOUCHER_DOCUMENT_MAX_MB}}
+        )
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    uploaded_file.seek(0)
+    head = uploaded_file.read(HEAD_BYTES)
+    content_type = sniff_content_type(head)
+    if content_type is None:
+        raise ValidationError(
+            {"file": _("“%(name)s” is not a PDF, JPEG or PNG file (judged by its content, not its name).")
+             % {"name": _text(uploaded_file.name, 200)}}
+        )  # fmt: skip
+    uploaded_file.seek(0)
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    original_name = _text(uploaded_file.name, 200).rsplit("/", 1)[-1] or f"document.{ALLOWED_TYPES[content_type]}"
+    with transaction.atomic():
+        locked = _locked_editable_claim(claim, actor)
+        document = ClaimDocument(
+            claim=locked, kind=kind, invoice_number=invoice_number, original_name=original_name,
+            content_type=content_type, size=size, sha256=digest.hexdigest(), uploaded_by=actor,
+        )  # fmt: skip
+        # Stored under a name of our making: the uploaded name never reaches the file system.
+        document.file.save(f"{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}", uploaded_file, save=False)
+        try:
+            document.save()
+        except Exception:
+            document.file.delete(save=False)
+            raise
+    return document
+
+
+def document_delete(*, document: ClaimDocument, actor) -> None:
+    with transaction.atomic():
+        _locked_editable_claim(document.claim, actor)
+        name = document.file.name
+        document.delete()
+        storage = document.file.storage
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The one transition function
+
+
+def _submission_problems(claims: list[VoucherClaim], today: datetime.date) -> dict[str, list[str]]:
+    """Why the claims cannot be submitted, by field (one query for their documents)."""
+    present: dict[int, set[str]] = defaultdict(set)
+    documents = ClaimDocument.objects.filter(claim_id__in=[claim.pk for claim in claims]).order_by()
+    for claim_id, kind in documents.values_list("claim_id", "kind"):
+        present[claim_id].add(kind)
+    problems: dict[str, list[str]] = defaultdict(list)
+    for claim in claims:
+        prefix = f"{claim.reference}: " if len(claims) > 1 else ""
+
+        def add(field, message, prefix=prefix):
+            problems[field].append(prefix + str(message))
+
+        policy, kind = claim.policy, claim.kind
+        if claim.status == ClaimStatus.DRAFT:
+            if not policy.window_open_on(today):
+                add("year", _("Claims for %(year)s can be submitted from %(opens)s to %(closes)s.") % {
+                    "year": policy.year, "opens": policy.claims_open_on, "closes": policy.claims_close_on})  # fmt: skip
+            if not kind.active:
+                add("kind", _("The kind “%(kind)s” is closed for new claims.") % {"kind": kind.name})
+        if kind.requires_provider:
+            if claim.provider is None:
+                add("provider", _("A result transfer must name a provider of the registry."))
+            elif claim.provider.status != ProviderStatus.ACTIVE:
+                add(
+                    "provider",
+                    _("The provider “%(name)s” is suspended in the registry.") % {"name": claim.provider.name},
+                )
+        elif claim.provider is None and not claim.supplier_name:
+            add("supplier_name", _("Name the supplier, or choose a provider of the registry."))
+        if not claim.contract_number:
+            add("contract_number", _("Give the contract number."))
+        if claim.contract_date is None:
+            add("contract_date", _("Give the contract date."))
+        if claim.eligible_expense is None:
+            add("eligible_expense", _("Give the eligible expense."))
+        if claim.subsidy_requested is None:
+            add("subsidy_requested", _("Give the subsidy requested."))
+        ceiling = max_subsidy(expense=claim.eligible_expense, ratio=kind.subsidy_ratio)
+        if ceiling is not None and claim.subsidy_requested is not None and claim.subsidy_requested > ceiling:
+            add("subsidy_requested", _(
+                "The subsidy requested (%(asked)s yuan) is more than %(ratio)s%% of the eligible expense of "
+                "%(expense)s yuan: at most %(ceiling)s yuan."
+            ) % {"asked": claim.subsidy_requested, "ratio": f"{(kind.subsidy_ratio * 100).normalize():f}",
+                 "expense": claim.eligible_expense, "ceiling": ceiling})  # fmt: skip
+        missing = [DocumentKind(kind_).label for kind_ in policy.required_documents if kind_ not in present[claim.pk]]
+        if missing:
+            add("documents", _("Attach these documents: %(kinds)s.") % {"kinds": ", ".join(str(m) for m in missing)})
+    return problems
+
+
+def _move_quotas(claims: list[VoucherClaim], to: str) -> None:
+    """Take (or give back) each claim's subsidy on its firm's quota row of the year, locked."""
+    deltas: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    caps: dict[tuple[int, int], Decimal] = {}
+    names: dict[tuple[int, int], str] = {}
+    for claim in claims:
+        was, will = claim.status in QUOTA_HOLDING, to in QUOTA_HOLDING
+        if was != will:
+            key = (claim.enterprise_id, claim.year)
+            deltas[key] += claim.subsidy_requested if will else -claim.subsidy_requested
+            caps[key], names[key] = claim.policy.annual_cap, claim.enterprise.name
+    deltas = {key: delta for key, delta in deltas.items() if delta}
+    if not deltas:
+        return
+    condition = Q()
+    for enterprise_id, year in deltas:
+        condition |= Q(enterprise_id=enterprise_id, year=year)
+    quotas = {
+        (q.enterprise_id, q.year): q for q in VoucherQuota.objects.select_for_update().filter(condition).order_by("pk")
+    }
+    missing = [key for key in deltas if key not in quotas]
+    if missing:
+        # A firm's first claim of the year: create its row (a concurrent first claim may do the same), then lock.
+        VoucherQuota.objects.bulk_create(
+            [VoucherQuota(enterprise_id=firm, year=year, cap=caps[(firm, year)]) for firm, year in missing],
+            ignore_conflicts=True,
+        )
+        condition = Q()
+        for enterprise_id, year in missing:
+            condition |= Q(enterprise_id=enterprise_id, year=year)
+        for quota in VoucherQuota.objects.select_for_update().filter(condition).order_by("pk"):
+            quotas[(quota.enterprise_id, quota.year)] = quota
+    for key, delta in deltas.items():
+        quota = quotas[key]
+        if quota.committed + delta > quota.cap:
+            raise ValidationError({"subsidy_requested": _(
+                "%(firm)s has %(remaining)s yuan left of its %(year)s cap of %(cap)s yuan; this claim asks for "
+                "%(asked)s yuan."
+            ) % {"firm": names[key], "remaining": quota.remaining, "year": key[1], "cap": quota.cap,
+                 "asked": delta}})  # fmt: skip
+    # Relative updates under the lock; the check constraint stops any that would pass the cap all the same.
+    now = timezone.now()
+    for key, delta in deltas.items():  # one statement per firm: a batch names one firm or a few
+        VoucherQuota.objects.filter(pk=quotas[key].pk).update(committed=F("committed") + delta, updated_at=now)
+
+
+def _move_budget(claims: list[VoucherClaim], to: str) -> None:
+    """Take (or give back) city-approved subsidies on the year's budget row, locked, when the year has a budget."""
+    deltas: dict[int, Decimal] = defaultdict(Decimal)
+    for claim in claims:
+        was, will = claim.status in BUDGET_HOLDING, to in BUDGET_HOLDING
+        if was != will:
+            deltas[claim.year] += claim.subsidy_requested if will else -claim.subsidy_requested
+    deltas = {year: delta for year, delta in deltas.items() if delta}
+    if not deltas:
+        return
+    budgets = list(VoucherBudget.objects.select_for_update().filter(year__in=list(deltas)).order_by("pk"))
+    for budget in budgets:
+        delta = deltas[budget.year]
+        if budget.committed + delta > budget.total:
+            raise ValidationError(_(
+                "The city budget of %(year)s has %(remaining)s yuan left; approving asks for %(asked)s yuan."
+            ) % {"year": budget.year, "remaining": budget.remaining, "asked": delta})  # fmt: skip
+        budget.committed += delta
+        budget.updated_at = timezone.now()
+    if budgets:
+        VoucherBudget.objects.bulk_update(budgets, ["committed", "updated_at"])
+
+
+# What a move reads of the claims it locks (the submit path is the busiest write: no column more).
+LOCKED_FIELDS = (
+    "id", "enterprise_id", "policy_id", "year", "kind_id", "provider_id", "supplier_name", "contract_number",
+    "contract_date", "eligible_expense", "subsidy_requested", "status", "created_by_id",
+    "enterprise__id", "enterprise__name", "enterprise__county_id",
+    "kind__id", "kind__code", "kind__name", "kind__subsidy_ratio", "kind__requires_provider", "kind__active",
+    "policy__id", "policy__year", "policy__annual_cap", "policy__claims_open_on", "policy__claims_close_on",
+    "policy__required_documents",
+    "provider__id", "provider__name", "provider__status",
+)  # fmt: skip
+
+
+def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[VoucherClaim]:
+    """The one way claims change status: as CLAIM_TRANSITIONS allows and only by the party it names, with the cap
+    and budget moved, an append-only ClaimEvent per claim and a notification to each firm, all in one transaction.
+    `claims` come from a scoped selector: claim objects (one, or several for the city's bulk steps), or a scoped
+    queryset (locked as it is read; empty is a 404). Any claim that may not move stops the whole batch, with nothing
+    changed."""
+    if to not in ClaimStatus.values:
+        raise ValidationError({"to": _("Unknown status.")})
+    comment = _text(comment, 2000)
+    if to in COMMENT_REQUIRED and not comment:
+        raise ValidationError({"comment": _("Say why (the firm reads this).")})
+    if isinstance(claims, QuerySet):
+        # A scoped queryset: finding and locking the claims is one statement.
+        wanted, expected = claims.order_by(), None
+    else:
+        ids = sorted({claim.pk for claim in claims})
+        wanted, expected = VoucherClaim.objects.filter(pk__in=ids), len(ids)
+    now = timezone.now()
+    with transaction.atomic():
+        # Claims first, in id order, then quota rows, then the budget row: every path locks in this order.
+        locked = list(
+            wanted.select_for_update(of=("self",))
+            .select_related(None)
+            .select_related("enterprise", "kind", "policy", "provider")
+            .only(*LOCKED_FIELDS)
+            .order_by("pk")
+        )
+        if not locked and expected is None:
+            raise Http404("No such claim")
+        if expected is not None and len(locked) != expected:
+            raise ValidationError(_("A claim no longer exists."))
+        ids = [claim.pk for claim in locked]
+        if not ids:
+            return []
+        for claim in locked:
+            party = CLAIM_TRANSITIONS.get((claim.status, to))
+            if party is None:
+                raise ValidationError({"to": _("Claim %(reference)s is “%(status)s”: it cannot become “%(to)s”.") % {
+                    "reference": claim.reference, "status": ClaimStatus(claim.status).label,
+                    "to": ClaimStatus(to).label}})  # fmt: skip
+            if party not in parties_of(actor, claim):
+                raise PermissionDenied
+        if to == ClaimStatus.SUBMITTED:
+            problems = _submission_problems(locked, timezone.localdate())
+            if problems:
+                raise ValidationError(dict(problems))
+        _move_quotas(locked, to)
+        _move_budget(locked, to)
+        stamps = {"status": to, "updated_at": now, "last_comment": comment}
+        if to == ClaimStatus.SUBMITTED:
+            stamps["submitted_at"] = now
+        elif to == ClaimStatus.PAID:
+            stamps["paid_at"] = now
+        elif to != ClaimStatus.WITHDRAWN:
+            stamps["decided_at"] = now
+        VoucherClaim.objects.filter(pk__in=ids).update(**stamps)
+        ClaimEvent.objects.bulk_create(
+            ClaimEvent(claim=claim, from_status=claim.status, to_status=to, actor=actor, at=now, comment=comment)
+            for claim in locked
+        )
+        notifications_create(
+            drafts=[
+                NotificationDraft(
+                    text=NOTIFICATION_TEXT[to],
+                    params={"reference": claim.reference, "comment": comment},
+                    link=reverse("vouchers:claim", args=[claim.pk]),
+                    enterprise_id=claim.enterprise_id,
+                )
+                for claim in locked
+            ]
+        )
+        for claim in locked:
+            for name, value in stamps.items():
+                setattr(claim, name, value)
+    return locked

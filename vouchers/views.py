@@ -1,0 +1,493 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Role
+from accounts.scoping import scope_counties
+from enterprises.models import County, QualificationKind
+from vouchers.exports import publicity_workbook
+from vouchers.forms import (
+    ClaimFilterForm,
+    ClaimForm,
+    DocumentForm,
+    KindForm,
+    PolicyForm,
+    ProviderFilterForm,
+    ProviderForm,
+    TransitionForm,
+)
+from vouchers.models import ClaimParty, ClaimStatus, VoucherBudget, VoucherKind
+from vouchers.selectors import (
+    CHECK_LABELS,
+    allowed_moves,
+    attach_checks,
+    budget_for,
+    can_claim,
+    can_edit_providers,
+    claim_documents,
+    claim_events,
+    claim_get,
+    claim_list,
+    document_get,
+    is_city_reviewer,
+    is_policy_admin,
+    max_subsidy,
+    may_see_vouchers,
+    parties_of,
+    policies_open_for_claims,
+    policy_get,
+    policy_list,
+    provider_get,
+    provider_list,
+    publicity_list,
+    quota_for,
+    quotas_for,
+    review_queue,
+    reviewer_party,
+)
+from vouchers.services import (
+    claim_create,
+    claim_transition,
+    claim_update,
+    document_add,
+    document_delete,
+    kind_save,
+    policy_open,
+    policy_update,
+    provider_save,
+)
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The button each move gets on the claim page, and whether it asks for a comment.
+MOVE_BUTTONS = {
+    ClaimStatus.SUBMITTED: ("btn-primary", _("Submit")),
+    ClaimStatus.COUNTY_APPROVED: ("btn-success", _("Approve (county)")),
+    ClaimStatus.CITY_APPROVED: ("btn-success", _("Approve (city)")),
+    ClaimStatus.PUBLICITY: ("btn-info", _("Start public notice")),
+    ClaimStatus.PAID: ("btn-success", _("Mark paid")),
+    ClaimStatus.RETURNED: ("btn-warning", _("Return for changes")),
+    ClaimStatus.REJECTED: ("btn-danger", _("Reject")),
+    ClaimStatus.WITHDRAWN: ("btn-outline-secondary", _("Withdraw")),
+}
+
+
+def _need(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _report(request, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for messages_ in error.message_dict.values():
+            for message in messages_:
+                messages.error(request, message)
+    else:
+        for message in error.messages:
+            messages.error(request, message)
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+@require_GET
+def index_view(request):
+    """Each role lands on its voucher work: a firm on its claims, reviewers on their queue, leaders on the list."""
+    user = request.user
+    _need(may_see_vouchers(user))
+    if can_claim(user):
+        return redirect("vouchers:my-claims")
+    if reviewer_party(user):
+        return redirect("vouchers:queue")
+    return redirect("vouchers:claims")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The enterprise
+
+
+@login_required
+@require_GET
+def my_claims_view(request):
+    """The firm's claims and its quota for each year open for claims."""
+    _need(can_claim(request.user))
+    today = timezone.localdate()
+    quotas = quotas_for(enterprise_id=request.user.enterprise_id, policies=policies_open_for_claims(on=today))
+    page = Paginator(claim_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "vouchers/my_claims.html", {"page": page, "quotas": quotas})
+
+
+def _claim_form_context(request, form, policy, claim=None):
+    quota = quota_for(enterprise_id=request.user.enterprise_id, policy=policy)
+    return {"form": form, "policy": policy, "claim": claim, "quota": quota}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_new_view(request):
+    _need(can_claim(request.user))
+    open_policies = list(policies_open_for_claims(on=timezone.localdate()).prefetch_related("kinds"))
+    if not open_policies:
+        messages.error(request, _("No voucher year is open for claims now."))
+        return redirect("vouchers:my-claims")
+    wanted = request.GET.get("year") or request.POST.get("year")
+    policy = next((p for p in open_policies if str(p.year) == wanted), open_policies[0])
+    form = ClaimForm(request.POST or None, policy=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = claim_create(actor=request.user, policy=policy, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Draft saved. Attach the documents, then submit."))
+            return redirect("vouchers:claim", pk=claim.pk)
+    context = _claim_form_context(request, form, policy)
+    context["open_policies"] = open_policies
+    return render(request, "vouchers/claim_form.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_edit_view(request, pk):
+    claim = claim_get(user=request.user, pk=pk)
+    _need(ClaimParty.ENTERPRISE in parties_of(request.user, claim) and claim.is_editable)
+    initial = {name: getattr(claim, name) for name in ClaimForm.base_fields}
+    form = ClaimForm(request.POST or None, initial=initial, policy=claim.policy, current_kind=claim.kind)
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim_update(claim=claim, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Claim saved."))
+            return redirect("vouchers:claim", pk=claim.pk)
+    return render(request, "vouchers/claim_form.html", _claim_form_context(request, form, claim.policy, claim))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The claim page
+
+
+@login_required
+@require_GET
+def claim_view(request, pk):
+    """A claim with its documents, checks (for reviewers), timeline and the moves the user may take."""
+    user = request.user
+    claim = claim_get(user=user, pk=pk)
+    parties = parties_of(user, claim)
+    is_firm = ClaimParty.ENTERPRISE in parties
+    moves = [(status, *MOVE_BUTTONS[status], status in (ClaimStatus.RETURNED, ClaimStatus.REJECTED))
+             for status in allowed_moves(user, claim)]  # fmt: skip
+    context = {
+        "claim": claim,
+        "is_firm": is_firm,
+        "status_label": claim.public_status if user.role == Role.ENTERPRISE else claim.get_status_display(),
+        "documents": claim_documents(claim=claim),
+        "events": claim_events(claim=claim),
+        "moves": moves,
+        "can_edit": is_firm and claim.is_editable,
+        "document_form": DocumentForm() if is_firm and claim.is_editable else None,
+        "ceiling": max_subsidy(expense=claim.eligible_expense, ratio=claim.kind.subsidy_ratio),
+    }
+    if is_firm:
+        context["quota"] = quota_for(enterprise_id=claim.enterprise_id, policy=claim.policy)
+    if user.role != Role.ENTERPRISE:
+        attach_checks([claim])
+        context["show_checks"] = True
+    return render(request, "vouchers/claim.html", context)
+
+
+@login_required
+@require_POST
+def claim_transition_view(request, pk):
+    claim = claim_get(user=request.user, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a step."))
+        return redirect("vouchers:claim", pk=claim.pk)
+    to = form.cleaned_data["to"]
+    try:
+        claim_transition(claims=[claim], to=to, actor=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Claim %(reference)s: %(status)s.") % {
+            "reference": claim.reference, "status": ClaimStatus(to).label})  # fmt: skip
+        if to in (ClaimStatus.COUNTY_APPROVED, ClaimStatus.CITY_APPROVED) or (
+            to in (ClaimStatus.RETURNED, ClaimStatus.REJECTED) and request.user.role != Role.ENTERPRISE
+        ):
+            return redirect("vouchers:queue")
+    return redirect("vouchers:claim", pk=claim.pk)
+
+
+@login_required
+@require_POST
+def document_upload_view(request, pk):
+    claim = claim_get(user=request.user, pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document_add(
+                claim=claim, actor=request.user, kind=form.cleaned_data["kind"],
+                uploaded_file=form.cleaned_data["file"], invoice_number=form.cleaned_data["invoice_number"],
+            )  # fmt: skip
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Document attached."))
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+    return redirect("vouchers:claim", pk=claim.pk)
+
+
+@login_required
+@require_GET
+def document_download_view(request, pk):
+    """A document, only to users who may see its claim (404 for anyone else)."""
+    document = document_get(user=request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing") from None
+    return FileResponse(handle, content_type=document.content_type, filename=document.original_name)
+
+
+@login_required
+@require_POST
+def document_delete_view(request, pk):
+    document = document_get(user=request.user, pk=pk)
+    try:
+        document_delete(document=document, actor=request.user)
+    except ValidationError as error:
+        _report(request, error)
+    else:
+        messages.success(request, _("Document removed."))
+    return redirect("vouchers:claim", pk=document.claim_id)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Staff and leaders
+
+
+def _counties(user):
+    return scope_counties(County.objects.all(), user=user).order_by("code")
+
+
+@login_required
+@require_GET
+def queue_view(request):
+    """The claims waiting for the user's review, with the checks (6 queries whatever the page length)."""
+    party = reviewer_party(request.user)
+    _need(party is not None)
+    county = request.GET.get("county") or None
+    queryset = review_queue(user=request.user, county=county)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    attach_checks(page.object_list)
+    return render(request, "vouchers/queue.html", {
+        "page": page, "party": party, "county": county, "counties": _counties(request.user),
+        "check_labels": CHECK_LABELS,
+    })  # fmt: skip
+
+
+@login_required
+@require_GET
+def claims_view(request):
+    """Every claim in scope, filtered (staff and leaders; a firm has its own page)."""
+    _need(may_see_vouchers(request.user))
+    if can_claim(request.user):
+        return redirect("vouchers:my-claims")
+    form = ClaimFilterForm(request.GET)
+    params = form.cleaned_data if form.is_valid() else {}
+    queryset = claim_list(
+        user=request.user, status=params.get("status") or None, year=params.get("year"),
+        county=params.get("county") or None, kind=params.get("kind") or None, q=params.get("q") or None,
+    )  # fmt: skip
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "vouchers/claims.html", {
+        "page": page, "form": form, "counties": _counties(request.user), "querystring": query.urlencode(),
+    })  # fmt: skip
+
+
+def _year(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publicity_view(request):
+    """City-approved claims: start the public notice, mark paid in bulk, export the notice list."""
+    user = request.user
+    _need(is_city_reviewer(user) or user.role == Role.LEADER)
+    year = _year(request.GET.get("year") or request.POST.get("year"))
+    if request.method == "POST":
+        _need(is_city_reviewer(user))
+        to = request.POST.get("to")
+        if to not in (ClaimStatus.PUBLICITY, ClaimStatus.PAID):
+            raise Http404
+        ids = [int(value) for value in request.POST.getlist("claim") if value.isdigit()]
+        claims = list(publicity_list(user=user).filter(pk__in=ids))
+        if not claims:
+            messages.error(request, _("Tick the claims first."))
+        else:
+            try:
+                claim_transition(claims=claims, to=to, actor=user)
+            except ValidationError as error:
+                _report(request, error)
+            else:
+                messages.success(request, _("%(count)s claims: %(status)s.") % {
+                    "count": len(claims), "status": ClaimStatus(to).label})  # fmt: skip
+        return redirect(f"{request.path}?year={year}" if year else request.path)
+    if request.GET.get("format") == "xlsx":
+        claims = publicity_list(user=user, year=year, status=ClaimStatus.PUBLICITY)
+        stamp = timezone.localtime().strftime("%Y%m%d")
+        return FileResponse(publicity_workbook(claims, year=year), as_attachment=True,
+                            filename=f"创新券公示名单-{stamp}.xlsx", content_type=XLSX)  # fmt: skip
+    claims = list(publicity_list(user=user, year=year))
+    return render(request, "vouchers/publicity.html", {
+        "to_publish": [c for c in claims if c.status == ClaimStatus.CITY_APPROVED],
+        "in_notice": [c for c in claims if c.status == ClaimStatus.PUBLICITY],
+        "year": year, "may_act": is_city_reviewer(user),
+        "budget": budget_for(year=year) if year else None,
+    })  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Policy per year
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policies_view(request):
+    _need(is_city_reviewer(request.user) or request.user.role == Role.LEADER)
+    if request.method == "POST":
+        _need(is_policy_admin(request.user))
+        try:
+            policy = policy_open(year=_year(request.POST.get("year")) or 0, actor=request.user)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(
+                request, _("Voucher policy %(year)s opened with the default rules.") % {"year": policy.year}
+            )
+            return redirect("vouchers:policy", year=policy.year)
+        return redirect("vouchers:policies")
+    policies = policy_list()
+    budgets = {budget.year: budget for budget in VoucherBudget.objects.all()}
+    for policy in policies:
+        policy.budget = budgets.get(policy.year)
+    return render(request, "vouchers/policies.html", {
+        "policies": policies, "may_edit": is_policy_admin(request.user), "this_year": timezone.localdate().year,
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy_view(request, year):
+    _need(is_city_reviewer(request.user) or request.user.role == Role.LEADER)
+    policy = policy_get(year=year)
+    may_edit = is_policy_admin(request.user)
+    initial = {name: getattr(policy, name) for name in PolicyForm.base_fields}
+    form = PolicyForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        _need(may_edit)
+        if form.is_valid():
+            try:
+                policy_update(policy=policy, actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Policy saved."))
+                return redirect("vouchers:policy", year=year)
+    labels = dict(QualificationKind.choices)
+    return render(request, "vouchers/policy.html", {
+        "policy": policy, "form": form, "may_edit": may_edit, "kind_form": KindForm(),
+        "eligible_labels": [labels.get(kind, kind) for kind in policy.eligible_qualifications],
+        "budget": budget_for(year=year),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def kind_save_view(request, year, pk=None):
+    _need(is_policy_admin(request.user))
+    policy = policy_get(year=year)
+    kind = None
+    if pk is not None:
+        kind = VoucherKind.objects.filter(policy=policy, pk=pk).first()
+        if kind is None:
+            raise Http404
+    form = KindForm(request.POST)
+    if form.is_valid():
+        try:
+            kind_save(policy=policy, actor=request.user, kind=kind, **form.cleaned_data)
+        except ValidationError as error:
+            _report(request, error)
+        else:
+            messages.success(request, _("Voucher kind saved."))
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+    return redirect("vouchers:policy", year=year)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Provider registry
+
+
+@login_required
+@require_GET
+def providers_view(request):
+    """The registry of providers, searchable (everyone signed in reads it; city staff edit it)."""
+    form = ProviderFilterForm(request.GET)
+    params = form.cleaned_data if form.is_valid() else {}
+    queryset = provider_list(
+        q=params.get("q") or "", kind=params.get("kind") or "", status=params.get("status") or "",
+        field_=params.get("field") or "",
+    )  # fmt: skip
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "vouchers/providers.html", {
+        "page": page, "form": form, "may_edit": can_edit_providers(request.user), "querystring": query.urlencode(),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def provider_edit_view(request, pk=None):
+    _need(can_edit_providers(request.user))
+    provider = provider_get(pk=pk) if pk is not None else None
+    initial = {name: getattr(provider, name) for name in ProviderForm.base_fields} if provider else {}
+    form = ProviderForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            provider_save(actor=request.user, provider=provider, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Provider saved."))
+            return redirect("vouchers:providers")
+    return render(request, "vouchers/provider_form.html", {"form": form, "provider": provider})
