@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(max_length=30, verbose_name='code')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('subsidy_ratio', models.DecimalField(decimal_places=4, help_text='A fraction: 0.3 is 30% of the expense.', max_digits=5, verbose_name='subsidy ratio')),
+                ('subsidy_ratio', models.DecimalField(decimal_places=4, help_text='A fraction: 0.3 stands for 30 percent of the expense.', max_digits=5, verbose_name='subsidy ratio')),
                 ('requires_provider', models.BooleanField(default=False, help_text='Result transfers from universities and institutes name a provider of the registry.', verbose_name='must name a registered provider')),
                 ('active', models.BooleanField(default=True, verbose_name='open for new claims')),
                 ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
