@@ -120,3 +120,12 @@ def corpus_registry(db):
     """The firms the corpus files refer to (tests/data/make_corpus.py REGISTRY), each with a year of figures and a
     qualification, so that the registry has rows a wrong import could change."""
     return factories.corpus_registry()
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the database it found (serialized_rollback): one that does not would flush
+    and re-create the content types, and the next one that does would then load them a second time."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")

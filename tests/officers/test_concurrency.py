@@ -14,7 +14,7 @@ from tests import factories
 from tests.officers import factories as officer_factories
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_assignments_never_exceed_the_maximum(require_postgres):
     officer = officer_factories.officer(max_load=1)
     firms = factories.EnterpriseFactory.create_batch(2)

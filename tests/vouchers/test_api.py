@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.vouchers import factories as vf
@@ -67,6 +68,7 @@ def test_the_api_is_scoped_and_moves_follow_the_table(client, voucher_world, act
     assert response.status_code == 200 and response.json()["status"] == "county_approved"
     assert VoucherClaim.objects.get(pk=claim.pk).status == ClaimStatus.COUNTY_APPROVED
     client.force_login(world["enterprise"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     assert client.get(url).json()["status_label"] == "Under city review"
 
 
