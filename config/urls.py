@@ -24,6 +24,8 @@ urlpatterns = [
     path("api/v1/", include("scoring.api.urls")),
     path("scoring/", include("scoring.urls")),
     path("cultivation/", include("cultivation.urls")),
+    path("policies/", include("policies.urls")),
+    path("api/v1/", include("policies.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

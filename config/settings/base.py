@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "scoring",
     "cultivation",
     "vouchers",
+    "policies",
 ]
 
 MIDDLEWARE = [
