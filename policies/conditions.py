@@ -298,7 +298,8 @@ def _format(item: Field, value) -> str:
     number = Decimal(str(value))
     if item.kind == MONEY:
         if abs(number) >= 10000:
-            return _("%(amount)s 万元") % {"amount": number_format((number / 10000).normalize(), decimal_pos=None)}
+            amount = (number / 10000).quantize(Decimal("0.01")).normalize()
+            return _("%(amount)s 万元") % {"amount": number_format(amount)}
         return _("%(amount)s yuan") % {"amount": number_format(number.normalize())}
     if item.kind == RATIO:
         percent = (number * 100).quantize(Decimal("0.1")).normalize()
