@@ -83,21 +83,27 @@ class MatchStatus(models.TextChoices):
 class PolicyMatch(models.Model):
     """A firm that meets a policy, or fails exactly one attainable condition of it, in the latest matching.
 
-    Written set-based (COPY on PostgreSQL) by policies.matching, never row by row; `missing_index` points into the
-    policy's conditions and `missing_actual` is the firm's value for it (yuan, fraction or count)."""
+    Written set-based by policies.matching (on PostgreSQL only the differences from the previous matching: COPY
+    and one statement each for inserts, updates and deletes), never row by row; `missing_index` points into the
+    policy's conditions and `missing_actual` is the firm's value for it (yuan, fraction or count). The run matched
+    is on the policy (`matched_run`), not on each row, so that an unchanged match is not rewritten every night."""
 
-    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="matches", verbose_name=_("policy"))
+    # A derived table, rewritten from the registry by every matching while the policy rows are locked: no database
+    # foreign keys, whose per-row checks (a FOR KEY SHARE lock on the policy and the firm for each of a million rows)
+    # would cost more than the whole matching. Deleting a policy or a firm still cascades here through the ORM.
+    policy = models.ForeignKey(
+        Policy, on_delete=models.CASCADE, related_name="matches", verbose_name=_("policy"), db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="policy_matches",
-        verbose_name=_("enterprise"), db_index=False,
+        verbose_name=_("enterprise"), db_index=False, db_constraint=False,
     )  # fmt: skip
     # The firm's county at matching, for county lists without a join; scoping still goes through the firm.
     county = models.ForeignKey(
-        "enterprises.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county"), db_index=False
-    )
-    run = models.ForeignKey(
-        "scoring.ScoringRun", on_delete=models.CASCADE, related_name="+", verbose_name=_("run"), db_index=False
-    )
+        "enterprises.County", on_delete=models.DO_NOTHING, related_name="+", verbose_name=_("county"),
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     status = models.CharField(_("status"), max_length=6, choices=MatchStatus.choices)
     missing_index = models.PositiveSmallIntegerField(_("missing condition"), null=True, blank=True)
     missing_field = models.CharField(_("missing field"), max_length=40, blank=True)
@@ -108,17 +114,16 @@ class PolicyMatch(models.Model):
         verbose_name = _("policy match")
         verbose_name_plural = _("policy matches")
         constraints = [
-            models.UniqueConstraint(fields=["policy", "enterprise"], name="policy_match_one_per_firm"),
+            # Firm first: the same index serves a firm's own matches (home page, notices' audiences).
+            models.UniqueConstraint(fields=["enterprise", "policy"], name="policy_match_one_per_firm"),
             models.CheckConstraint(
                 condition=(Q(status="meets") & Q(missing_index__isnull=True))
                 | (Q(status="nearly") & Q(missing_index__isnull=False)),
                 name="policy_match_nearly_names_condition",
             ),
         ]
-        indexes = [
-            models.Index(fields=["policy", "status", "county"], name="policy_match_list_idx"),
-            models.Index(fields=["enterprise", "status"], name="policy_match_firm_idx"),
-        ]
+        # A policy's list by status and county; also serves deleting a policy's rows.
+        indexes = [models.Index(fields=["policy", "status", "county"], name="policy_match_list_idx")]
 
     def __str__(self):
         return f"{self.policy_id}/{self.enterprise_id}: {self.status}"

@@ -1,6 +1,7 @@
 import pytest
 
 from accounts.models import Role
+from enterprises.models import AnnualIndicator
 from policies.matching import match_from_run, matching_frame
 from policies.models import MatchStatus, PolicyMatch
 from policies.services import policy_save
@@ -38,11 +39,24 @@ def test_matching_frame_uses_the_scoring_vocabulary(matched):
     assert frame.loc[firm.pk, "revenue"] == 30_000_000 * 100  # cents, as the rules hold money
 
 
-def test_rematching_replaces_instead_of_adding(matched, run_scoring):
-    before = statuses(matched["policy"])
+def test_rematching_writes_only_what_changed(matched, run_scoring):
+    home, away = matched["home"], matched["away"]
+    ids = dict(PolicyMatch.objects.values_list("enterprise_id", "pk"))
     run = run_scoring(force=True)
-    assert statuses(matched["policy"]) == before
-    assert set(PolicyMatch.objects.values_list("run_id", flat=True)) == {run.pk}
+    assert dict(PolicyMatch.objects.values_list("enterprise_id", "pk")) == ids  # nothing rewritten
+    assert match_from_run(run=run).inserted == 0
+
+    # home[2] reaches 3% R&D (nearly → meets); away[4] loses its patent and its R&D (fails both: no match).
+    AnnualIndicator.objects.filter(enterprise=home[2], year=2025).update(rd_expense=900000, rd_expense_domestic=0)
+    AnnualIndicator.objects.filter(enterprise=away[4], year=2025).update(
+        invention_patents=0, rd_expense=0, rd_expense_domestic=0
+    )
+    outcome = match_from_run(run=run)  # conditions on figures read the registry as of the run's day
+    assert (outcome.inserted, outcome.updated, outcome.deleted) == (0, 1, 1)
+    rows = statuses(matched["policy"])
+    assert rows[home[2].pk] == (MatchStatus.MEETS, "", None)
+    assert away[4].pk not in rows
+    assert PolicyMatch.objects.get(enterprise=home[2]).pk == ids[home[2].pk]
 
 
 def test_inactive_policy_loses_its_matches_at_the_next_run(matched):
@@ -84,3 +98,4 @@ def test_policy_save_refused_to_county_staff(db, make_user):
 
     with pytest.raises(PermissionDenied):
         policy_save(actor=make_user(Role.COUNTY_STAFF, county_code="410402"), data={"title": "x"})
+
