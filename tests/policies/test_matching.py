@@ -98,4 +98,3 @@ def test_policy_save_refused_to_county_staff(db, make_user):
 
     with pytest.raises(PermissionDenied):
         policy_save(actor=make_user(Role.COUNTY_STAFF, county_code="410402"), data={"title": "x"})
-
