@@ -325,13 +325,14 @@ def describe(condition: dict) -> str:
 
 
 def describe_gap(condition: dict, actual) -> str:
-    """What a nearly-qualifying firm lacks: "1 more invention patent (2 → 3)", "R&D ratio 2.1% → 3%"."""
+    """What a nearly-qualifying firm lacks: "1 more invention patent (2 → 3)", "R&D ratio 2.1% → ≥ 3%", or the
+    condition itself ("Valid high-tech certificate")."""
     item = FIELDS.get(condition.get("field"))
     if item is None:
         return str(_("a condition changed since the last matching"))
     unknown = actual is None or (isinstance(actual, float) and math.isnan(actual))
     if item.kind in (BOOL, CHOICE):
-        return str(_("needs: %(condition)s") % {"condition": describe(condition)})
+        return describe(condition)
     if unknown:
         return str(_("%(label)s: no data (needs %(op)s %(target)s)") % {
             "label": item.label, "op": OPERATORS[condition["op"]], "target": _format(item, condition["value"])

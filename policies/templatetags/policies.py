@@ -2,13 +2,12 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from policies.conditions import describe
+from policies.models import RegistrationState
 from policies.selectors import (
     event_list,
     firm_event_history,
     firm_matches,
     is_enterprise_user,
-    may_publish,
     notice_list,
 )
 
@@ -44,11 +43,6 @@ def event_history(context, enterprise):
 
 
 @register.filter
-def condition_text(condition: dict) -> str:
-    return describe(condition)
-
-
-@register.filter
 def audience_text(item) -> str:
     """Who a notice or event is for, in words."""
     parts = [item.county.name if item.county_id else _("all counties")]
@@ -63,5 +57,5 @@ def audience_text(item) -> str:
 
 
 @register.filter
-def may_publish_notices(user) -> bool:
-    return may_publish(user)
+def registration_state(state) -> str:
+    return RegistrationState(state).label if state in RegistrationState.values else ""

@@ -37,7 +37,7 @@ def test_evaluate_meets_nearly_and_fails_on_hand_made_portraits(portraits):
     assert describe_gap(PATENTS_AND_RD[2], result.missing_actual[2]) == (
         "R&D ratio (latest year, R&D / revenue) 2.1% → ≥ 3%"
     )
-    assert describe_gap(PATENTS_AND_RD[0], result.missing_actual[4]) == ("needs: Registered tech-based SME this year")
+    assert describe_gap(PATENTS_AND_RD[0], result.missing_actual[4]) == "Registered tech-based SME this year"
 
 
 def test_evaluate_threshold_itself_meets_and_unknown_data_never_does(portraits):
