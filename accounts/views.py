@@ -60,8 +60,7 @@ def home_view(request):
     """Each role lands on what it works with: a firm on its own record, staff and leaders on their overview."""
     user = request.user
     if user.role == Role.ENTERPRISE and user.enterprise_id:
-        # A firm's home: its policies, notices and events (policies' enterprise_home_panel), and its record.
-        return render(request, "accounts/home.html", {"enterprise": user.enterprise})
+        return redirect("enterprises:detail", credit_code=user.enterprise.credit_code)
     context = {"summary": registry_summary(user=user), "open_warnings": open_warning_count(user=user)}
     if user.is_superuser or user.role in ROLES_SEEING_ALL:
         context["by_county"] = registry_by_county(user=user)

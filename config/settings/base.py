@@ -188,7 +188,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # Portraits, placements, movements and pins share the one tier choice set: one schema name for it.
-    "ENUM_NAME_OVERRIDES": {"TierEnum": "scoring.models.Tier", "CampaignStageEnum": "cultivation.models.CampaignStage"},
+    "ENUM_NAME_OVERRIDES": {
+        "TierEnum": "scoring.models.Tier",
+        "CampaignStageEnum": "cultivation.models.CampaignStage",
+        "PlanTaskStatusEnum": "cultivation.models.PlanTaskStatus",
+        "PolicyMatchStatusEnum": "policies.models.MatchStatus",
+        "RegistrationStateEnum": "policies.models.RegistrationState",
+    },
 }
 
 # The rule-set version in force: the year whose official thresholds the portal applies (scoring/rulesets.py).

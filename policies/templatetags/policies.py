@@ -18,17 +18,18 @@ HOME_EVENTS = 5
 
 
 @register.inclusion_tag("policies/_enterprise_home.html", takes_context=True)
-def enterprise_home_panel(context):
-    """A firm's home: policies it meets or nearly meets with their deadlines, notices unread first, events it is
-    invited to (4 queries)."""
+def enterprise_home_panel(context, enterprise):
+    """On a firm's page, which is its user's home (accounts.views.home_view opens it), for that user only: the
+    policies it meets or nearly meets with their deadlines, its notices unread first, the events it is invited to
+    (3 queries; none for staff)."""
     user = context["request"].user
-    if not is_enterprise_user(user):
+    if not is_enterprise_user(user) or user.enterprise_id != enterprise.pk:
         return {"show": False}
     notices = list(notice_list(user=user)[:HOME_NOTICES])
     return {
         "show": True,
-        "enterprise": user.enterprise,
-        "matches": firm_matches(user=user, enterprise=user.enterprise),
+        "enterprise": enterprise,
+        "matches": firm_matches(user=user, enterprise=enterprise),
         "notices": notices,
         "unread": sum(1 for notice in notices if not notice.is_read),
         "events": list(event_list(user=user, upcoming=True)[:HOME_EVENTS]),

@@ -28,7 +28,7 @@ def test_notice_for_one_county_is_not_shown_to_firms_elsewhere(client, make_user
     assert titles(away_user) == {"全市通知"}
 
     client.force_login(away_user)
-    html = client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home"), follow=True).content.decode()
     assert "全市通知" in html and "新华区通知" not in html
     county_notice = NoticeFactory._meta.model.objects.get(title="新华区通知")
     assert client.get(reverse("policies:notice", args=[county_notice.pk])).status_code == 404

@@ -41,9 +41,10 @@ def test_firm_home_shows_policies_notices_and_events_in_fixed_queries(
     NoticeFactory.create_batch(3)
     EventFactory.create_batch(2)
     client.force_login(make_user(Role.ENTERPRISE, enterprise=firm))
-    # session, user (with its firm), matches, notices, events
-    with django_assert_num_queries(5):
-        response = client.get(reverse("home"))
+    assert client.get(reverse("home"))["Location"] == reverse("enterprises:detail", args=[firm.credit_code])
+    # The firm page's own queries (tests/scoring/test_views.py DETAIL_PAGE_QUERIES, 12), and matches, notices, events.
+    with django_assert_num_queries(12 + 3):
+        response = client.get(reverse("enterprises:detail", args=[firm.credit_code]))
     html = response.content.decode()
     assert matched["policy"].title in html and 'id="unread-count">3<' in html
     assert 'class="small text-muted gap-text"' in html

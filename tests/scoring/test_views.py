@@ -8,8 +8,8 @@ from scoring.models import ScoringRun
 from tests.scoring.conftest import RUN_DAY
 
 # Session, user, enterprise (with flags), indicators, qualifications, live pin, placement, movements, current run,
-# portrait, history.
-DETAIL_PAGE_QUERIES = 11
+# portrait, history, events attended (policies).
+DETAIL_PAGE_QUERIES = 12
 
 
 @pytest.fixture
