@@ -13,12 +13,17 @@ run: install assets
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py recompute_portraits --inline
+	$(BIN)/python manage.py seed_officers
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install assets browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	# `make run` migrates an embedded SQLite database: every migration must apply there too.
+	rm -rf var/migrate-check && mkdir -p var/migrate-check
+	DATABASE_URL=sqlite:///$(CURDIR)/var/migrate-check/db.sqlite3 $(BIN)/python manage.py migrate --noinput -v0
+	rm -rf var/migrate-check
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 install: $(VENV)/.installed

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cultivation.models import AppendOnlyModel
 from enterprises.credit_codes import DB_PATTERN
@@ -75,7 +76,7 @@ class User(AbstractUser):
 
 class AccountRequestState(models.TextChoices):
     PENDING = "pending", _("Pending")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("account request state", "Approved")
     REFUSED = "refused", _("Refused")
 
 
@@ -205,3 +206,26 @@ class AccountBatch(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} · {self.account_count}"
+
+
+class OneTimePasswordIssue(AppendOnlyModel):
+    """A new one-time password given to an existing enterprise account by staff (the first handout was lost, the
+    contact person changed): who, for which account, when and why. Never the password itself."""
+
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("account")
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("one-time password issued")
+        verbose_name_plural = _("one-time passwords issued")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="one_time_password_issue_has_reason")]
+
+    def __str__(self):
+        return f"{self.account_id} · {self.issued_at:%Y-%m-%d %H:%M}"

@@ -27,8 +27,16 @@ def scope_to_user(queryset: QuerySet, *, user, enterprise_path: str = "") -> Que
         return queryset.filter(**{f"{prefix}county_id": user.county_id})
     if user.role == Role.ENTERPRISE:
         return queryset.filter(**{f"{prefix}pk": user.enterprise_id})
-    # Officers see the firms assigned to them; assignments arrive with the officers module. Until then, none.
+    if user.role == Role.OFFICER:
+        # The firms actively assigned to the officer: a subquery, so that no join can multiply the rows.
+        return queryset.filter(**{f"{prefix}pk__in": _officer_firm_ids(user)})
     return queryset.none()
+
+
+def _officer_firm_ids(user) -> QuerySet:
+    from officers.models import Assignment
+
+    return Assignment.objects.filter(officer__user_id=user.pk, ended_at__isnull=True).values("enterprise_id")
 
 
 def scope_counties(queryset: QuerySet, *, user) -> QuerySet:
@@ -41,6 +49,22 @@ def scope_counties(queryset: QuerySet, *, user) -> QuerySet:
         return queryset.filter(pk=user.county_id)
     if user.role == Role.ENTERPRISE:
         return queryset.filter(enterprises__pk=user.enterprise_id)
+    if user.role == Role.OFFICER:
+        firms = _officer_firm_ids(user).values("enterprise__county_id")
+        return queryset.filter(pk__in=firms)
+    return queryset.none()
+
+
+def scope_officers(queryset: QuerySet, *, user) -> QuerySet:
+    """Officer profiles a user may see: city-wide roles all, county staff their county's, an officer their own."""
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.is_superuser or user.role in ROLES_SEEING_ALL:
+        return queryset
+    if user.role == Role.COUNTY_STAFF:
+        return queryset.filter(county_id=user.county_id)
+    if user.role == Role.OFFICER:
+        return queryset.filter(user_id=user.pk)
     return queryset.none()
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail_view, name="request-detail"),
     path("requests/<int:pk>/<str:decision>/", views.request_decide_view, name="request-decide"),
     path("bulk/", views.bulk_accounts_view, name="bulk"),
+    path("firm-accounts/<int:pk>/one-time-password/", views.one_time_password_issue_view, name="one-time-password"),
 ]

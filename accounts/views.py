@@ -34,6 +34,7 @@ from accounts.forms import (
     RequestStatusForm,
 )
 from accounts.models import AccountRequestState, Role
+from accounts.passwords import firm_account_get, one_time_password_issue
 from accounts.requests import (
     PUBLIC_STATE_LABELS,
     account_request_submit,
@@ -280,3 +281,19 @@ def _picker_context(request, user) -> dict:
 
 class PortalPasswordChangeView(PasswordChangeView):
     form_class = PortalPasswordChangeForm
+
+
+@login_required
+@require_POST
+def one_time_password_issue_view(request, pk):
+    """A new one-time password for an enterprise account of a firm in scope, shown once on the response."""
+    account = firm_account_get(user=request.user, pk=pk)
+    try:
+        password = one_time_password_issue(account=account, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("enterprises:detail", credit_code=account.enterprise.credit_code)
+    response = render(request, "accounts/password_issued.html", {"account": account, "one_time_password": password})
+    response["Cache-Control"] = "no-store"
+    return response

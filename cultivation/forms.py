@@ -55,11 +55,16 @@ class PlanTaskStatusForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    """The tier board's filters. "Has officer" is not offered yet: officers arrive with their own module."""
+    """The tier board's filters."""
 
     industry = forms.ChoiceField(label=_("Industry"), required=False)
     tag = forms.ChoiceField(label=_("Tag"), required=False)
     band = forms.ChoiceField(label=_("Readiness"), required=False)
+    officer = forms.ChoiceField(
+        label=_("Has officer"),
+        required=False,
+        choices=[("", _("All")), ("yes", _("With an officer")), ("no", _("Without an officer"))],
+    )
 
     def __init__(self, *args, **kwargs):
         from enterprises.filters import INDUSTRY_CHOICES
@@ -76,4 +81,6 @@ class BoardFilterForm(forms.Form):
         """The valid filters given (an invalid value is ignored, not an error page)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        return {name: data.get(name) or None for name in ("industry", "tag", "band")}
+        filters = {name: data.get(name) or None for name in ("industry", "tag", "band")}
+        filters["has_officer"] = {"yes": True, "no": False}.get(data.get("officer"))
+        return filters

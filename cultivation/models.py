@@ -33,8 +33,16 @@ TIER_RANK = {Tier.OUTSIDE: 0, Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}
 class TierPlacement(models.Model):
     """A firm's tier now: the rules' tier from the latest placed run, or a live pin's tier."""
 
+    # No database constraint: PostgreSQL checks a foreign key by locking the firm's row (FOR KEY SHARE), which for a
+    # first placement of 200,000 firms dirtied every firm's page and took longer than the placement itself. Rows
+    # come from portraits, whose firm is constrained; deleting a firm deletes its placement and movements through
+    # Django's CASCADE, which does not need the constraint.
     enterprise = models.OneToOneField(
-        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="placement", verbose_name=_("enterprise")
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        related_name="placement",
+        verbose_name=_("enterprise"),
+        db_constraint=False,
     )
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
     # What the rules said at the last run; differs from `tier` only while a pin holds. Blank before any run.
@@ -75,14 +83,14 @@ class TierPlacement(models.Model):
         verbose_name = _("tier placement")
         verbose_name_plural = _("tier placements")
         indexes = [
-            # Each tier's list ranked by readiness, city-wide and per county (the board's pages and totals).
-            models.Index(
-                "tier", models.F("readiness").desc(nulls_last=True), "enterprise", name="placement_tier_rank_idx"
-            ),
+            # Each tier's list ranked by readiness, city-wide and per county (the board's pages and totals). The
+            # lists hold scored firms only (readiness not null), so the default null order does not matter; SQLite
+            # cannot index NULLS LAST.
+            models.Index("tier", models.F("readiness").desc(), "enterprise", name="placement_tier_rank_idx"),
             models.Index(
                 "county",
                 "tier",
-                models.F("readiness").desc(nulls_last=True),
+                models.F("readiness").desc(),
                 "enterprise",
                 name="placement_county_rank_idx",
             ),
@@ -111,13 +119,15 @@ class MovementCause(models.TextChoices):
 class TierMovement(models.Model):
     """One change of a firm's tier, append-only. `from_tier` is blank for the first placement."""
 
-    # No index of its own: movement_firm_date_idx starts with the firm. Fewer indexes, faster nightly inserts.
+    # No index of its own: movement_firm_date_idx starts with the firm. No database constraint either, like the
+    # placement's (see TierPlacement.enterprise).
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         on_delete=models.CASCADE,
         related_name="tier_movements",
         verbose_name=_("enterprise"),
         db_index=False,
+        db_constraint=False,
     )
     from_tier = models.CharField(_("from"), max_length=8, choices=Tier.choices, blank=True)
     to_tier = models.CharField(_("to"), max_length=8, choices=Tier.choices)
@@ -434,14 +444,16 @@ class CultivationSettings(models.Model):
 
 
 class WarningKind(models.TextChoices):
-    """DESIGN §4's warnings. "An assigned firm with no service logged for 90 days" needs officers and service
-    logs (a later issue) and is not produced yet."""
+    """DESIGN §4's warnings. The days without service are the officers' settings' (officers.models)."""
 
     CERTIFICATE_EXPIRING = "certificate_expiring", _("High-tech certificate expiring")
     CERTIFIED_BREAKS_CONDITION = "certified_breaks_condition", _("Certified firm breaks a high-tech condition")
     SME_NOT_REREGISTERED = "sme_not_reregistered", _("Tech-based SME not re-registered this year")
     READINESS_DROP = "readiness_drop", _("Readiness dropped sharply")
     IP_FALLING = "ip_falling", _("Valid invention patents falling")
+    CORE_IP_LAPSED = "core_ip_lapsed", _("High-tech firm's core IP lapsed")
+    PATENT_TERM_ENDING = "patent_term_ending", _("Patent nearing the end of its term")
+    NO_SERVICE = "no_service", _("Assigned firm without service for too long")
 
 
 class WarningSeverity(models.TextChoices):

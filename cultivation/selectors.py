@@ -5,7 +5,7 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, When, Window
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import RowNumber
 from django.db.models.lookups import Exact
 from django.http import Http404
@@ -28,6 +28,7 @@ from cultivation.models import (
     WarningState,
 )
 from enterprises.models import County, Enterprise
+from officers.models import Assignment
 from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
 
@@ -115,11 +116,13 @@ def pin_get(*, user, pk: int) -> TierPin:
 
 
 def can_edit_plan(user, enterprise) -> bool:
-    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county.
+    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county, and the
+    firm's active officer (here and only here)."""
+    if can_pin(user, enterprise):
+        return True
+    from officers.selectors import is_active_officer_of
 
-    Hook for the officers issue: the firm's assigned officer will edit its plan too. Add the check here (and only
-    here) once assignments exist; until then officers see no firm (accounts.scoping) and edit none."""
-    return can_pin(user, enterprise)
+    return is_active_officer_of(user, enterprise)
 
 
 def plan_enterprise_get(*, user, credit_code: str) -> Enterprise:
@@ -235,11 +238,13 @@ def board_counts(
     industry: str | None = None,
     tag: str | None = None,
     band: str | None = None,
+    has_officer: bool | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Firms per tier now (pins included, every tier present), and per board tier the firms its list shows with
     these filters; one query. Without filters, for a user who sees whole counties, from the tallies placement
     keeps (a few rows); otherwise one grouped pass over the placements in scope."""
-    if not (industry or tag or band) and (user.is_superuser or user.role in ROLES_COUNTING_BY_COUNTY):
+    filtered = industry or tag or band or has_officer is not None
+    if not filtered and (user.is_superuser or user.role in ROLES_COUNTING_BY_COUNTY):
         tallies = PlacementTally.objects.filter(county__in=scope_counties(County.objects.all(), user=user))
         if county is not None:
             tallies = tallies.filter(county_id=county.pk)
@@ -248,7 +253,7 @@ def board_counts(
         queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
         if county is not None:
             queryset = queryset.filter(county_id=county.pk)
-        listed = _listed(industry=industry, tag=tag, band=band)
+        listed = _listed(industry=industry, tag=tag, band=band, has_officer=has_officer)
         rows = (
             queryset.order_by().values_list("tier").annotate(firms=Count("tier"), listed=Count("tier", filter=listed))
         )
@@ -275,9 +280,14 @@ def movements_this_month(*, user, county: County | None = None, today: datetime.
     return queryset.aggregate(up=Count("pk", filter=Q(direction__gt=0)), down=Count("pk", filter=Q(direction__lt=0)))
 
 
-def _listed(*, industry: str | None = None, tag: str | None = None, band: str | None = None) -> Q:
+def _listed(
+    *, industry: str | None = None, tag: str | None = None, band: str | None = None, has_officer: bool | None = None
+) -> Q:
     """Placements a board tier lists: scored by a run (a pin can place a firm before any), with these filters."""
     condition = Q(tier__in=BOARD_TIERS, readiness__isnull=False)
+    if has_officer is not None:
+        served = Exists(Assignment.objects.filter(enterprise_id=OuterRef("enterprise_id"), ended_at__isnull=True))
+        condition &= served if has_officer else ~served
     if industry:
         condition &= Q(industry_division=industry)
     if tag:
@@ -299,6 +309,7 @@ def board_placements(
     industry: str | None = None,
     tag: str | None = None,
     band: str | None = None,
+    has_officer: bool | None = None,
 ) -> QuerySet[TierPlacement]:
     """The firms placed in a board tier now (pins included) that a run has scored, filtered; scoped.
 
@@ -307,7 +318,7 @@ def board_placements(
     queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
     if county is not None:
         queryset = queryset.filter(county_id=county.pk)
-    return queryset.filter(_listed(industry=industry, tag=tag, band=band))
+    return queryset.filter(_listed(industry=industry, tag=tag, band=band, has_officer=has_officer))
 
 
 @dataclass
@@ -360,7 +371,7 @@ def board_tier_pages(
                 queryset.filter(tier=tier.value)
                 .select_related("enterprise")
                 .only(*BOARD_PLACEMENT_FIELDS)
-                .order_by(F("readiness").desc(nulls_last=True), "enterprise_id")[offset : offset + page_size]
+                .order_by(F("readiness").desc(), "enterprise_id")[offset : offset + page_size]
             )
         result.append(page)
     return result
@@ -375,7 +386,7 @@ def key_list(*, user, county: County | None = None, size: int | None = None) -> 
         key_rank=Window(
             RowNumber(),
             partition_by=[F("county_id"), F("tier")],
-            order_by=[F("readiness").desc(nulls_last=True), F("enterprise_id").asc()],
+            order_by=[F("readiness").desc(), F("enterprise_id").asc()],
         )
     )
     queryset = queryset.filter(key_rank__lte=size).select_related("enterprise", "county")

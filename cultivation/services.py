@@ -551,10 +551,18 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
         )
     )  # fmt: skip
 
-    # 5. Valid invention patents falling against the previous year's indicators.
+    # 5. Valid invention patents falling: from the patent register where a firm keeps one (the patents named; with
+    # core IP lapsing at certified firms and patents nearing the end of their term), else against the previous
+    # year's indicators.
+    from ip.warnings import patent_warnings
+
+    register_found, register_firms = patent_warnings(
+        on=on, ruleset=ruleset, firms=portraits.index, certified=set(certified.index)
+    )
+    found.append(register_found)
     with connection.cursor() as cursor:
         cursor.execute(IP_FALLING_SQL.format(indicator=AnnualIndicator._meta.db_table), [on.year, rules.ip_falling_min])
-        falling = [row for row in cursor.fetchall() if row[0] in portraits.index]
+        falling = [row for row in cursor.fetchall() if row[0] in portraits.index and row[0] not in register_firms]
     min_class1 = ruleset.high_tech.min_class1_ip
     found.append(
         _frame(
@@ -572,6 +580,11 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
             WarningKind.IP_FALLING,
         )
     )  # fmt: skip
+
+    # 6. An assigned firm with no service logged for the officers' settings' number of days (one query).
+    from officers.warnings import no_service_warnings
+
+    found.append(_frame(no_service_warnings(on=on, firms=portraits.index), WarningKind.NO_SERVICE))
     return pd.concat(found, ignore_index=True), set(portraits.index.tolist())
 
 

@@ -453,7 +453,7 @@ DEMO_USERS = (
     DemoUser("admin", Role.CITY_ADMIN, "系统管理员"),
     DemoUser("city", Role.CITY_STAFF, "市局科员"),
     DemoUser("leader", Role.LEADER, "市领导"),
-    DemoUser("officer", Role.OFFICER, "首席科技服务员"),
+    DemoUser("officer", Role.OFFICER, "首席科技服务官"),
     DemoUser("xinhua", Role.COUNTY_STAFF, "新华区科技局", county_code="410402"),
     DemoUser("ruzhou", Role.COUNTY_STAFF, "汝州市科技局", county_code="410482"),
     DemoUser("firm_hightech", Role.ENTERPRISE, "高企联系人", county_code="410402", pick=HIGH_TECH),
@@ -470,9 +470,11 @@ def demo_data_exists() -> bool:
 def clear_registry() -> None:
     """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts."""
     from accounts.demo import clear_account_requests
+    from officers.demo import clear_officer_data
     from policies.demo import clear_policy_data
 
     clear_account_requests()
+    clear_officer_data()
     clear_policy_data()
     User.objects.filter(username__in=[user.username for user in DEMO_USERS]).delete()
     User.objects.filter(enterprise__isnull=False).delete()

@@ -204,6 +204,7 @@ class ImportJob(models.Model):
     class Kind(models.TextChoices):
         ENTERPRISES = "enterprises", _("Enterprises with one year of indicators")
         QUALIFICATIONS = "qualifications", _("Qualifications")
+        PATENTS = "patents", _("Patents and other IP (register)")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("Checking")

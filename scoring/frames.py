@@ -45,6 +45,12 @@ def _qualification_sql() -> str:
     )
 
 
+def _register_sql() -> str:
+    from ip.counts import register_counts_sql
+
+    return register_counts_sql()
+
+
 def _read(template: str, columns: list[str], **params) -> pd.DataFrame:
     # Parameters are ints and an ISO date, formatted here because COPY takes no bind parameters.
     query = template.format(**{key: _literal(value) for key, value in params.items()})
@@ -69,7 +75,7 @@ def _literal(value) -> str:
 
 
 def load_frame(*, first_id: int, last_id: int, on: datetime.date) -> pd.DataFrame:
-    """The frame of every firm with first_id <= id <= last_id, as of `on`: three queries."""
+    """The frame of every firm with first_id <= id <= last_id, as of `on`: four queries."""
     bounds = {"first": first_id, "last": last_id}
     firms = _read(_firm_sql(), list(FIRM_COLUMNS), **bounds)
     indicators = _read(
@@ -80,12 +86,23 @@ def load_frame(*, first_id: int, last_id: int, on: datetime.date) -> pd.DataFram
         **bounds,
     )
     qualifications = _read(_qualification_sql(), ["enterprise_id", "kind", "valid_to"], on=on, **bounds)
-    return build_frame(firms, indicators, qualifications)
+    register = _read(_register_sql(), list(REGISTER_COLUMNS), on=on, **bounds)
+    return build_frame(firms, indicators, qualifications, register)
 
 
-def build_frame(firms: pd.DataFrame, indicators: pd.DataFrame, qualifications: pd.DataFrame) -> pd.DataFrame:
+# Per firm with a patent register: its valid, held Class I and Class II rights on the run's date (ip.counts).
+REGISTER_COLUMNS = ("enterprise_id", "ip_register_class1", "ip_register_class2")
+
+
+def build_frame(
+    firms: pd.DataFrame,
+    indicators: pd.DataFrame,
+    qualifications: pd.DataFrame,
+    register: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One row per firm (index: firm id): its attributes, `<field>_1.._3` for its latest three years, `n_years`,
-    `latest_year`, `q_<kind>` flags of valid qualifications, `q_any` and `high_tech_valid_to`."""
+    `latest_year`, `q_<kind>` flags of valid qualifications, `q_any` and `high_tech_valid_to`; and, from the patent
+    register, `ip_from_register` (the firm has register rows) with `ip_register_class1` / `_class2`."""
     frame = firms.set_index("id")
     frame.index.name = "enterprise_id"
     frame["county_id"] = frame["county_id"].astype("int64")
@@ -116,6 +133,13 @@ def build_frame(firms: pd.DataFrame, indicators: pd.DataFrame, qualifications: p
     frame["q_any"] = held.any(axis=1).to_numpy(dtype=bool)
     high_tech_ends = kinds[kinds["kind"] == QualificationKind.HIGH_TECH].groupby("enterprise_id")["valid_to"].max()
     frame["high_tech_valid_to"] = pd.to_datetime(high_tech_ends.reindex(frame.index))
+
+    if register is None:
+        register = pd.DataFrame(columns=list(REGISTER_COLUMNS))
+    counts = register.astype("int64").set_index("enterprise_id").reindex(frame.index)
+    frame["ip_from_register"] = counts["ip_register_class1"].notna().to_numpy(dtype=bool)
+    frame["ip_register_class1"] = counts["ip_register_class1"].astype(float)
+    frame["ip_register_class2"] = counts["ip_register_class2"].astype(float)
     return frame
 
 

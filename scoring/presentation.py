@@ -72,6 +72,8 @@ def sme_breakdown(portrait: Portrait) -> dict:
         "direct": d["sme_direct"],
         "score": portrait.sme_score,
         "pass_score": model.pass_score,
+        "ip_source": _("IP counts from the patent register") if d.get("ip_from_register")
+        else _("IP counts from the annual indicators"),
         "parts": [
             {"label": _("S&T personnel / employees"), "value": pct(d["sme_st_ratio"]),
              "points": d["sme_st_points"], "max": model.st_personnel_max},

@@ -115,9 +115,14 @@ def _latest(frame: pd.DataFrame, field: str) -> pd.Series:
 
 
 def ip_counts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(Class I, Class II) IP held in the latest year. Trademarks do not count."""
+    """(Class I, Class II) IP held: from the patent register where the firm has one (`ip_from_register`), else from
+    the latest year's indicators. Trademarks do not count."""
     class1 = sum(_latest(frame, field) for field in IP_CLASS1_FIELDS)
     class2 = sum(_latest(frame, field) for field in IP_CLASS2_FIELDS)
+    if "ip_from_register" in frame:
+        register = frame["ip_from_register"]
+        class1 = class1.where(~register, frame["ip_register_class1"])
+        class2 = class2.where(~register, frame["ip_register_class2"])
     return class1, class2
 
 

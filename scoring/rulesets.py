@@ -220,6 +220,48 @@ class WarningRules:
 
 
 @dataclass(frozen=True)
+class PatentValueRules:
+    """High-value invention patents (高价值发明专利, DESIGN §3.4) and the value score of every IP right.
+
+    A valid invention patent is high-value when any of the five conditions holds: in a strategic emerging industry;
+    a family member granted abroad; maintained over `min_maintained_years` years (from filing); pledged for at least
+    `large_pledge_amount`; a China Patent Award or a national S&T award. The value score (0–100) adds, for any right:
+    `condition_points` per condition met, then up to `claims_points` (claims / `claims_full`), `remaining_life_points`
+    (remaining term / whole term), `legal_status_points` (valid and held), `maintenance_points` (years maintained /
+    `maintenance_full_years`) and `transaction_points` (transferred in or licensed out). The defaults sum to 100:
+    5 × 10 + 15 + 10 + 10 + 5 + 10. A city may weigh them otherwise in a later rule-set version."""
+
+    min_maintained_years: int = 10
+    large_pledge_amount: Decimal = 10 * MILLION
+    condition_points: Decimal = Decimal("10")
+    claims_points: Decimal = Decimal("15")
+    claims_full: int = 10
+    remaining_life_points: Decimal = Decimal("10")
+    legal_status_points: Decimal = Decimal("10")
+    maintenance_points: Decimal = Decimal("5")
+    maintenance_full_years: int = 20
+    transaction_points: Decimal = Decimal("10")
+    # Statutory terms from the filing date (专利法 2021: designs 15 years); other IP has no term here.
+    term_years: tuple[tuple[str, int], ...] = (("invention", 20), ("utility_model", 10), ("design", 15))
+    # Strongest patents: how many a firm's page and the decision-support list show by default.
+    strongest_shown: int = 10
+
+
+@dataclass(frozen=True)
+class PatentWarningRules:
+    """Warnings from the patent register (ip.warnings)."""
+
+    # A right that stopped being valid or was transferred out this many days before the run, or fewer, is a loss.
+    loss_window_days: int = 365
+    # A valid held patent whose term ends within this many days of the run.
+    term_ending_days: int = 365
+    # … within this many: high severity when it is an invention patent (else medium, low for other rights).
+    term_ending_high_days: int = 90
+    # At most this many rights named in one warning (the firm's IP page lists all).
+    named_max: int = 20
+
+
+@dataclass(frozen=True)
 class RuleSet:
     year: int
     tech_sme: TechSmeEligibility = TechSmeEligibility()
@@ -231,6 +273,8 @@ class RuleSet:
     size_classes: SizeClasses = SizeClasses()
     tags: TagRules = TagRules()
     warnings: WarningRules = WarningRules()
+    patent_value: PatentValueRules = PatentValueRules()
+    patent_warnings: PatentWarningRules = PatentWarningRules()
     # 规模以上工业企业: annual revenue at or above this amount.
     above_scale_min_revenue: Decimal = 20 * MILLION
 

@@ -49,7 +49,8 @@ PORTRAIT_COLUMNS = {
     "tag_mask": "tag_mask",
 }
 # Input figures a portrait keeps beside the results, so its page explains itself even after the data changes.
-DETAIL_INPUTS = ("n_years", "latest_year")
+# `ip_from_register`: whether the IP counts came from the patent register (true) or the indicators (false).
+DETAIL_INPUTS = ("n_years", "latest_year", "ip_from_register")
 DETAIL_DOUBLE_PRECISION = 6
 
 

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "scoring",
     "cultivation",
     "vouchers",
+    "ip",
+    "officers",
     "policies",
 ]
 
@@ -191,7 +193,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TierEnum": "scoring.models.Tier",
         "CampaignStageEnum": "cultivation.models.CampaignStage",
+        "DemandStatusEnum": "officers.models.DemandStatus",
+        "ServiceKindEnum": "officers.models.ServiceKind",
+        "AssignmentRunStatusEnum": "officers.models.AssignmentRunStatus",
         "PlanTaskStatusEnum": "cultivation.models.PlanTaskStatus",
+        "HighTechFieldEnum": "enterprises.models.HighTechField",
         "PolicyMatchStatusEnum": "policies.models.MatchStatus",
         "RegistrationStateEnum": "policies.models.RegistrationState",
     },

@@ -73,7 +73,7 @@ class Migration(migrations.Migration):
             model_name="tierplacement",
             index=models.Index(
                 models.F("tier"),
-                models.OrderBy(models.F("readiness"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("readiness"), descending=True),
                 models.F("enterprise"),
                 name="placement_tier_rank_idx",
             ),
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 models.F("county"),
                 models.F("tier"),
-                models.OrderBy(models.F("readiness"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("readiness"), descending=True),
                 models.F("enterprise"),
                 name="placement_county_rank_idx",
             ),

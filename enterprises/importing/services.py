@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from enterprises.importing import committing
-from enterprises.importing.columns import ENTERPRISE_COLUMNS, QUALIFICATION_COLUMNS
+from enterprises.importing.kinds import get_kind
 from enterprises.importing.reading import ImportFileError, read_table
 from enterprises.importing.validation import ERROR, ImportContext, Issue, registry_rows, validate
 from enterprises.models import ImportJob, ImportJobEvent
@@ -119,7 +119,7 @@ def import_progress(job: ImportJob) -> dict:
 
 
 def _columns(kind: str):
-    return ENTERPRISE_COLUMNS if kind == ImportJob.Kind.ENTERPRISES else QUALIFICATION_COLUMNS
+    return get_kind(kind).columns
 
 
 def _context(job: ImportJob) -> ImportContext:
@@ -187,9 +187,7 @@ def _check(job: ImportJob) -> ImportJob:
 
 
 def _plan(kind: str, frame: pd.DataFrame, present: list[str]) -> committing.Plan:
-    if kind == ImportJob.Kind.ENTERPRISES:
-        return committing.plan_enterprises(frame, present)
-    return committing.plan_qualifications(frame)
+    return get_kind(kind).plan(frame, present)
 
 
 def _finish_check(job: ImportJob, issues: list[Issue], *, counts: dict, started: float, fields: dict) -> ImportJob:
@@ -243,10 +241,11 @@ def import_job_cancel(*, job: ImportJob, actor) -> ImportJob:
 def load_clean_frame(job: ImportJob) -> pd.DataFrame:
     with job.clean_file.open("rb") as handle:
         frame = pd.read_csv(handle, dtype=str, keep_default_na=False)
-    for name, dtype in CLEAN_DTYPES.items():
+    import_kind = get_kind(job.kind)
+    for name, dtype in {**CLEAN_DTYPES, **import_kind.clean_dtypes}.items():
         if name in frame:
             frame[name] = pd.to_numeric(frame[name].replace("", None)).astype(dtype)
-    counts = [c.key for c in ENTERPRISE_COLUMNS if c.cell_type.value == "count"]
+    counts = [c.key for c in import_kind.columns if c.cell_type.value == "count"]
     for name in counts:
         if name in frame:
             frame[name] = pd.to_numeric(frame[name].replace("", None)).astype("Int64")
@@ -275,10 +274,7 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
             _refuse_out_of_scope(job, frame)
             plan = _plan(job.kind, frame, job.columns_present)
             progress = lambda fraction: _report_progress(job.pk, "writing", fraction)  # noqa: E731
-            if job.kind == ImportJob.Kind.ENTERPRISES:
-                committing.apply_enterprises(plan, progress=progress)
-            else:
-                committing.apply_qualifications(plan, progress=progress)
+            get_kind(job.kind).apply(plan, progress=progress)
             import_job_set_status(
                 job=locked,
                 to=Status.COMMITTED,

@@ -16,13 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from enterprises.credit_codes import normalize_credit_code, validate_credit_code
-from enterprises.importing.columns import (
-    ENTERPRISE_COLUMNS,
-    INDICATOR_COLUMNS,
-    QUALIFICATION_COLUMNS,
-    CellType,
-    Column,
-)
+from enterprises.importing.columns import INDICATOR_COLUMNS, CellType, Column
 from enterprises.importing.reading import RawTable
 from enterprises.industries import INDUSTRY_DIVISIONS
 from enterprises.models import INDICATOR_YEAR_MIN, County, Enterprise
@@ -191,8 +185,10 @@ def _wan_to_yuan(value: str) -> str:
 
 
 def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
-    columns = ENTERPRISE_COLUMNS if kind == "enterprises" else QUALIFICATION_COLUMNS
-    checker = _Checker(raw, columns, context)
+    from enterprises.importing.kinds import get_kind
+
+    import_kind = get_kind(kind)
+    checker = _Checker(raw, import_kind.columns, context)
     frame = pd.DataFrame({"row": raw.row_numbers})
     present = [key for key in checker.by_key if key in raw.columns]
 
@@ -230,11 +226,10 @@ def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
         if key not in frame:
             frame[key] = _empty_column(checker.by_key[key], frame.index)
 
-    if kind == "enterprises":
-        _check_enterprise_rows(checker, frame, present)
-    else:
-        _check_qualification_rows(checker, frame)
-    _check_against_registry(checker, frame, kind=kind, context=context)
+    import_kind.check_rows(checker, frame, present)
+    _check_against_registry(checker, frame, kind=kind, context=context, creates_firms=import_kind.creates_firms)
+    if import_kind.check_stored is not None:
+        import_kind.check_stored(checker, frame, context)
     order = {checker.header(key): position for key, position in raw.columns.items()}
     checker.issues.sort(key=lambda issue: (issue.row or 0, order.get(issue.column, -1)))
     return Validated(frame=frame, issues=checker.issues, present=present)
@@ -485,7 +480,7 @@ def _parse_money(checker, key, text, empty) -> pd.Series:
     )
 
 
-def _check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list[str]) -> None:
+def check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list[str]) -> None:
     frame["credit_code_checked"] = checker.checked
     figures = [c.key for c in INDICATOR_COLUMNS if c.key in present]
     has_year = frame["year"].notna()
@@ -550,7 +545,7 @@ def _check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list
 
     codes_and_years = frame[["credit_code", "year"]].copy()
     codes_and_years["year"] = codes_and_years["year"].fillna(-1)
-    _flag_repeats(
+    flag_repeats(
         checker,
         frame,
         codes_and_years,
@@ -559,7 +554,7 @@ def _check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list
     )
 
 
-def _check_qualification_rows(checker: _Checker, frame: pd.DataFrame) -> None:
+def check_qualification_rows(checker: _Checker, frame: pd.DataFrame) -> None:
     reversed_dates = frame["valid_from"].ne("") & frame["valid_to"].ne("") & (frame["valid_to"] < frame["valid_from"])
     checker.flag(
         reversed_dates,
@@ -568,7 +563,7 @@ def _check_qualification_rows(checker: _Checker, frame: pd.DataFrame) -> None:
         lambda i: _("Valid to comes before valid from (%(start)s).") % {"start": frame["valid_from"].iat[i]},
         code="dates.reversed",
     )
-    _flag_repeats(
+    flag_repeats(
         checker,
         frame,
         frame[["credit_code", "kind", "valid_from"]],
@@ -577,7 +572,7 @@ def _check_qualification_rows(checker: _Checker, frame: pd.DataFrame) -> None:
     )
 
 
-def _flag_repeats(checker, frame, keys: pd.DataFrame, *, key: str, message: str) -> None:
+def flag_repeats(checker, frame, keys: pd.DataFrame, *, key: str, message: str) -> None:
     usable = keys["credit_code"].ne("")
     repeated = keys.duplicated(keep="first") & usable
     if not repeated.any():
@@ -598,7 +593,9 @@ def registry_rows(codes: list[str], fields: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame(chunks, columns=["enterprise_id", "credit_code", *fields])
 
 
-def _check_against_registry(checker: _Checker, frame: pd.DataFrame, *, kind: str, context: ImportContext) -> None:
+def _check_against_registry(
+    checker: _Checker, frame: pd.DataFrame, *, kind: str, context: ImportContext, creates_firms: bool
+) -> None:
     existing = registry_rows(frame["credit_code"].tolist(), ("name", "county_id"))
     merged = frame[["credit_code"]].merge(existing, on="credit_code", how="left")
     merged.index = frame.index
@@ -617,7 +614,7 @@ def _check_against_registry(checker: _Checker, frame: pd.DataFrame, *, kind: str
     if kind == "enterprises":
         _check_companions_in_registry(checker, frame)
 
-    if kind == "qualifications":
+    if not creates_firms:
         unknown = ~known & frame["credit_code"].ne("")
         checker.flag(
             unknown,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from enterprises.filters import EnterpriseFilter
 from enterprises.importing import services, workbooks
 from enterprises.importing.forms import ExportForm, ImportUploadForm
+from enterprises.importing.kinds import get_kind
 from enterprises.importing.selectors import import_job_get, import_jobs
 from enterprises.models import ImportJob
 from enterprises.selectors import enterprise_export_frame, enterprise_list
@@ -59,8 +60,7 @@ def import_template_view(request, kind):
     _require_importer(request.user)
     if kind not in ImportJob.Kind.values:
         raise Http404
-    name = {"enterprises": "企业年度数据导入模板.xlsx", "qualifications": "资质导入模板.xlsx"}[kind]
-    return _xlsx_response(workbooks.template_workbook(kind), name)
+    return _xlsx_response(workbooks.template_workbook(kind), get_kind(kind).template_file_name)
 
 
 @login_required

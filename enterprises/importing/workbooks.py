@@ -12,24 +12,19 @@ import pandas as pd
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from enterprises.importing.columns import (
-    ENTERPRISE_COLUMNS,
-    QUALIFICATION_COLUMNS,
-    CellType,
-    Column,
-)
+from enterprises.importing.columns import CellType, Column
+from enterprises.importing.kinds import get_kind
 from enterprises.importing.reading import ImportFileError, read_table
 from enterprises.models import County, ImportJob
 
 # Spreadsheet programs run a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 WAN = Decimal(10000)
-DATA_SHEET = {ImportJob.Kind.ENTERPRISES: "企业年度数据", ImportJob.Kind.QUALIFICATIONS: "资质"}
 EXPLANATION_SHEET = "填写说明"
 
 
 def columns_for(kind: str) -> tuple[Column, ...]:
-    return ENTERPRISE_COLUMNS if kind == ImportJob.Kind.ENTERPRISES else QUALIFICATION_COLUMNS
+    return get_kind(kind).columns
 
 
 def neutralise(text: str) -> str:
@@ -58,7 +53,7 @@ def template_workbook(kind: str) -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1, "text_wrap": True})
-    data = workbook.add_worksheet(DATA_SHEET[kind])
+    data = workbook.add_worksheet(get_kind(kind).data_sheet)
     for position, column in enumerate(columns):
         data.write(0, position, column.header, required if column.required else bold)
         data.set_column(position, position, max(10, 2 * len(column.header) + 2))
@@ -105,15 +100,8 @@ def template_workbook(kind: str) -> bytes:
             wrap,
         )
     notes.write(len(columns) + 2, 0, _("Headers may come in any order; columns not listed here are ignored."))
-    if kind == ImportJob.Kind.ENTERPRISES:
-        notes.write(
-            len(columns) + 3,
-            0,
-            _(
-                "One row per firm per year. Rows are matched by credit code and year: "
-                "an existing row is updated, a new one added."
-            ),
-        )
+    for offset, note in enumerate(get_kind(kind).notes, start=3):
+        notes.write(len(columns) + offset, 0, str(note))
     workbook.close()
     return buffer.getvalue()
 
@@ -254,7 +242,7 @@ def write_xlsx(kind: str, lines: Iterable[list], *, sheet_name: str | None = Non
         },
     )
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    sheet = workbook.add_worksheet(sheet_name or DATA_SHEET[kind])
+    sheet = workbook.add_worksheet(sheet_name or get_kind(kind).data_sheet)
     sheet.write_row(0, 0, [c.header for c in columns], bold)
     for position, column in enumerate(columns):
         sheet.set_column(position, position, max(10, 2 * len(column.header) + 2))

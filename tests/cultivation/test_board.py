@@ -26,6 +26,7 @@ from cultivation.services import pin_create, pin_end, place_from_run
 from scoring.models import Portrait, ScoringRun
 from scoring.rules import TAG_BITS
 from tests import factories
+from tests.officers import factories as officer_factories
 
 TODAY = timezone.localdate()
 ONE_MONTH = datetime.timedelta(days=30)
@@ -151,6 +152,21 @@ def test_filters_industry_tag_and_readiness_band(build_board, make_user):
     assert readiness(tag="high_growth") == [85, 40]
     assert readiness(band="high") == [85] and readiness(band="mid") == [70] and readiness(band="low") == [40]
     assert set(READINESS_BANDS) == {"high", "mid", "low"}
+
+
+def test_has_officer_filter(client, build_board, make_user):
+    _run, firms = build_board({HOME: [("t1", 90), ("t1", 80), ("t2", 70)]})
+    profile = officer_factories.officer(county_code=HOME)
+    officer_factories.assign(firms[HOME][0], profile)
+    officer_factories.assign(firms[HOME][2], profile)
+    user = make_user(Role.CITY_STAFF)
+    served = tier_pages(user=user, has_officer=True)
+    assert [p.readiness for p in served[0].rows] == [90] and [p.readiness for p in served[1].rows] == [70]
+    unserved = tier_pages(user=user, has_officer=False)
+    assert [p.readiness for p in unserved[0].rows] == [80] and unserved[1].total == 0
+    client.force_login(user)
+    html = client.get(BOARD, {"officer": "no"}).content.decode()
+    assert firms[HOME][1].credit_code in html and firms[HOME][0].credit_code not in html
 
 
 def test_movements_this_month_up_and_down(build_board, make_user):

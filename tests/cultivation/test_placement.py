@@ -146,3 +146,16 @@ def test_real_scoring_places_outside_t1_t2_t3(db, run_scoring):
         )
     run_scoring()
     assert placements() == {outside.pk: "outside", t1.pk: "t1", t2.pk: "t2", t3.pk: "t3"}
+
+
+def test_deleting_a_firm_deletes_its_placement_and_movements(county_firms, make_run, make_portrait):
+    # Placement and movements carry no database constraint to the firm (placement speed): Django's CASCADE cleans.
+    firm, other = county_firms["home"]
+    run = make_run(DAY1)
+    make_portrait(run, firm, "t1")
+    make_portrait(run, other, "t2")
+    place_from_run(run=run)
+    Portrait.objects.filter(enterprise=firm).delete()
+    firm.delete()
+    assert list(TierPlacement.objects.values_list("enterprise_id", flat=True)) == [other.pk]
+    assert list(TierMovement.objects.values_list("enterprise_id", flat=True)) == [other.pk]

@@ -34,10 +34,18 @@ class Command(BaseCommand):
         city = demo.generate(firms=firms, seed=seed, as_of=as_of or timezone.localdate())
         generated = time.monotonic()
         counts = demo.write(city)
+        from ip.demo import seed_patents
+
+        counts["patents"] = seed_patents(seed=seed, as_of=as_of or timezone.localdate())
+        from officers.demo import assign_and_serve, ensure_officers
+
+        # Officers now; their firms once a scoring run is published (here if one is, else `seed_officers`).
+        counts["users"] += ensure_officers(as_of=as_of or timezone.localdate(), seed=seed)
+        assign_and_serve(as_of=as_of or timezone.localdate(), seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 "Seeded {enterprises} firms, {indicators} indicator rows, {qualifications} qualifications, "
-                "{users} demo users".format(**counts)
+                "{users} demo users, {patents} patents".format(**counts)
                 + f" in {time.monotonic() - started:.1f} s (generate {generated - started:.1f} s)."
             )
         )

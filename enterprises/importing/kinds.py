@@ -1,0 +1,93 @@
+"""What each import kind brings to the one importer: its columns, its row checks, how it plans and writes a commit,
+and the names of its template. Reading, cell parsing, the registry and scope checks, the preview, the error report
+and the all-or-nothing commit are shared by every kind.
+
+The registry's own kinds are declared here; other apps add theirs from their AppConfig.ready() (ip: patents), so
+this package never imports them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from enterprises.importing.columns import Column
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    key: str  # ImportJob.Kind value
+    columns: tuple[Column, ...]
+    data_sheet: str  # the template's data sheet (and the export's)
+    template_file_name: str
+    # (checker, frame, present) -> None: checks across a row's cells and across rows, after every cell is parsed.
+    check_rows: Callable
+    # (frame, present) -> committing.Plan: what the commit would write; reads only.
+    plan: Callable
+    # (plan, progress=...) -> None: writes the plan inside the caller's transaction.
+    apply: Callable
+    # False: every row must name a firm already in the registry (only the enterprise template creates firms).
+    creates_firms: bool = False
+    # (checker, frame, context) -> None: checks against stored data beyond the shared registry and scope checks.
+    check_stored: Callable | None = None
+    # Lines added under the columns on the template's explanation sheet.
+    notes: tuple = ()
+    # Columns of the clean frame to read back with these pandas dtypes (beyond the shared ones).
+    clean_dtypes: dict[str, str] = field(default_factory=dict)
+
+
+_KINDS: dict[str, ImportKind] = {}
+
+
+def register(kind: ImportKind) -> None:
+    _KINDS[kind.key] = kind
+
+
+def all_kinds() -> list[ImportKind]:
+    get_kind("enterprises")
+    return list(_KINDS.values())
+
+
+def get_kind(key: str) -> ImportKind:
+    if "enterprises" not in _KINDS:
+        _register_registry_kinds()
+    try:
+        return _KINDS[key]
+    except KeyError:
+        raise LookupError(f"no import kind {key!r}") from None
+
+
+def _register_registry_kinds() -> None:
+    from django.utils.translation import gettext_lazy as _
+
+    from enterprises.importing import committing, validation
+    from enterprises.importing.columns import ENTERPRISE_COLUMNS, QUALIFICATION_COLUMNS
+
+    register(
+        ImportKind(
+            key="enterprises",
+            columns=ENTERPRISE_COLUMNS,
+            data_sheet="企业年度数据",
+            template_file_name="企业年度数据导入模板.xlsx",
+            # Looked up at each call (not bound here), so that the module's functions stay the one place to change.
+            check_rows=lambda checker, frame, present: validation.check_enterprise_rows(checker, frame, present),
+            plan=lambda frame, present: committing.plan_enterprises(frame, present),
+            apply=lambda plan, *, progress: committing.apply_enterprises(plan, progress=progress),
+            creates_firms=True,
+            notes=(
+                _(
+                    "One row per firm per year. Rows are matched by credit code and year: "
+                    "an existing row is updated, a new one added."
+                ),
+            ),
+        )
+    )
+    register(
+        ImportKind(
+            key="qualifications",
+            columns=QUALIFICATION_COLUMNS,
+            data_sheet="资质",
+            template_file_name="资质导入模板.xlsx",
+            check_rows=lambda checker, frame, present: validation.check_qualification_rows(checker, frame),
+            plan=lambda frame, present: committing.plan_qualifications(frame),
+            apply=lambda plan, *, progress: committing.apply_qualifications(plan, progress=progress),
+        )
+    )

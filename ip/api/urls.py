@@ -1,0 +1,8 @@
+from django.urls import path
+
+from ip.api.views import PatentDetailView, PatentListView
+
+urlpatterns = [
+    path("patents/", PatentListView.as_view(), name="api-patents"),
+    path("patents/<int:pk>/", PatentDetailView.as_view(), name="api-patent"),
+]

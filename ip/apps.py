@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IpConfig(AppConfig):
+    name = "ip"
+    verbose_name = _("Intellectual property")
+
+    def ready(self):
+        # The patent register is imported by the registry's importer, as one more kind.
+        from enterprises.importing.kinds import register
+        from ip.importing import PATENT_IMPORT_KIND
+
+        register(PATENT_IMPORT_KIND)

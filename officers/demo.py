@@ -1,0 +1,204 @@
+"""Demo officers for `seed_demo` and `make run`: county officers sized to each county's innovative firms, the demo
+`officer` account among them, auto-assigned through the same service as the page, with service logs over the last
+months (some firms overdue) and demands at every stage. Deterministic for a given seed."""
+
+import datetime
+import math
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from accounts.models import Role, User
+from enterprises.demo import DEMO_PASSWORD, GIVEN_NAMES, SURNAMES
+from enterprises.models import County, Enterprise, HighTechField, Qualification
+from officers.models import (
+    Assignment,
+    AssignmentRun,
+    Demand,
+    DemandCategory,
+    DemandEvent,
+    OfficerLevel,
+    OfficerProfile,
+    ServiceArea,
+    ServiceKind,
+    ServiceLog,
+)
+
+DEMO_OFFICER_USERNAME = "officer"
+DEMO_OFFICER_COUNTY = "410402"
+# Officers are sized so that they are this full on average.
+DEMO_FILL = 0.85
+CITY_OFFICERS = 2
+DEMANDS = 40
+SERVICE_TEXTS = {
+    ServiceKind.ON_SITE_VISIT: "走访企业，了解研发和生产经营情况",
+    ServiceKind.POLICY: "宣讲科技型中小企业评价和研发费用加计扣除政策",
+    ServiceKind.HIGH_TECH_APPLICATION: "对照高企认定条件逐项预审，梳理申报材料",
+    ServiceKind.RD_ACCOUNTING: "指导建立研发费用辅助账",
+    ServiceKind.IP: "梳理知识产权布局，建议申请发明专利",
+    ServiceKind.FINANCE: "对接科技贷款和创新券政策",
+    ServiceKind.TECHNOLOGY: "对接高校院所技术成果",
+}
+DEMAND_TITLES = {
+    DemandCategory.TECHNICAL: "关键工艺技术难题需要高校院所联合攻关",
+    DemandCategory.TALENT: "急需引进研发骨干和高级技术人才",
+    DemandCategory.FINANCE: "新产线建设资金缺口，申请科技贷款对接",
+    DemandCategory.POLICY: "咨询高新技术企业认定和研发费用加计扣除政策",
+    DemandCategory.PLATFORM: "申报省级工程技术研究中心，需要指导",
+}
+
+
+def clear_officer_data() -> None:
+    """Everything of the module, children first (the registry is about to be replaced)."""
+    DemandEvent.objects.all().delete()
+    Demand.objects.all().delete()
+    ServiceLog.objects.all().delete()
+    Assignment.objects.all().delete()
+    AssignmentRun.objects.all().delete()
+    users = list(OfficerProfile.objects.values_list("user_id", flat=True))
+    OfficerProfile.objects.all().delete()
+    User.objects.filter(pk__in=users, role=Role.OFFICER).delete()
+
+
+def _innovative_by_county(as_of: datetime.date) -> dict[int, int]:
+    """Firms holding a valid qualification on `as_of`, per county (DESIGN §2's innovative enterprise)."""
+    valid = Qualification.objects.filter(valid_from__lte=as_of, valid_to__gte=as_of)
+    return dict(valid.order_by().values_list("enterprise__county_id").annotate(n=Count("enterprise_id", distinct=True)))
+
+
+def ensure_officers(*, as_of: datetime.date, seed: int = 2026, max_load: int | None = None) -> int:
+    """Create the demo officers (users and profiles) once; returns how many were created."""
+    if OfficerProfile.objects.exists():
+        return 0
+    from officers.models import OfficerSettings
+
+    max_load = max_load or OfficerSettings.in_force().default_max_load
+    rng = np.random.default_rng(seed)
+    template = User()
+    template.set_password(DEMO_PASSWORD)
+    fields = list(HighTechField.values)
+    areas = list(ServiceArea.values)
+    specs = []
+    innovative = _innovative_by_county(as_of)
+    for county in County.objects.order_by("code"):
+        firms = innovative.get(county.pk, 0)
+        count = math.ceil(firms / (max_load * DEMO_FILL)) if firms else 0
+        specs += [(county, index) for index in range(count)]
+    specs += [(None, index) for index in range(CITY_OFFICERS)]
+    users, profiles = [], []
+    existing = User.objects.filter(username=DEMO_OFFICER_USERNAME, role=Role.OFFICER).first()
+    for number, (county, index) in enumerate(specs):
+        username = f"officer_{county.code}_{index + 1}" if county else f"officer_city_{index + 1}"
+        user = None
+        if existing is not None and county is not None and county.code == DEMO_OFFICER_COUNTY and index == 0:
+            user = existing  # the demo `officer` account serves 新华区
+        if user is None:
+            name = SURNAMES[int(rng.integers(len(SURNAMES)))] + GIVEN_NAMES[int(rng.integers(len(GIVEN_NAMES)))]
+            user = User(username=username, first_name=name, role=Role.OFFICER, password=template.password)
+            users.append(user)
+        expertise = sorted(
+            {*rng.choice(fields, size=2, replace=False).tolist(), *rng.choice(areas, size=2, replace=False).tolist()}
+        )
+        profiles.append((user, county, expertise, number))
+    with transaction.atomic():
+        User.objects.bulk_create(users)
+        if users and users[0].pk is None:
+            ids = dict(User.objects.filter(username__in=[u.username for u in users]).values_list("username", "pk"))
+            for user in users:
+                user.pk = ids[user.username]
+        OfficerProfile.objects.bulk_create(
+            OfficerProfile(
+                user=user,
+                level=OfficerLevel.COUNTY if county else OfficerLevel.CITY,
+                county=county,
+                expertise=expertise,
+                max_load=max_load,
+            )
+            for user, county, expertise, _number in profiles
+        )
+    return len(profiles)
+
+
+def assign_and_serve(*, as_of: datetime.date, seed: int = 2026) -> dict:
+    """Once a published scoring run exists and nothing is assigned yet: auto-assign (as the city administrator),
+    then service logs and demands. Returns counts (zeros when there is nothing to do)."""
+    from officers.services import auto_assign
+    from scoring.selectors import current_run
+
+    summary = {"assigned": 0, "service_logs": 0, "demands": 0}
+    actor = User.objects.filter(Q(role=Role.CITY_ADMIN) | Q(is_superuser=True)).order_by("pk").first()
+    if actor is None or current_run() is None or Assignment.objects.exists():
+        return summary
+    run = AssignmentRun.objects.create(requested_by=actor)
+    run = auto_assign(run_id=run.pk)
+    summary["assigned"] = run.assigned
+    rng = np.random.default_rng(seed)
+    # The demo's officers have served their firms for months: assignments start half a year back.
+    started = timezone.make_aware(datetime.datetime.combine(as_of - datetime.timedelta(days=200), datetime.time(9)))
+    Assignment.objects.filter(run=run).update(started_at=started)
+    assignments = list(Assignment.objects.filter(run=run).select_related("officer").order_by("enterprise_id"))
+    kinds = list(SERVICE_TEXTS)
+    logs = []
+    for assignment in assignments:
+        draw = rng.random()
+        if draw < 0.12:
+            continue  # never served: overdue
+        if draw < 0.27:
+            days_back = [int(rng.integers(95, 190))]  # served long ago: overdue
+        else:
+            days_back = sorted(int(day) for day in rng.integers(1, 85, size=int(rng.integers(1, 4))))
+        for day in days_back:
+            kind = kinds[int(rng.integers(len(kinds)))]
+            logs.append(
+                ServiceLog(
+                    enterprise_id=assignment.enterprise_id, officer=assignment.officer,
+                    served_on=as_of - datetime.timedelta(days=day), kind=kind,
+                    duration_minutes=int(rng.choice([30, 60, 90, 120, 180])), what_done=SERVICE_TEXTS[kind],
+                    created_by_id=assignment.officer.user_id,
+                )
+            )  # fmt: skip
+    ServiceLog.objects.bulk_create(logs, batch_size=2000)
+    summary["service_logs"] = len(logs)
+    summary["demands"] = _demands(assignments, actor=actor, rng=rng, as_of=as_of)
+    return summary
+
+
+def _demands(assignments, *, actor, rng, as_of) -> int:
+    from officers.demands import demand_create, demand_transition
+
+    if not assignments:
+        return 0
+    picks = rng.choice(len(assignments), size=min(DEMANDS, len(assignments)), replace=False)
+    categories = list(DemandCategory.values)
+    stages = ["submitted", "triaged", "assigned", "visit_scheduled", "closed"]
+    firms = {f.pk: f for f in Enterprise.objects.filter(pk__in=[assignments[i].enterprise_id for i in picks])}
+    users = User.objects.in_bulk([assignments[i].officer.user_id for i in picks])
+    filed = []
+    for number, index in enumerate(picks):
+        assignment = assignments[int(index)]
+        officer_user = users[assignment.officer.user_id]
+        category = categories[number % len(categories)]
+        demand = demand_create(
+            enterprise=firms[assignment.enterprise_id], actor=officer_user, category=category,
+            urgency="urgent" if number % 4 == 0 else "normal", title=DEMAND_TITLES[category],
+            description=DEMAND_TITLES[category] + "。企业希望尽快协调解决。",
+        )  # fmt: skip
+        stage = stages[number % len(stages)]
+        if stage != "submitted":
+            demand_transition(demand=demand, to="triaged", actor=actor, green_channel=number % 3 == 0)
+        if stage in ("assigned", "visit_scheduled", "closed"):
+            demand_transition(demand=demand, to="assigned", actor=actor, owner=officer_user.pk)
+        if stage in ("visit_scheduled", "closed"):
+            demand_transition(
+                demand=demand, to="visit_scheduled", actor=officer_user,
+                visit_on=as_of + datetime.timedelta(days=7), participants=["市科技局", "河南城建学院专家组"],
+            )  # fmt: skip
+        if stage == "closed":
+            demand_transition(demand=demand, to="closed", actor=officer_user, outcome="组团上门服务后达成合作意向")
+        # Filed some weeks back, so that the coverage page shows open demands' ages.
+        demand.filed_at = timezone.now() - datetime.timedelta(days=int(rng.integers(1, 60)))
+        filed.append(demand)
+    Demand.objects.bulk_update(filed, ["filed_at"])
+    return len(filed)

@@ -1,0 +1,31 @@
+"""The officers' part of the nightly warnings (DESIGN §4): an assigned firm with no service logged for the
+configured number of days. Called by cultivation.services.find_warnings; set-based (one query), so the warning
+auto-resolves at the next run after a service is logged, like every other warning."""
+
+import datetime
+
+from cultivation.models import WarningSeverity
+from officers.selectors import unserved_assignments
+
+RULE = "officers.no_service_days"
+
+
+def no_service_warnings(*, on: datetime.date, firms) -> list[dict]:
+    """Warning rows ({enterprise_id, severity, rule, values}) for the firms of the run (`firms`, ids) whose
+    officer logged no service in the configured days before `on`. Twice as long or more is high severity."""
+    scored = set(int(firm) for firm in firms)
+    rows = []
+    for row in unserved_assignments(on=on):
+        if row["enterprise_id"] not in scored:
+            continue
+        last = row["last_service"]
+        rows.append(
+            {
+                "enterprise_id": row["enterprise_id"],
+                "severity": WarningSeverity.HIGH if row["days"] >= 2 * row["threshold"] else WarningSeverity.MEDIUM,
+                "rule": RULE,
+                "values": {"value": row["days"], "threshold": row["threshold"], "previous": None,
+                           "last_service": last.isoformat() if last else None, "officer": row["officer"]},
+            }
+        )  # fmt: skip
+    return rows
