@@ -42,7 +42,8 @@ def test_firm_home_shows_policies_notices_and_events_in_fixed_queries(
     EventFactory.create_batch(2)
     client.force_login(make_user(Role.ENTERPRISE, enterprise=firm))
     assert client.get(reverse("home"))["Location"] == reverse("enterprises:detail", args=[firm.credit_code])
-    # The firm page's own queries (tests/scoring/test_views.py DETAIL_PAGE_QUERIES, 12), and matches, notices, events.
+    # The firm page's own queries as its own user sees it (12: staff's 13 less the accounts panel), and matches,
+    # notices, events.
     with django_assert_num_queries(12 + 3):
         response = client.get(reverse("enterprises:detail", args=[firm.credit_code]))
     html = response.content.decode()
