@@ -55,7 +55,8 @@ def policy_save(*, actor, data: dict, policy: Policy | None = None) -> Policy:
         raise ValidationError({"conditions": error.messages}) from None
     policy = policy or Policy(created_by=actor)
     for name, value in data.items():
-        setattr(policy, name, value)
+        # A form's "clear" box gives False for the attachment: no file.
+        setattr(policy, name, "" if name == "attachment" and value is False else value)
     policy.conditions = conditions
     policy.full_clean()
     with transaction.atomic():

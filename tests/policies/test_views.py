@@ -114,3 +114,20 @@ def test_inactive_policy_is_hidden_from_firms(client, make_user, two_counties):
     policy = PolicyFactory(active=False)
     client.force_login(make_user(Role.ENTERPRISE, enterprise=two_counties["home"][0]))
     assert client.get(reverse("policies:detail", args=[policy.pk])).status_code == 404
+
+
+def test_policy_attachment_uploaded_then_served_to_signed_in_users_only(client, make_user, two_counties):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user(Role.CITY_STAFF))
+    data = {"title": "附件政策", "issuer": "市科技局", "kind": "subsidy", "summary": "摘要", "active": "on",
+            "conditions-TOTAL_FORMS": "0", "conditions-INITIAL_FORMS": "0",
+            "attachment": SimpleUploadedFile("通知.pdf", b"%PDF-1.4 test", content_type="application/pdf")}  # fmt: skip
+    assert client.post(reverse("policies:create"), data).status_code == 302
+    policy = Policy.objects.get()
+    url = reverse("policies:attachment", args=[policy.pk])
+    client.force_login(make_user(Role.ENTERPRISE, enterprise=two_counties["away"][0]))
+    response = client.get(url)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
