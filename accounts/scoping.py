@@ -4,7 +4,7 @@ Every page, API view, export and download narrows its queryset through `scope_to
 the scope is then simply not found (404), never "forbidden", so its existence is not revealed.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from accounts.models import Role
 
@@ -79,3 +79,16 @@ def can_edit_enterprise(user, enterprise) -> bool:
     if user.role == Role.ENTERPRISE:
         return enterprise.pk == user.enterprise_id
     return False
+
+
+def scope_county_rows(queryset: QuerySet, *, user, county_path: str = "county") -> QuerySet:
+    """Narrow rows that belong to a county, or to the whole city when their county is empty (notices, events), to
+    those a staff user may see: everything for city-wide roles, their own county's and city-wide rows for county
+    staff. Enterprise users reach such rows through their audience instead (policies.selectors); others see none."""
+    if not (user and user.is_authenticated and user.is_active):
+        return queryset.none()
+    if user.is_superuser or user.role in ROLES_SEEING_ALL:
+        return queryset
+    if user.role == Role.COUNTY_STAFF:
+        return queryset.filter(Q(**{f"{county_path}__isnull": True}) | Q(**{f"{county_path}_id": user.county_id}))
+    return queryset.none()

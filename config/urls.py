@@ -32,6 +32,8 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("vouchers.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    path("policies/", include("policies.urls")),
+    path("api/v1/", include("policies.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

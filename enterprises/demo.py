@@ -471,12 +471,14 @@ def clear_registry() -> None:
     """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts."""
     from accounts.demo import clear_account_requests
     from officers.demo import clear_officer_data
+    from policies.demo import clear_policy_data
     from vouchers.demo import clear as clear_vouchers
 
     # Voucher claims keep their firm and their actors (PROTECT): they go first.
     clear_vouchers()
     clear_account_requests()
     clear_officer_data()
+    clear_policy_data()
     User.objects.filter(username__in=[user.username for user in DEMO_USERS]).delete()
     User.objects.filter(enterprise__isnull=False).delete()
     # Children first, each in one statement, so that deleting the firms needs no per-row cascade.
@@ -510,6 +512,9 @@ def write(city: DemoCity, *, batch_size: int = 5000, progress=None) -> dict:
         from accounts.demo import seed_account_requests
 
         account_requests = seed_account_requests()
+        from policies.demo import seed_policies
+
+        seed_policies()
     return {
         "enterprises": len(city.enterprises),
         "indicators": len(city.indicators),

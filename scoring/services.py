@@ -281,6 +281,10 @@ def publish_run(*, run_id: int) -> ScoringRun:
             # 一企一策) and the warnings (raised, refreshed, auto-resolved). Each is idempotent per run.
             plan_gaps_from_run(run=run)
             warnings_from_run(run=run)
+            # And which policies each firm meets or nearly meets (set-based, replaces the previous matching).
+            from policies.matching import match_from_run
+
+            match_from_run(run=run)
     run.refresh_from_db()
     if run.status == ScoringRun.Status.PUBLISHED:
         logger.info("Scoring run %s published: %s firms in %.1f s", run_id, run.firms_scored, run.duration_s)

@@ -115,7 +115,10 @@ class VoucherKind(models.Model):
     code = models.SlugField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
     subsidy_ratio = models.DecimalField(
-        _("subsidy ratio"), max_digits=5, decimal_places=4, help_text=_("A fraction: 0.3 stands for 30 percent of the expense.")
+        _("subsidy ratio"),
+        max_digits=5,
+        decimal_places=4,
+        help_text=_("A fraction: 0.3 stands for 30 percent of the expense."),
     )
     requires_provider = models.BooleanField(
         _("must name a registered provider"), default=False,

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ip",
     "officers",
     "notifications",
+    "policies",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,8 @@ SPECTACULAR_SETTINGS = {
         "ProviderKindEnum": "vouchers.models.ProviderKind",
         "ProviderStatusEnum": "vouchers.models.ProviderStatus",
         "DocumentKindEnum": "vouchers.models.DocumentKind",
+        "PolicyMatchStatusEnum": "policies.models.MatchStatus",
+        "RegistrationStateEnum": "policies.models.RegistrationState",
     },
 }
 

@@ -8,8 +8,8 @@ from scoring.models import ScoringRun
 from tests.scoring.conftest import RUN_DAY
 
 # Session, user, enterprise (with flags), indicators, qualifications, live pin, placement, movements, current run,
-# portrait, history, the firm's enterprise accounts (staff's panel).
-DETAIL_PAGE_QUERIES = 12
+# portrait, history, the firm's enterprise accounts (staff's panel), events attended (policies).
+DETAIL_PAGE_QUERIES = 13
 
 
 @pytest.fixture
