@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 from accounts.scoping import scope_counties
@@ -61,11 +62,14 @@ def value_text(condition: dict) -> str:
 
 
 class ConditionForm(forms.Form):
-    field = forms.ChoiceField(label=_("Field"), choices=[("", "---------"), *field_choices()])
+    field = forms.ChoiceField(
+        label=pgettext_lazy("policy condition", "Field"), choices=[("", "---------"), *field_choices()]
+    )
     op = forms.ChoiceField(label=_("Operator"), choices=list(OPERATORS.items()))
     value = forms.CharField(
-        label=_("Value"),
+        label=pgettext_lazy("policy condition", "Value"),
         max_length=500,
+        # xgettext:no-python-format
         help_text=_("true/false; codes separated by commas; yuan; a ratio as 3% or 0.03; a count."),
     )
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cultivation.models import AppendOnlyModel
 from scoring.models import Tier
@@ -14,7 +15,7 @@ def _private_storage():
 
 
 class PolicyKind(models.TextChoices):
-    SUBSIDY = "subsidy", _("Subsidy")
+    SUBSIDY = "subsidy", pgettext_lazy("policy kind", "Subsidy")
     TAX = "tax", _("Tax incentive")
     VOUCHER = "voucher", _("Voucher")
     QUALIFICATION = "qualification", _("Qualification reward")
@@ -39,7 +40,13 @@ class Policy(models.Model):
         _("attachment"), storage=_private_storage, upload_to="policies/%Y/", blank=True, max_length=200
     )
     max_amount = models.DecimalField(_("maximum amount (yuan)"), max_digits=14, decimal_places=2, null=True, blank=True)
-    amount_note = models.CharField(_("amount"), max_length=200, blank=True, help_text=_("e.g. 175% deduction"))
+    amount_note = models.CharField(
+        _("amount"),
+        max_length=200,
+        blank=True,
+        # xgettext:no-python-format
+        help_text=_("e.g. 175% deduction"),
+    )
     conditions = models.JSONField(_("conditions"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True, help_text=_("Only active policies are matched."))
     created_by = models.ForeignKey(

@@ -94,7 +94,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return reverse("vouchers:document", args=[document.pk])
 
 
-class EventSerializer(serializers.ModelSerializer):
+class ClaimEventSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.username", read_only=True)
 
     class Meta:
@@ -104,7 +104,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 class ClaimDetailSerializer(ClaimSerializer):
     documents = DocumentSerializer(many=True, read_only=True, source="document_list")
-    events = EventSerializer(many=True, read_only=True, source="event_list")
+    events = ClaimEventSerializer(many=True, read_only=True, source="event_list")
     checks = ClaimCheckSerializer(many=True, read_only=True, required=False)
     allowed_moves = serializers.SerializerMethodField()
 
@@ -170,7 +170,7 @@ class KindSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "subsidy_ratio", "requires_provider", "active", "position"]
 
 
-class PolicySerializer(serializers.ModelSerializer):
+class VoucherPolicySerializer(serializers.ModelSerializer):
     kinds = KindSerializer(many=True, read_only=True)
 
     class Meta:

@@ -21,13 +21,13 @@ from vouchers.api.serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
     MoveResultSerializer,
-    PolicySerializer,
     ProviderQuerySerializer,
     ProviderSerializer,
     QueueClaimSerializer,
     QuotaQuerySerializer,
     QuotaSerializer,
     TransitionSerializer,
+    VoucherPolicySerializer,
 )
 from vouchers.models import ClaimStatus, Provider, VoucherKind
 from vouchers.selectors import (
@@ -219,7 +219,7 @@ class QuotaView(generics.GenericAPIView):
 class PolicyViewSet(viewsets.ReadOnlyModelViewSet):
     """Voucher policies by year, with their kinds and ratios (read by everyone signed in)."""
 
-    serializer_class = PolicySerializer
+    serializer_class = VoucherPolicySerializer
     filter_backends = []
     lookup_field = "year"
 
