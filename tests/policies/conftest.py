@@ -48,3 +48,19 @@ def matched(city, run_scoring):  # noqa: F811
     policy = PolicyFactory(conditions=clean_conditions(RD_AND_PATENT))
     run = run_scoring()
     return {**city, "policy": policy, "run": run}
+
+
+@pytest.fixture(autouse=True)
+def english_messages(settings):
+    """These tests read messages in English, whatever the Chinese catalogue says: English for the test's own thread
+    and for the pages the test client asks for (the language cookie)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from policies.models import Event, EventRegistration, RegistrationEvent, RegistrationState
@@ -68,7 +68,8 @@ def test_two_firms_registering_for_the_last_seat_at_once_get_it_once(require_pos
     def register(user):
         try:
             barrier.wait(timeout=10)
-            event_register(event=event, enterprise=user.enterprise, actor=user)
+            with translation.override("en"):
+                event_register(event=event, enterprise=user.enterprise, actor=user)
             outcomes.append("registered")
         except ValidationError as error:
             outcomes.append(" ".join(error.messages))
