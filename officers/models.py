@@ -1,4 +1,4 @@
-"""Chief tech service officers (首席科技服务员): profiles, one-to-one assignments with their history, service logs,
+"""Chief tech service officers (首席科技服务官): profiles, one-to-one assignments with their history, service logs,
 and the demands firms raise (重大创新需求 / 绿色通道). Models hold data and constraints only; writes are in
 `officers.services` and `officers.demands`, reads in `officers.selectors`."""
 
