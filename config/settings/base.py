@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE["scoring-nightly-run"] = {
     "task": "scoring.nightly_run",
     "schedule": crontab(hour=_scoring_hour, minute=_scoring_minute),
 }
+# Patents are re-evaluated as of each day just before the nightly run (the run's warnings read their term ends).
+CELERY_BEAT_SCHEDULE["ip-nightly-evaluation"] = {
+    "task": "ip.evaluate_all",
+    "schedule": crontab(hour=(_scoring_hour - 1) % 24, minute=_scoring_minute),
+}
 
 # ---------------------------------------------------------------------------------------------------------------
 # Enterprise accounts (accounts/requests.py, accounts/bulk.py).

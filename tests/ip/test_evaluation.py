@@ -104,3 +104,22 @@ def test_evaluate_patents_stores_flags_and_scores(db):
     assert awarded.value_score > plain.value_score > 0
     assert awarded.evaluated_on == ON
     assert evaluate_patents(on=ON) == 0  # nothing changed: nothing rewritten
+
+
+def test_nightly_task_reevaluates_as_of_today_and_is_scheduled(db, settings):
+    from django.utils import timezone
+
+    from ip import tasks
+
+    # Filed eleven years ago: maintained over ten years as of today, so high-value without any edit.
+    today = timezone.localdate()
+    filed = today - datetime.timedelta(days=11 * 366)
+    patent = PatentFactory(filed_on=filed, granted_on=filed + datetime.timedelta(days=700))
+    assert evaluate_patents(on=today - datetime.timedelta(days=2 * 366)) == 1
+    patent.refresh_from_db()
+    assert not patent.high_value
+    assert tasks.evaluate_all() == 1
+    patent.refresh_from_db()
+    assert patent.high_value and patent.evaluated_on == today
+    assert tasks.evaluate_all() == 0  # idempotent
+    assert settings.CELERY_BEAT_SCHEDULE["ip-nightly-evaluation"]["task"] == "ip.evaluate_all"
