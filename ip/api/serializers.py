@@ -31,3 +31,31 @@ class PatentQuerySerializer(serializers.Serializer):
     high_value = serializers.BooleanField(required=False, allow_null=True, default=None)
     held = serializers.BooleanField(required=False, allow_null=True, default=None)
     ordering = serializers.ChoiceField(choices=["value_score", "-value_score", "number", "filed_on"], required=False)
+
+
+class CountyIpRowSerializer(serializers.Serializer):
+    county_code = serializers.CharField(source="enterprise__county__code")
+    county_name = serializers.CharField(source="enterprise__county__name")
+    rights = serializers.IntegerField()
+    held_valid = serializers.IntegerField()
+    inventions = serializers.IntegerField()
+    high_value = serializers.IntegerField()
+    firms = serializers.IntegerField()
+
+
+class IpTotalsSerializer(serializers.Serializer):
+    rights = serializers.IntegerField()
+    held_valid = serializers.IntegerField()
+    inventions = serializers.IntegerField()
+    high_value = serializers.IntegerField()
+    firms = serializers.IntegerField()
+
+
+class IpOverviewSerializer(serializers.Serializer):
+    """The county IP overview: per county in scope, and transfers in and out by year."""
+
+    counties = CountyIpRowSerializer(many=True)
+    totals = IpTotalsSerializer()
+    years = serializers.ListField(child=serializers.IntegerField())
+    transfers_in = serializers.ListField(child=serializers.IntegerField())
+    transfers_out = serializers.ListField(child=serializers.IntegerField())

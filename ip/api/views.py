@@ -1,9 +1,11 @@
 from django.db.models import F
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from ip.api.serializers import PatentQuerySerializer, PatentSerializer
-from ip.selectors import patent_get, patent_list
+from ip.api.serializers import IpOverviewSerializer, PatentQuerySerializer, PatentSerializer
+from ip.selectors import county_overview, patent_get, patent_list
 
 
 @extend_schema(parameters=[PatentQuerySerializer])
@@ -43,3 +45,12 @@ class PatentDetailView(generics.RetrieveAPIView):
 
     def get_object(self):
         return patent_get(user=self.request.user, pk=self.kwargs["pk"])
+
+
+class IpOverviewView(APIView):
+    """Patents, valid held rights, invention patents and high-value patents per county in the caller's scope, and
+    rights transferred in and out by year (the IP overview page's figures)."""
+
+    @extend_schema(responses=IpOverviewSerializer)
+    def get(self, request):
+        return Response(IpOverviewSerializer(county_overview(user=request.user)).data)

@@ -52,6 +52,19 @@ def test_lists_exports_and_api_hold_only_the_users_county(client, make_user, reg
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
+def test_overview_api_counts_by_county_in_scope(client, make_user, registers, django_assert_num_queries):
+    _login(client, make_user, Role.CITY_STAFF)
+    city = client.get(reverse("api-ip-overview")).json()
+    assert [row["county_code"] for row in city["counties"]] == ["410402", "410482"]
+    # 3 firms × 4 rights at home, 4 firms × 4 away; one right per firm transferred in (2023) and out (2025).
+    assert [row["rights"] for row in city["counties"]] == [12, 16] and city["totals"]["firms"] == 7
+    assert (city["years"], city["transfers_in"], city["transfers_out"]) == ([2023, 2025], [7, 0], [0, 7])
+    _login(client, make_user, Role.COUNTY_STAFF, county_code="410402")
+    with django_assert_num_queries(5):  # session, user, counties, transfers in, transfers out
+        county = client.get(reverse("api-ip-overview")).json()
+    assert [row["county_code"] for row in county["counties"]] == ["410402"] and county["totals"]["rights"] == 12
+
+
 def test_enterprise_user_sees_own_register_only_and_cannot_edit(client, make_user, registers):
     own = registers["home"][0]
     _login(client, make_user, Role.ENTERPRISE, enterprise=own)
