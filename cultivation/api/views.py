@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -8,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 
+from config.api import call_service, query_params
 from cultivation.api.serializers import (
     CampaignEntryQuerySerializer,
     CampaignEntrySerializer,
@@ -58,23 +58,6 @@ from cultivation.services import pin_create, pin_end, warning_transition
 from enterprises.selectors import enterprise_get
 
 
-def _params(serializer_class, request) -> dict:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-def _call(service, **kwargs):
-    """Run a service, turning its Django errors into the API's 400 / 403."""
-    try:
-        return service(**kwargs)
-    except PermissionDenied:
-        raise DrfPermissionDenied from None
-    except ValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise drf_serializers.ValidationError(detail) from None
-
-
 @extend_schema(parameters=[PlacementQuerySerializer])
 class PlacementListView(generics.ListAPIView):
     """Every firm's current tier in the caller's scope; filter by county and tier."""
@@ -83,7 +66,7 @@ class PlacementListView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(PlacementQuerySerializer, self.request)
+        params = query_params(PlacementQuerySerializer, self.request)
         return placement_list(user=self.request.user, county=params.get("county"), tier=params.get("tier"))
 
 
@@ -95,7 +78,7 @@ class MovementListView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(MovementQuerySerializer, self.request)
+        params = query_params(MovementQuerySerializer, self.request)
         return movement_list(
             user=self.request.user,
             county=params.get("county"),
@@ -112,7 +95,7 @@ class PinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(PinQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(PinQuerySerializer, self.request) if self.action == "list" else {}
         return pin_list(user=self.request.user, live=params.get("live"), county=params.get("county"))
 
     def get_object(self):
@@ -128,7 +111,7 @@ class PinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         enterprise = enterprise_get(user=request.user, credit_code=params.pop("credit_code").upper())
-        pin = _call(pin_create, enterprise=enterprise, actor=request.user, **params)
+        pin = call_service(pin_create, enterprise=enterprise, actor=request.user, **params)
         return Response(PinSerializer(pin_get(user=request.user, pk=pin.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PinEndSerializer, responses={200: PinSerializer})
@@ -137,7 +120,7 @@ class PinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         pin = self.get_object()
         data = PinEndSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(pin_end, pin=pin, actor=request.user, reason=data.validated_data["reason"])
+        call_service(pin_end, pin=pin, actor=request.user, reason=data.validated_data["reason"])
         return Response(PinSerializer(pin_get(user=request.user, pk=pin.pk)).data)
 
 
@@ -191,7 +174,7 @@ class PlanTaskViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        params = _params(PlanTaskQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(PlanTaskQuerySerializer, self.request) if self.action == "list" else {}
         return plan_task_list(
             user=self.request.user,
             county=params.get("county"),
@@ -218,7 +201,7 @@ class PlanTaskViewSet(
         if not can_edit_plan(request.user, enterprise):
             raise DrfPermissionDenied
         params["gap"] = _gap_of(enterprise, params.get("gap"))
-        task = _call(plan_task_create, enterprise=enterprise, actor=request.user, **params)
+        task = call_service(plan_task_create, enterprise=enterprise, actor=request.user, **params)
         return Response(
             PlanTaskSerializer(plan_task_get(user=request.user, pk=task.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -237,9 +220,9 @@ class PlanTaskViewSet(
             params["gap"] = _gap_of(task.enterprise, params["gap"])
         with transaction.atomic():
             if params:
-                _call(plan_task_update, task=task, actor=request.user, **params)
+                call_service(plan_task_update, task=task, actor=request.user, **params)
             if new_status and new_status != task.status:
-                _call(plan_task_set_status, task=task, status=new_status, actor=request.user)
+                call_service(plan_task_set_status, task=task, status=new_status, actor=request.user)
         return Response(PlanTaskSerializer(plan_task_get(user=request.user, pk=task.pk)).data)
 
     def update(self, request, *args, **kwargs):
@@ -256,7 +239,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(WarningQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(WarningQuerySerializer, self.request) if self.action == "list" else {}
         return warning_list(
             user=self.request.user,
             county=params.get("county"),
@@ -278,7 +261,7 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise DrfPermissionDenied
         data = WarningTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        _call(
+        call_service(
             warning_transition,
             warning=warning,
             action=action_name,
@@ -331,7 +314,7 @@ class CampaignEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(CampaignEntryQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(CampaignEntryQuerySerializer, self.request) if self.action == "list" else {}
         return entry_list(
             user=self.request.user, year=params.get("year"), county=params.get("county"), stage=params.get("stage")
         )
@@ -350,5 +333,5 @@ class CampaignEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
         data = CampaignTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
-        _call(campaign_entry_transition, entry=entry, actor=request.user, **params)
+        call_service(campaign_entry_transition, entry=entry, actor=request.user, **params)
         return Response(CampaignEntrySerializer(entry_get(user=request.user, pk=entry.pk)).data)

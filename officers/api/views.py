@@ -1,11 +1,10 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
-from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 
+from config.api import call_service, query_params
 from officers import demands as demand_module
 from officers.api.serializers import (
     AssignmentCreateSerializer,
@@ -44,23 +43,6 @@ from officers.selectors import (
 from officers.services import assign_officer, auto_assign_request, service_log_create
 
 
-def _params(serializer_class, request) -> dict:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-def _call(service, **kwargs):
-    """Run a service, turning its Django errors into the API's 400 / 403."""
-    try:
-        return service(**kwargs)
-    except PermissionDenied:
-        raise DrfPermissionDenied from None
-    except ValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise drf_serializers.ValidationError(detail) from None
-
-
 class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Officers in the caller's scope (city-wide roles all, county staff their county's, an officer themselves)."""
 
@@ -68,7 +50,7 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(OfficerQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(OfficerQuerySerializer, self.request) if self.action == "list" else {}
         return officer_list(user=self.request.user, county=params.get("county"), active=params.get("active"))
 
     def get_object(self):
@@ -87,7 +69,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(AssignmentQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(AssignmentQuerySerializer, self.request) if self.action == "list" else {}
         return assignment_list(
             user=self.request.user,
             county=params.get("county"),
@@ -109,7 +91,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         params = data.validated_data
         enterprise = firm_get(user=request.user, credit_code=params["credit_code"])
         officer = officer_get(user=request.user, pk=params["officer"])
-        assignment = _call(
+        assignment = call_service(
             assign_officer, enterprise=enterprise, officer=officer, actor=request.user, reason=params["reason"]
         )
         return Response(
@@ -122,7 +104,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def auto(self, request):
         data = AutoAssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        run = _call(auto_assign_request, actor=request.user, include_key_list=data.validated_data["include_key_list"])
+        run = call_service(
+            auto_assign_request, actor=request.user, include_key_list=data.validated_data["include_key_list"]
+        )
         return Response(
             AssignmentRunSerializer(assignment_run_get(user=request.user, pk=run.pk)).data,
             status=status.HTTP_202_ACCEPTED,
@@ -151,7 +135,7 @@ class ServiceLogViewSet(
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(ServiceLogQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(ServiceLogQuerySerializer, self.request) if self.action == "list" else {}
         enterprise = None
         if params.get("credit_code"):
             enterprise = firm_get(user=self.request.user, credit_code=params["credit_code"])
@@ -177,7 +161,7 @@ class ServiceLogViewSet(
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         enterprise = firm_get(user=request.user, credit_code=params.pop("credit_code"))
-        log = _call(service_log_create, enterprise=enterprise, actor=request.user, **params)
+        log = call_service(service_log_create, enterprise=enterprise, actor=request.user, **params)
         return Response(
             ServiceLogSerializer(service_log_get(user=request.user, pk=log.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -191,7 +175,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(DemandQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(DemandQuerySerializer, self.request) if self.action == "list" else {}
         enterprise = None
         if params.get("credit_code"):
             enterprise = firm_get(user=self.request.user, credit_code=params["credit_code"])
@@ -229,7 +213,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         enterprise = firm_get(user=request.user, credit_code=params.pop("credit_code"))
-        demand = _call(demand_module.demand_create, enterprise=enterprise, actor=request.user, **params)
+        demand = call_service(demand_module.demand_create, enterprise=enterprise, actor=request.user, **params)
         return Response(self._detail(demand), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DemandTransitionSerializer, responses={200: DemandDetailSerializer})
@@ -239,7 +223,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = DemandTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
-        _call(demand_module.demand_transition, demand=demand, actor=request.user, **params)
+        call_service(demand_module.demand_transition, demand=demand, actor=request.user, **params)
         return Response(self._detail(demand))
 
 
@@ -255,7 +239,7 @@ class CoverageView(generics.GenericAPIView):
     def get(self, request):
         if not may_see_coverage(request.user):
             raise DrfPermissionDenied
-        params = _params(CoverageQuerySerializer, request)
+        params = query_params(CoverageQuerySerializer, request)
         days = settings_in_force().no_service_days
         counties, total = coverage_by_county(user=request.user, days=days)
         officers = coverage_by_officer(user=request.user, county=params.get("county"), days=days)

@@ -1,11 +1,10 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
-from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import call_service, query_params
 from policies.api.serializers import (
     EventSerializer,
     MatchQuerySerializer,
@@ -31,23 +30,6 @@ from policies.selectors import (
 from policies.services import event_register, notice_mark_read, registration_transition
 
 
-def _params(serializer_class, request) -> dict:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-def _call(service, **kwargs):
-    """Run a service, turning its Django errors into the API's 400 / 403."""
-    try:
-        return service(**kwargs)
-    except PermissionDenied:
-        raise DrfPermissionDenied from None
-    except ValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise drf_serializers.ValidationError(detail) from None
-
-
 @extend_schema(parameters=[PolicyQuerySerializer])
 class PolicyListView(generics.ListAPIView):
     """The policy library, with each policy's conditions in machine-readable form and in words."""
@@ -56,7 +38,7 @@ class PolicyListView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        return policy_list(user=self.request.user, kind=_params(PolicyQuerySerializer, self.request).get("kind"))
+        return policy_list(user=self.request.user, kind=query_params(PolicyQuerySerializer, self.request).get("kind"))
 
 
 class PolicyDetailView(generics.RetrieveAPIView):
@@ -75,7 +57,7 @@ class PolicyMatchListView(generics.ListAPIView):
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(MatchQuerySerializer, self.request)
+        params = query_params(MatchQuerySerializer, self.request)
         policy = policy_get(user=self.request.user, pk=params["policy"]) if "policy" in params else None
         return policy_match_list(
             user=self.request.user, policy=policy, status=params.get("status"), county=params.get("county")
@@ -133,7 +115,7 @@ class EventRegisterView(APIView):
         event = event_get(user=request.user, pk=pk)
         if not is_enterprise_user(request.user):
             raise DrfPermissionDenied
-        registration = _call(event_register, event=event, enterprise=request.user.enterprise, actor=request.user)
+        registration = call_service(event_register, event=event, enterprise=request.user.enterprise, actor=request.user)
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
 
@@ -156,6 +138,6 @@ class RegistrationTransitionView(APIView):
         registration = registration_get(user=request.user, pk=pk)
         body = RegistrationTransitionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        registration = _call(registration_transition, registration=registration, to=body.validated_data["to"],
+        registration = call_service(registration_transition, registration=registration, to=body.validated_data["to"],
                              actor=request.user)  # fmt: skip
         return Response(RegistrationSerializer(registration).data)

@@ -1,4 +1,3 @@
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -10,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
+from config.api import call_service, query_params
 from enterprises.selectors import enterprise_get
 from vouchers.api.serializers import (
     BulkTransitionSerializer,
@@ -47,23 +47,6 @@ from vouchers.selectors import (
     reviewer_party,
 )
 from vouchers.services import claim_create, claim_transition, claim_update, document_add, provider_save
-
-
-def _params(serializer_class, request) -> dict:
-    query = serializer_class(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-def _call(service, **kwargs):
-    """Run a service, turning its Django errors into the API's 400 / 403."""
-    try:
-        return service(**kwargs)
-    except PermissionDenied:
-        raise DrfPermissionDenied from None
-    except ValidationError as error:
-        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
-        raise drf_serializers.ValidationError(detail) from None
 
 
 def _claim_fields(data: dict, policy) -> dict:
@@ -104,7 +87,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends = []
 
     def get_queryset(self):
-        params = _params(ClaimQuerySerializer, self.request)
+        params = query_params(ClaimQuerySerializer, self.request)
         return claim_list(user=self.request.user, **params)
 
     @extend_schema(parameters=[ClaimQuerySerializer])
@@ -125,7 +108,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             policy = policy_get(year=year)
         except Http404:
             raise drf_serializers.ValidationError({"year": [f"No voucher policy for {year}."]}) from None
-        claim = _call(claim_create, actor=request.user, policy=policy, **_claim_fields(values, policy))
+        claim = call_service(claim_create, actor=request.user, policy=policy, **_claim_fields(values, policy))
         return Response(_detail(request, claim_get(user=request.user, pk=claim.pk)), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ClaimWriteSerializer, responses={200: ClaimDetailSerializer})
@@ -133,13 +116,13 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         claim = claim_get(user=request.user, pk=pk)
         data = ClaimWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        _call(claim_update, claim=claim, actor=request.user, **_claim_fields(data.validated_data, claim.policy))
+        call_service(claim_update, claim=claim, actor=request.user, **_claim_fields(data.validated_data, claim.policy))
         return Response(_detail(request, claim_get(user=request.user, pk=pk)))
 
     def _move(self, request, pk, to: str, comment: str):
         # The scoped queryset is found and locked in one statement: a claim outside the scope is a 404.
         claims = claim_list(user=request.user).filter(pk=pk)
-        moved = _call(claim_transition, claims=claims, to=to, actor=request.user, comment=comment)[0]
+        moved = call_service(claim_transition, claims=claims, to=to, actor=request.user, comment=comment)[0]
         return Response(MoveResultSerializer(moved, context={"request": request}).data)
 
     @extend_schema(request=TransitionSerializer, responses={200: MoveResultSerializer})
@@ -163,7 +146,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         claim = claim_get(user=request.user, pk=pk)
         data = DocumentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        document = _call(document_add, claim=claim, actor=request.user, kind=data.validated_data["kind"],
+        document = call_service(document_add, claim=claim, actor=request.user, kind=data.validated_data["kind"],
                          uploaded_file=data.validated_data["file"],
                          invoice_number=data.validated_data.get("invoice_number", ""))  # fmt: skip
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
@@ -189,7 +172,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         claims = list(publicity_list(user=request.user).filter(pk__in=ids))
         if len(claims) != len(ids):
             raise drf_serializers.ValidationError({"ids": ["Some claims are not city-approved or in public notice."]})
-        moved = _call(claim_transition, claims=claims, to=data.validated_data["to"], actor=request.user,
+        moved = call_service(claim_transition, claims=claims, to=data.validated_data["to"], actor=request.user,
                       comment=data.validated_data.get("comment", ""))  # fmt: skip
         return Response(MoveResultSerializer(moved, many=True, context={"request": request}).data)
 
@@ -203,7 +186,7 @@ class QuotaView(generics.GenericAPIView):
 
     @extend_schema(parameters=[QuotaQuerySerializer])
     def get(self, request):
-        params = _params(QuotaQuerySerializer, request)
+        params = query_params(QuotaQuerySerializer, request)
         policy = policy_get(year=params.get("year") or timezone.localdate().year)
         if request.user.role == Role.ENTERPRISE:
             enterprise_id = request.user.enterprise_id
@@ -241,7 +224,7 @@ class ProviderViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        params = _params(ProviderQuerySerializer, self.request) if self.action == "list" else {}
+        params = query_params(ProviderQuerySerializer, self.request) if self.action == "list" else {}
         return provider_list(q=params.get("q", ""), kind=params.get("kind", ""), status=params.get("status", ""),
                              field_=params.get("field", ""))  # fmt: skip
 
@@ -255,7 +238,7 @@ class ProviderViewSet(
     def create(self, request):
         data = ProviderSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        provider = _call(provider_save, actor=request.user, **data.validated_data)
+        provider = call_service(provider_save, actor=request.user, **data.validated_data)
         return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request, pk=None):
@@ -266,5 +249,5 @@ class ProviderViewSet(
             name: getattr(provider, name) for name in ProviderSerializer.Meta.fields if name not in ("id", "updated_at")
         }
         values.update(data.validated_data)
-        provider = _call(provider_save, actor=request.user, provider=provider, **values)
+        provider = call_service(provider_save, actor=request.user, provider=provider, **values)
         return Response(ProviderSerializer(provider).data)
