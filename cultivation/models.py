@@ -26,6 +26,24 @@ class AppendOnlyModel(models.Model):
         super().save(*args, **kwargs)
 
 
+class SingletonModel(models.Model):
+    """Settings kept in one row (pk 1): saving always writes that row; absent, the defaults apply."""
+
+    SINGLETON_PK = 1
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_PK
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def in_force(cls):
+        """The saved row, or an unsaved one with the defaults (one query)."""
+        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
+
+
 # Rung order, for the direction of a move (up / down).
 TIER_RANK = {Tier.OUTSIDE: 0, Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}
 
@@ -413,10 +431,8 @@ class PlanTaskEvent(AppendOnlyModel):
 DEFAULT_KEY_LIST_SIZE = 20
 
 
-class CultivationSettings(models.Model):
+class CultivationSettings(SingletonModel):
     """The city administrator's cultivation settings: one row (pk 1); absent, the defaults apply."""
-
-    SINGLETON_PK = 1
 
     key_list_size = models.PositiveSmallIntegerField(
         _("key cultivation list size"),
@@ -432,10 +448,6 @@ class CultivationSettings(models.Model):
 
     def __str__(self):
         return str(_("Cultivation settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_PK
-        super().save(*args, **kwargs)
 
     @classmethod
     def key_list_size_in_force(cls) -> int:

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cultivation.models import AppendOnlyModel
+from cultivation.models import AppendOnlyModel, SingletonModel
 from enterprises.models import HighTechField
 
 # The one place these defaults live; the city administrator overrides them in OfficerSettings.
@@ -37,10 +37,8 @@ class OfficerLevel(models.TextChoices):
     COUNTY = "county", _("County")
 
 
-class OfficerSettings(models.Model):
+class OfficerSettings(SingletonModel):
     """The city administrator's officer settings: one row (pk 1); absent, the defaults above apply."""
-
-    SINGLETON_PK = 1
 
     default_max_load = models.PositiveSmallIntegerField(
         _("default maximum load"),
@@ -62,15 +60,6 @@ class OfficerSettings(models.Model):
 
     def __str__(self):
         return str(_("Officer settings"))
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_PK
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def in_force(cls) -> "OfficerSettings":
-        """The saved row, or an unsaved one with the defaults (one query)."""
-        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
 
 
 class OfficerProfile(models.Model):
