@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_counties, scope_to_user
+from config.pages import page_number, report_errors, report_form_errors
 from cultivation.campaigns import (
     FUNNEL_STEPS,
     allowed_targets,
@@ -70,16 +71,6 @@ from enterprises.selectors import enterprise_get
 from scoring.selectors import current_run
 
 
-def _report(request, errors) -> None:
-    for error in errors:
-        messages.error(request, error)
-
-
-def _form_errors(form) -> list[str]:
-    return [f"{form.fields[name].label}: {message}" if name in form.fields else message
-            for name, messages_ in form.errors.items() for message in messages_]  # fmt: skip
-
-
 @login_required
 @require_POST
 def pin_create_view(request, credit_code):
@@ -92,11 +83,11 @@ def pin_create_view(request, credit_code):
         try:
             pin_create(enterprise=enterprise, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error.messages)
+            report_errors(request, error)
         else:
             messages.success(request, _("Pinned."))
     else:
-        _report(request, _form_errors(form))
+        report_form_errors(request, form)
     return redirect("enterprises:detail", credit_code=enterprise.credit_code)
 
 
@@ -111,11 +102,11 @@ def pin_end_view(request, pk):
         try:
             pin_end(pin=pin, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _report(request, error.messages)
+            report_errors(request, error)
         else:
             messages.success(request, _("Pin ended."))
     else:
-        _report(request, _form_errors(form))
+        report_form_errors(request, form)
     return redirect("enterprises:detail", credit_code=pin.enterprise.credit_code)
 
 
@@ -126,13 +117,6 @@ def pin_end_view(request, pk):
 def _next_statuses(task) -> list[tuple[str, str]]:
     allowed = PLAN_TASK_TRANSITIONS[task.status]
     return [(value, label) for value, label in PlanTaskStatus.choices if value in allowed]
-
-
-def _page_number(value) -> int:
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1
 
 
 @login_required
@@ -184,11 +168,11 @@ def plan_task_create_view(request, credit_code):
         try:
             plan_task_create(enterprise=enterprise, actor=request.user, **_task_data(form))
         except ValidationError as error:
-            _report(request, error.messages)
+            report_errors(request, error)
         else:
             messages.success(request, _("Task added."))
     else:
-        _report(request, _form_errors(form))
+        report_form_errors(request, form)
     return redirect("cultivation:plan", credit_code=enterprise.credit_code)
 
 
@@ -203,11 +187,11 @@ def plan_task_update_view(request, pk):
         try:
             plan_task_update(task=task, actor=request.user, **_task_data(form))
         except ValidationError as error:
-            _report(request, error.messages)
+            report_errors(request, error)
         else:
             messages.success(request, _("Task saved."))
     else:
-        _report(request, _form_errors(form))
+        report_form_errors(request, form)
     return redirect("cultivation:plan", credit_code=task.enterprise.credit_code)
 
 
@@ -222,11 +206,11 @@ def plan_task_status_view(request, pk):
         try:
             plan_task_set_status(task=task, status=form.cleaned_data["status"], actor=request.user)
         except ValidationError as error:
-            _report(request, error.messages)
+            report_errors(request, error)
         else:
             messages.success(request, _("Status changed."))
     else:
-        _report(request, _form_errors(form))
+        report_form_errors(request, form)
     return redirect("cultivation:plan", credit_code=task.enterprise.credit_code)
 
 
@@ -264,7 +248,7 @@ def board_view(request):
         context["key_rows"] = key_list(user=user, county=county, size=context["key_list_size"])
     else:
         queryset = board_placements(user=user, county=county, **filters)
-        pages = {tier.value: _page_number(request.GET.get(f"page_{tier.value}")) for tier in BOARD_TIERS}
+        pages = {tier.value: page_number(request.GET.get(f"page_{tier.value}")) for tier in BOARD_TIERS}
         context["tier_pages"] = board_tier_pages(queryset, totals=totals, pages=pages)
     query = request.GET.copy()
     for tier in BOARD_TIERS:
@@ -348,7 +332,7 @@ def warning_transition_view(request, pk, action):
     try:
         warning_transition(warning=warning, action=action, actor=request.user, note=request.POST.get("note", ""))
     except ValidationError as error:
-        _report(request, error.messages)
+        report_errors(request, error)
     else:
         messages.success(request, _("Warning acknowledged.") if action == "acknowledge" else _("Warning resolved."))
     back = request.POST.get("next", "")
@@ -378,7 +362,7 @@ def campaigns_view(request):
             try:
                 campaign = campaign_create(year=year, actor=user, title=request.POST.get("title", ""))
             except ValidationError as error:
-                _report(request, error.messages)
+                report_errors(request, error)
             else:
                 return redirect("cultivation:campaign", year=campaign.year)
         return redirect("cultivation:campaigns")
@@ -475,7 +459,7 @@ def campaign_add_view(request, year):
                 campaign=campaign, enterprises=enterprises, actor=user, override=request.POST.get("override") == "1"
             )
         except ValidationError as error:
-            _report(request, error.messages)
+            report_errors(request, error)
         else:
             messages.success(request, _("%(count)s firm(s) added as candidates.") % {"count": len(created)})
     return redirect("cultivation:campaign", year=campaign.year)
@@ -493,7 +477,7 @@ def campaign_entry_transition_view(request, pk):
     try:
         campaign_entry_transition(entry=entry, to=request.POST.get("to", ""), actor=request.user, **data)
     except ValidationError as error:
-        _report(request, error.messages)
+        report_errors(request, error)
     else:
         messages.success(request, _("Entry moved to “%(stage)s”.") % {"stage": entry.get_stage_display()})
     return _back(request, reverse("cultivation:campaign", kwargs={"year": entry.campaign.year}))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.scoping import scope_counties, scope_to_user
+from config.pages import page_number, report_errors, report_form_errors
 from cultivation.selectors import can_edit_plan, plan_gaps
 from enterprises.models import County, Enterprise
 from officers import demands as demand_module
@@ -59,25 +60,6 @@ from officers.services import (
 )
 
 PAGE_SIZE = 50
-
-
-def _report(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for message in errors:
-            messages.error(request, f"{label}: {message}" if label else message)
-
-
-def _page_number(value) -> int:
-    try:
-        return max(1, int(value))
-    except (TypeError, ValueError):
-        return 1
 
 
 def _may_read_officers(user) -> bool:
@@ -172,11 +154,11 @@ def officer_update_view(request, pk):
         try:
             officer_update(officer=officer, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("Officer updated."))
     else:
-        _form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("officers:officer", pk=officer.pk)
 
 
@@ -193,12 +175,12 @@ def officer_active_view(request, pk):
         return redirect("officers:officer", pk=officer.pk)
     form = DeactivateForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        report_form_errors(request, form)
         return redirect("officers:officer", pk=officer.pk)
     try:
         run = officer_deactivate(officer=officer, actor=request.user, **form.cleaned_data)
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
         return redirect("officers:officer", pk=officer.pk)
     messages.success(request, _("Officer deactivated; their assignments ended."))
     if run is not None:
@@ -259,11 +241,11 @@ def firm_assign_view(request, credit_code):
         try:
             assign_officer(enterprise=enterprise, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("Officer assigned."))
     else:
-        _form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("officers:firm", credit_code=enterprise.credit_code)
 
 
@@ -278,11 +260,11 @@ def firm_unassign_view(request, credit_code):
         try:
             unassign_officer(enterprise=enterprise, actor=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("Assignment ended."))
     else:
-        _form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("officers:firm", credit_code=enterprise.credit_code)
 
 
@@ -297,11 +279,11 @@ def service_log_create_view(request, credit_code):
         try:
             service_log_create(enterprise=enterprise, actor=request.user, **form.service_kwargs())
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("Service recorded."))
     else:
-        _form_errors(request, form)
+        report_form_errors(request, form)
     return redirect("officers:firm", credit_code=enterprise.credit_code)
 
 
@@ -331,7 +313,7 @@ def demands_view(request):
         category=category or None,
         urgency=urgency or None,
     )
-    page = Paginator(queryset, PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    page = Paginator(queryset, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     own_firms = []
@@ -380,7 +362,7 @@ def demand_new_view(request):
             try:
                 demand = demand_module.demand_create(enterprise=enterprise, actor=user, **form.cleaned_data)
             except ValidationError as error:
-                _report(request, error)
+                report_errors(request, error)
             else:
                 messages.success(request, _("Demand filed."))
                 return redirect("officers:demand", pk=demand.pk)
@@ -418,7 +400,7 @@ def demand_transition_view(request, pk):
     try:
         demand_module.demand_transition(demand=demand, to=request.POST.get("to", ""), actor=request.user, **data)
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("Demand updated."))
     return redirect("officers:demand", pk=demand.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.scoping import scope_counties
+from config.pages import report_errors
 from enterprises.models import County, QualificationKind
 from vouchers.exports import publicity_workbook
 from vouchers.forms import (
@@ -81,16 +82,6 @@ MOVE_BUTTONS = {
 def _need(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _report(request, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for messages_ in error.message_dict.values():
-            for message in messages_:
-                messages.error(request, message)
-    else:
-        for message in error.messages:
-            messages.error(request, message)
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -223,7 +214,7 @@ def claim_transition_view(request, pk):
     try:
         claim_transition(claims=[claim], to=to, actor=request.user, comment=form.cleaned_data["comment"])
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("Claim %(reference)s: %(status)s.") % {
             "reference": claim.reference, "status": ClaimStatus(to).label})  # fmt: skip
@@ -246,7 +237,7 @@ def document_upload_view(request, pk):
                 uploaded_file=form.cleaned_data["file"], invoice_number=form.cleaned_data["invoice_number"],
             )  # fmt: skip
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("Document attached."))
     else:
@@ -276,7 +267,7 @@ def document_delete_view(request, pk):
     try:
         document_delete(document=document, actor=request.user)
     except ValidationError as error:
-        _report(request, error)
+        report_errors(request, error)
     else:
         messages.success(request, _("Document removed."))
     return redirect("vouchers:claim", pk=document.claim_id)
@@ -354,7 +345,7 @@ def publicity_view(request):
             try:
                 claim_transition(claims=claims, to=to, actor=user)
             except ValidationError as error:
-                _report(request, error)
+                report_errors(request, error)
             else:
                 messages.success(request, _("%(count)s claims: %(status)s.") % {
                     "count": len(claims), "status": ClaimStatus(to).label})  # fmt: skip
@@ -386,7 +377,7 @@ def policies_view(request):
         try:
             policy = policy_open(year=_year(request.POST.get("year")) or 0, actor=request.user)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(
                 request, _("Voucher policy %(year)s opened with the default rules.") % {"year": policy.year}
@@ -443,7 +434,7 @@ def kind_save_view(request, year, pk=None):
         try:
             kind_save(policy=policy, actor=request.user, kind=kind, **form.cleaned_data)
         except ValidationError as error:
-            _report(request, error)
+            report_errors(request, error)
         else:
             messages.success(request, _("Voucher kind saved."))
     else:
