@@ -29,10 +29,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-import psycopg
-from psycopg import sql
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from list_bench import database_name, drop_database, ensure_database, log, manage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -43,10 +44,6 @@ XLSX_BLOCK, CSV_BLOCK = 1, 2  # keep the two files' credit codes apart
 TARGETS = {"xlsx_11k_s": 3.0, "csv_100k_s": 20.0, "peak_mb": 500.0, "speedup": 10.0}
 TARGET_SIZES = {"xlsx_rows": 11000, "csv_rows": 100000}
 PROFILE_LINES = 15
-
-
-def log(message: str) -> None:
-    print(message, flush=True)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -85,35 +82,6 @@ def parse_args(argv=None) -> argparse.Namespace:
 # Database (parent)
 
 
-def database_name(url: str) -> str:
-    name = urlsplit(url).path.lstrip("/")
-    if not name:
-        raise SystemExit("--database-url names no database")
-    return name
-
-
-def maintenance_url(url: str) -> str:
-    parts = urlsplit(url)
-    scheme = "postgresql" if parts.scheme in ("postgres", "pgsql") else parts.scheme
-    return urlunsplit((scheme, parts.netloc, "/postgres", parts.query, ""))
-
-
-def ensure_database(url: str) -> bool:
-    """Create the database when it is missing; True when this call created it."""
-    name = database_name(url)
-    with psycopg.connect(maintenance_url(url), autocommit=True, connect_timeout=10) as connection:
-        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            return False
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return True
-
-
-def drop_database(url: str) -> None:
-    name = database_name(url)
-    with psycopg.connect(maintenance_url(url), autocommit=True, connect_timeout=10) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Processes (parent)
 
@@ -131,16 +99,6 @@ def django_env(database_url: str, work_dir: Path) -> dict:
         PYTHONUNBUFFERED="1",
     )
     return env
-
-
-def manage(*arguments: str, env: dict, timeout: int = 3600) -> str:
-    command = [PYTHON, "manage.py", *arguments]
-    result = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=timeout)
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"{' '.join(command[1:])} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
-        )
-    return result.stdout
 
 
 def run_case(case: str, args, work_dir: Path) -> dict:
