@@ -4,20 +4,17 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import PlanTaskStatus
-from cultivation.selectors import (
-    READINESS_BAND_HIGH,
-    READINESS_BAND_LOW,
-    READINESS_BAND_MID,
-    READINESS_HIGH_MIN,
-    READINESS_MID_MIN,
-)
+from cultivation.selectors import READINESS_BAND_HIGH, READINESS_BAND_LOW, READINESS_BAND_MID
 from scoring.models import Tier
+from scoring.rulesets import ReadinessBands, get_ruleset
 
-READINESS_BAND_LABELS = {
-    READINESS_BAND_HIGH: format_lazy("≥ {}", READINESS_HIGH_MIN),
-    READINESS_BAND_MID: format_lazy("{}–{}", READINESS_MID_MIN, READINESS_HIGH_MIN),
-    READINESS_BAND_LOW: format_lazy("< {}", READINESS_MID_MIN),
-}
+
+def readiness_band_labels(bands: ReadinessBands) -> dict:
+    return {
+        READINESS_BAND_HIGH: format_lazy("≥ {}", bands.high_min),
+        READINESS_BAND_MID: format_lazy("{}–{}", bands.mid_min, bands.high_min),
+        READINESS_BAND_LOW: format_lazy("< {}", bands.mid_min),
+    }
 
 
 class PinForm(forms.Form):
@@ -66,14 +63,16 @@ class BoardFilterForm(forms.Form):
         choices=[("", _("All")), ("yes", _("With an officer")), ("no", _("Without an officer"))],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bands: ReadinessBands | None = None, **kwargs):
+        """`bands`: the readiness bands of the rule set the board's readiness comes from (default: settings')."""
         from enterprises.filters import INDUSTRY_CHOICES
         from scoring.presentation import TAG_LABELS
 
         super().__init__(*args, **kwargs)
+        self.bands = bands or get_ruleset().readiness_bands
         self.fields["industry"].choices = [("", _("All industries")), *INDUSTRY_CHOICES]
         self.fields["tag"].choices = [("", _("All tags")), *TAG_LABELS.items()]
-        self.fields["band"].choices = [("", _("Any readiness")), *READINESS_BAND_LABELS.items()]
+        self.fields["band"].choices = [("", _("Any readiness")), *readiness_band_labels(self.bands).items()]
         for form_field in self.fields.values():
             form_field.widget.attrs.setdefault("class", "form-select form-select-sm")
 
@@ -83,4 +82,5 @@ class BoardFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         filters = {name: data.get(name) or None for name in ("industry", "tag", "band")}
         filters["has_officer"] = {"yes": True, "no": False}.get(data.get("officer"))
+        filters["bands"] = self.bands
         return filters

@@ -31,6 +31,7 @@ from enterprises.models import County, Enterprise
 from officers.models import Assignment
 from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
+from scoring.rulesets import ReadinessBands, get_ruleset
 
 ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
 
@@ -180,14 +181,8 @@ BOARD_PAGE_SIZE = 20
 READINESS_BAND_HIGH = "high"
 READINESS_BAND_MID = "mid"
 READINESS_BAND_LOW = "low"
-READINESS_HIGH_MIN = 80
-READINESS_MID_MIN = 60
-# name -> (lowest readiness included, highest readiness excluded); None is open.
-READINESS_BANDS = {
-    READINESS_BAND_HIGH: (READINESS_HIGH_MIN, None),
-    READINESS_BAND_MID: (READINESS_MID_MIN, READINESS_HIGH_MIN),
-    READINESS_BAND_LOW: (None, READINESS_MID_MIN),
-}
+# The bands' bounds are the rule set's (scoring.rulesets.ReadinessBands).
+READINESS_BANDS = (READINESS_BAND_HIGH, READINESS_BAND_MID, READINESS_BAND_LOW)
 
 # Only the columns the board and the key list show.
 BOARD_PLACEMENT_FIELDS = (
@@ -239,6 +234,7 @@ def board_counts(
     tag: str | None = None,
     band: str | None = None,
     has_officer: bool | None = None,
+    bands: ReadinessBands | None = None,
 ) -> tuple[dict[str, int], dict[str, int]]:
     """Firms per tier now (pins included, every tier present), and per board tier the firms its list shows with
     these filters; one query. Without filters, for a user who sees whole counties, from the tallies placement
@@ -253,7 +249,7 @@ def board_counts(
         queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
         if county is not None:
             queryset = queryset.filter(county_id=county.pk)
-        listed = _listed(industry=industry, tag=tag, band=band, has_officer=has_officer)
+        listed = _listed(industry=industry, tag=tag, band=band, has_officer=has_officer, bands=bands)
         rows = (
             queryset.order_by().values_list("tier").annotate(firms=Count("tier"), listed=Count("tier", filter=listed))
         )
@@ -281,7 +277,12 @@ def movements_this_month(*, user, county: County | None = None, today: datetime.
 
 
 def _listed(
-    *, industry: str | None = None, tag: str | None = None, band: str | None = None, has_officer: bool | None = None
+    *,
+    industry: str | None = None,
+    tag: str | None = None,
+    band: str | None = None,
+    has_officer: bool | None = None,
+    bands: ReadinessBands | None = None,
 ) -> Q:
     """Placements a board tier lists: scored by a run (a pin can place a firm before any), with these filters."""
     condition = Q(tier__in=BOARD_TIERS, readiness__isnull=False)
@@ -294,7 +295,7 @@ def _listed(
         bit = TAG_BITS[tag]
         condition &= Q(Exact(F("tag_mask").bitand(bit), bit))
     if band:
-        low, high = READINESS_BANDS[band]
+        low, high = (bands or get_ruleset().readiness_bands).bounds(band)
         if low is not None:
             condition &= Q(readiness__gte=low)
         if high is not None:
@@ -310,6 +311,7 @@ def board_placements(
     tag: str | None = None,
     band: str | None = None,
     has_officer: bool | None = None,
+    bands: ReadinessBands | None = None,
 ) -> QuerySet[TierPlacement]:
     """The firms placed in a board tier now (pins included) that a run has scored, filtered; scoped.
 
@@ -318,7 +320,7 @@ def board_placements(
     queryset = scope_to_user(TierPlacement.objects.all(), user=user, enterprise_path="enterprise")
     if county is not None:
         queryset = queryset.filter(county_id=county.pk)
-    return queryset.filter(_listed(industry=industry, tag=tag, band=band, has_officer=has_officer))
+    return queryset.filter(_listed(industry=industry, tag=tag, band=band, has_officer=has_officer, bands=bands))
 
 
 @dataclass

@@ -68,6 +68,7 @@ from cultivation.selectors import (
 from cultivation.services import WARNING_ACTIONS, pin_create, pin_end, warning_transition
 from enterprises.models import County, Enterprise
 from enterprises.selectors import enterprise_get
+from scoring.rulesets import get_ruleset
 from scoring.selectors import current_run
 
 
@@ -230,7 +231,8 @@ def board_view(request):
     county = board_county(user=user, counties=counties, code=request.GET.get("county"))
     run = current_run()
     tab = "key" if request.GET.get("tab") == "key" else "board"
-    form = BoardFilterForm(request.GET)
+    # Readiness was computed under the run's rule set: its bands filter it.
+    form = BoardFilterForm(request.GET, bands=get_ruleset(run.ruleset_year if run else None).readiness_bands)
     context = {
         "counties": counties,
         "county": county,

@@ -206,6 +206,18 @@ class TagRules:
 
 
 @dataclass(frozen=True)
+class ReadinessBands:
+    """The tier board's readiness (0–100) filter: high at or above `high_min`, middle from `mid_min`, low below."""
+
+    high_min: int = 80
+    mid_min: int = 60
+
+    def bounds(self, band: str) -> tuple[int | None, int | None]:
+        """(lowest included, highest excluded) of the band "high", "mid" or "low"; None is open."""
+        return {"high": (self.high_min, None), "mid": (self.mid_min, self.high_min), "low": (None, self.mid_min)}[band]
+
+
+@dataclass(frozen=True)
 class WarningRules:
     """Cultivation warnings (DESIGN §4). "Expiring" reuses TagRules.certificate_expiring_days (one number, once)."""
 
@@ -290,6 +302,7 @@ class RuleSet:
     innovative_sme: InnovativeSmeModel = InnovativeSmeModel()
     size_classes: SizeClasses = SizeClasses()
     tags: TagRules = TagRules()
+    readiness_bands: ReadinessBands = ReadinessBands()
     warnings: WarningRules = WarningRules()
     patent_value: PatentValueRules = PatentValueRules()
     patent_warnings: PatentWarningRules = PatentWarningRules()

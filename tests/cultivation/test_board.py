@@ -1,5 +1,6 @@
 """The tier board, the key cultivation list (重点培育) and its export."""
 
+import dataclasses
 import datetime
 import io
 
@@ -25,6 +26,7 @@ from cultivation.selectors import (
 from cultivation.services import pin_create, pin_end, place_from_run
 from scoring.models import Portrait, ScoringRun
 from scoring.rules import TAG_BITS
+from scoring.rulesets import get_ruleset
 from tests import factories
 from tests.officers import factories as officer_factories
 
@@ -310,3 +312,12 @@ def test_only_the_city_admin_changes_the_key_list_size(make_user, db):
     CultivationSettings.objects.create(key_list_size=5)
     CultivationSettings(key_list_size=7).save()
     assert CultivationSettings.objects.count() == 1 and CultivationSettings.key_list_size_in_force() == 7
+
+
+def test_readiness_bands_follow_the_rule_set(build_board, make_user):
+    _run, _firms = build_board({HOME: [("t1", 85), ("t1", 70), ("t1", 40)]})
+    user = make_user(Role.CITY_STAFF)
+    assert [p.readiness for p in tier_pages(user=user, band="high")[0].rows] == [85]
+    stricter = dataclasses.replace(get_ruleset().readiness_bands, high_min=90, mid_min=70)
+    assert tier_pages(user=user, band="high", bands=stricter)[0].total == 0
+    assert [p.readiness for p in tier_pages(user=user, band="mid", bands=stricter)[0].rows] == [85, 70]
