@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.scoping import scope_counties, scope_to_user
+from accounts.scoping import ROLES_SEEING_ALL, scope_counties, scope_to_user
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
     CultivationSettings,
@@ -223,7 +223,7 @@ def tier_counts(*, user, county: County | None = None) -> dict[str, int]:
 
 
 # Roles whose scope is whole counties (all, or their own): the per-county tallies answer their counts.
-ROLES_COUNTING_BY_COUNTY = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.LEADER, Role.COUNTY_STAFF})
+ROLES_COUNTING_BY_COUNTY = ROLES_SEEING_ALL | {Role.COUNTY_STAFF}
 
 
 def board_counts(
