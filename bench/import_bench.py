@@ -651,7 +651,7 @@ def case_profile(args, work_dir: Path) -> dict:
         + f" ({plan.counts['new_rows']} new rows, {checked.error_count} errors)"
     )
     # The commit's stages, written and rolled back: reload the clean csv, plan again, write.
-    clean = SimpleNamespace(clean_file=ContentFile(buffer.getvalue().encode()))
+    clean = SimpleNamespace(clean_file=ContentFile(buffer.getvalue().encode()), kind=ImportJob.Kind.ENTERPRISES)
     present = checked.present
     del raw, checked, plan, buffer
     commit_stages = {}
