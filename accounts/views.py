@@ -62,6 +62,9 @@ def home_view(request):
     user = request.user
     if user.role == Role.ENTERPRISE and user.enterprise_id:
         return redirect("enterprises:detail", credit_code=user.enterprise.credit_code)
+    if user.role == Role.LEADER:
+        # Municipal leaders read the dashboards first.
+        return redirect("dashboards:dashboard")
     context = {"summary": registry_summary(user=user), "open_warnings": open_warning_count(user=user)}
     if user.is_superuser or user.role in ROLES_SEEING_ALL:
         context["by_county"] = registry_by_county(user=user)

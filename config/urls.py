@@ -34,6 +34,8 @@ urlpatterns = [
     path("api/v1/", include("notifications.api.urls")),
     path("policies/", include("policies.urls")),
     path("api/v1/", include("policies.api.urls")),
+    path("dashboard/", include("dashboards.urls")),
+    path("api/v1/", include("dashboards.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/", admin.site.urls),

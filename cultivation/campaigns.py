@@ -21,6 +21,8 @@ from cultivation.models import (
     PreReviewResult,
 )
 from cultivation.selectors import can_pin, may_see_board
+from dashboards.models import RefreshTrigger
+from dashboards.scheduling import schedule_refresh
 from enterprises.models import Enterprise, Qualification, QualificationKind
 from scoring.models import Portrait, ScoringRun, Tier
 from scoring.selectors import current_run, ruleset_in_force
@@ -304,6 +306,9 @@ def campaign_entry_transition(*, entry: CampaignEntry, to: str, actor, **data) -
         from_stage, locked.stage = locked.stage, to
         locked.save(update_fields=[*fields, "stage", "updated_at"])
         CampaignEvent.objects.create(entry=locked, from_stage=from_stage, to_stage=to, data=event_data, actor=actor)
+        if to in (CampaignStage.APPROVED, CampaignStage.FAILED):
+            # The pass rate, and with an approval a new certificate, are dashboard figures.
+            schedule_refresh(trigger=RefreshTrigger.CAMPAIGN)
     for field in [*fields, "stage", "updated_at"]:
         setattr(entry, field, getattr(locked, field))
     return entry

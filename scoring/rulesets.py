@@ -292,6 +292,18 @@ class VoucherRules:
 
 
 @dataclass(frozen=True)
+class CultivationTargets:
+    """The city's targets for the leaders' dashboard (dashboards.DashboardTargets): the defaults of a year the city
+    administrator has not set. The source document names two: 1,500 innovative enterprises (doubling again), and R&D
+    activity in every above-scale industrial firm (研发全覆盖); one officer for every innovative firm (DESIGN §1)."""
+
+    innovative_enterprises: int = 1500
+    # Ratios are fractions (1 is every firm).
+    rd_coverage: Decimal = Decimal("1")
+    officer_coverage: Decimal = Decimal("1")
+
+
+@dataclass(frozen=True)
 class RuleSet:
     year: int
     tech_sme: TechSmeEligibility = TechSmeEligibility()
@@ -307,6 +319,7 @@ class RuleSet:
     patent_value: PatentValueRules = PatentValueRules()
     patent_warnings: PatentWarningRules = PatentWarningRules()
     vouchers: VoucherRules = VoucherRules()
+    targets: CultivationTargets = CultivationTargets()
     # 规模以上工业企业: annual revenue at or above this amount.
     above_scale_min_revenue: Decimal = 20 * MILLION
 

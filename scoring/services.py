@@ -285,6 +285,11 @@ def publish_run(*, run_id: int) -> ScoringRun:
             from policies.matching import match_from_run
 
             match_from_run(run=run)
+            # The leaders' dashboards read aggregates of all of the above: recomputed once this commits.
+            from dashboards.models import RefreshTrigger
+            from dashboards.scheduling import schedule_refresh
+
+            schedule_refresh(trigger=RefreshTrigger.SCORING)
     run.refresh_from_db()
     if run.status == ScoringRun.Status.PUBLISHED:
         logger.info("Scoring run %s published: %s firms in %.1f s", run_id, run.firms_scored, run.duration_s)

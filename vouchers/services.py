@@ -21,6 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from dashboards.models import RefreshTrigger
+from dashboards.scheduling import schedule_refresh
 from enterprises.credit_codes import normalize_credit_code, validate_credit_code
 from enterprises.models import HighTechField, QualificationKind
 from notifications.services import NotificationDraft, notifications_create
@@ -610,6 +612,9 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
                 raise ValidationError(dict(problems))
         _move_quotas(locked, to)
         _move_budget(locked, to)
+        if to in BUDGET_HOLDING or any(claim.status in BUDGET_HOLDING for claim in locked):
+            # Granted and paid vouchers are dashboard figures.
+            schedule_refresh(trigger=RefreshTrigger.CLAIM)
         stamps = {"status": to, "updated_at": now, "last_comment": comment}
         if to == ClaimStatus.SUBMITTED:
             stamps["submitted_at"] = now

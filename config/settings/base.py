@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "officers",
     "notifications",
     "policies",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -263,3 +264,9 @@ ACCOUNT_BULK_MAX = env.int("ACCOUNT_BULK_MAX", default=500)
 # ---------------------------------------------------------------------------------------------------------------
 # Innovation vouchers (vouchers/): the largest accepted claim document (PDF, JPEG or PNG).
 VOUCHER_DOCUMENT_MAX_MB = env.int("VOUCHER_DOCUMENT_MAX_MB", default=20)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leaders' dashboards (dashboards/): trends show the ends of this many earlier years beside now.
+DASHBOARD_TREND_YEARS = env.int("DASHBOARD_TREND_YEARS", default=4)
+# A queued refresh stops further ones being queued for at most this long (then a change queues another).
+DASHBOARD_REFRESH_QUEUED_TIMEOUT_S = env.int("DASHBOARD_REFRESH_QUEUED_TIMEOUT_S", default=300)

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
+from dashboards.models import RefreshTrigger
+from dashboards.scheduling import schedule_refresh
 from enterprises.importing import committing
 from enterprises.importing.kinds import get_kind
 from enterprises.importing.reading import ImportFileError, read_table
@@ -275,6 +277,8 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
             plan = _plan(job.kind, frame, job.columns_present)
             progress = lambda fraction: _report_progress(job.pk, "writing", fraction)  # noqa: E731
             get_kind(job.kind).apply(plan, progress=progress)
+            # Qualifications, yearly figures and firms are what the dashboards count.
+            schedule_refresh(trigger=RefreshTrigger.IMPORT)
             import_job_set_status(
                 job=locked,
                 to=Status.COMMITTED,
