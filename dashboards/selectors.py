@@ -42,6 +42,7 @@ from dashboards.models import (
 )
 from enterprises.models import County
 from scoring.models import Tier
+from scoring.rulesets import get_ruleset
 from scoring.selectors import ruleset_in_force
 from vouchers.models import ClaimStatus
 
@@ -101,19 +102,20 @@ class Targets:
         return self.values.get(name) if name else None
 
 
-def default_targets(year: int) -> Targets:
-    defaults = ruleset_in_force().targets
+def default_targets(year: int, *, ruleset_year: int | None = None) -> Targets:
+    """The rule set's defaults (of `ruleset_year`, else the one in force)."""
+    defaults = (get_ruleset(ruleset_year) if ruleset_year else ruleset_in_force()).targets
     values = dict.fromkeys(TARGET_FIELDS)
     values.update(innovative=defaults.innovative_enterprises, rd_coverage=defaults.rd_coverage,
                   officer_coverage=defaults.officer_coverage)  # fmt: skip
     return Targets(year=year, values=values, is_default=True)
 
 
-def targets_for(year: int) -> Targets:
+def targets_for(year: int, *, ruleset_year: int | None = None) -> Targets:
     """The city's targets of `year`: as the administrator set them, else the rule set's defaults (one query)."""
     row = DashboardTargets.objects.filter(year=year).first()
     if row is None:
-        return default_targets(year)
+        return default_targets(year, ruleset_year=ruleset_year)
     return Targets(year=year, values={name: getattr(row, name) for name in TARGET_FIELDS}, is_default=False)
 
 
@@ -241,7 +243,7 @@ def dashboard(*, user, county: County | None, counties: list[County]) -> Dashboa
         return result
     current = current_rows[0].point
     result.year = current.year
-    result.targets = targets_for(current.year)
+    result.targets = targets_for(current.year, ruleset_year=refresh.ruleset_year)
     result.voucher_budget = current.voucher_budget if county is None else None
     chosen = (lambda row: row.county_id == county.pk) if county else (lambda row: True)
 

@@ -54,24 +54,30 @@ REFRESHES_KEPT = 2
 CENTS = 100
 
 
-def refresh_dashboard(*, trigger: str = RefreshTrigger.MANUAL, now=None) -> DashboardRefresh:
-    """Recompute every aggregate from the registry as it is now; returns the new refresh."""
+def refresh_dashboard(
+    *, trigger: str = RefreshTrigger.MANUAL, now=None, timings: dict | None = None
+) -> DashboardRefresh:
+    """Recompute every aggregate from the registry as it is now; returns the new refresh. `timings`, when given,
+    receives the seconds spent reading, computing and writing."""
     started = time.monotonic()
     now = now or timezone.now()
     ruleset = ruleset_in_force()
     points = points_for(now=now, trend_years=settings.DASHBOARD_TREND_YEARS)
     current = points[0]
     inputs = load_inputs(points, ruleset)
+    read = time.monotonic()
     counts = []
     for point in points:
         flags = firm_flags(inputs, point)
         counts.append(county_counts(inputs, point, flags))
         if point.kind == PointKind.CURRENT:
             firms = firm_rows(inputs, flags)
+    spend = voucher_spend(inputs, current)
+    computed = time.monotonic()
     tiers = tier_counts()
     bins = score_bins()
     movements = month_movements(current.as_of)
-    spend = voucher_spend(inputs, current)
+    panels = time.monotonic()
 
     with transaction.atomic():
         refresh = DashboardRefresh.objects.create(
@@ -113,6 +119,9 @@ def refresh_dashboard(*, trigger: str = RefreshTrigger.MANUAL, now=None) -> Dash
         _prune(keep_from=refresh.pk)
         refresh.duration_s = time.monotonic() - started
         DashboardRefresh.objects.filter(pk=refresh.pk).update(duration_s=refresh.duration_s)
+    if timings is not None:
+        timings.update(read_s=read - started, compute_s=computed - read, panels_s=panels - computed,
+                       write_s=time.monotonic() - panels)  # fmt: skip
     logger.info("Dashboard refreshed (%s): %s firms in %.2f s", trigger, refresh.firms, refresh.duration_s)
     return refresh
 

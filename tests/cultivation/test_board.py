@@ -224,7 +224,7 @@ def test_other_roles_may_not_see_the_board(client, make_user, role, db):
 
 def test_nav_link_for_board_roles(client, make_user, db):
     client.force_login(make_user(Role.LEADER))
-    assert BOARD in client.get(reverse("home")).content.decode()
+    assert BOARD in client.get(reverse("home"), follow=True).content.decode()
 
 
 def test_key_list_respects_n_and_order(build_board, make_user):

@@ -88,7 +88,9 @@ def test_county_rows_ranks_and_changes(refreshed, make_user):
     assert xinhua.values["vouchers_granted"] == Decimal("80000") and ruzhou.values["vouchers_granted"] == 40000
     assert xinhua.values["campaign_pass_rate"] == Decimal("0.5") and ruzhou.values["campaign_pass_rate"] == 1
     # Ties share a rank; counties without a value have none.
-    assert xinhua.ranks["innovative"] == 1 and ruzhou.ranks["innovative"] == 1 and rows["410403"].ranks["innovative"] == 3
+    assert (
+        xinhua.ranks["innovative"] == 1 and ruzhou.ranks["innovative"] == 1 and rows["410403"].ranks["innovative"] == 3
+    )
     assert ruzhou.ranks["high_tech_share"] == 1 and xinhua.ranks["high_tech_share"] == 2
     assert rows["410403"].ranks["high_tech_share"] is None
     assert xinhua.changes["innovative"] == 0 and ruzhou.changes["innovative"] == 2
