@@ -18,7 +18,7 @@ def figure(value, kind):
     if kind == Kind.SHARE:
         return percent(value)
     if kind == Kind.MONEY:
-        return _("%(amount)s ×10k yuan") % {"amount": wan(value)}
+        return _("%(amount)s × 10k yuan") % {"amount": wan(value)}
     return intcomma(value)
 
 
