@@ -30,7 +30,7 @@
       tooltip: { trigger: "item", formatter: "{b}: {c}" },
       series: [{
         type: "funnel", sort: "descending", left: "5%", width: "90%", minSize: "20%",
-        label: { formatter: "{b}\n{c}" },
+        label: { position: "inside", formatter: "{b}\n{c}", color: "#fff" },
         data: pool.map(function (t) { return { name: t.label, value: t.firms, tier: t.tier }; })
       }]
     });
@@ -79,7 +79,10 @@
   trend("chart-trend-shares", ["high_tech_share", "rd_coverage", "officer_coverage", "campaign_pass_rate"], percent, "%");
 
   var vouchers = init("chart-vouchers");
-  if (vouchers) {
+  if (vouchers && !data.vouchers.counties.length) {
+    vouchers.setOption({ graphic: { type: "text", left: "center", top: "middle",
+      style: { text: vouchers.getDom().dataset.empty || "—", fill: "#6c757d", fontSize: 14 } } });
+  } else if (vouchers) {
     vouchers.setOption({
       animation: animation,
       tooltip: { trigger: "axis" },

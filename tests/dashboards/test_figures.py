@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from accounts.models import Role
 from dashboards.figures import FIRM_SETS
@@ -98,7 +99,8 @@ def test_county_rows_ranks_and_changes(refreshed, make_user):
 
 
 def test_trends_by_year(refreshed, make_user):
-    result = _city(make_user(Role.LEADER))
+    with translation.override("en"):
+        result = _city(make_user(Role.LEADER))
     assert result.trend_labels[-2:] == [str(YEAR - 1), f"{YEAR} (now)"]
     assert len(result.trend_labels) == 5
     innovative = result.trends["innovative"]
