@@ -2,7 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import HighTechField, QualificationKind
-from vouchers.models import ClaimStatus, DocumentKind, Provider, ProviderKind, ProviderStatus, VoucherKind
+from vouchers.models import (
+    BUDGET_HOLDING,
+    ClaimStatus,
+    DocumentKind,
+    Provider,
+    ProviderKind,
+    ProviderStatus,
+    VoucherKind,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 SMALL_SELECT = {"class": "form-select form-select-sm"}
@@ -60,10 +68,23 @@ class TransitionForm(forms.Form):
     comment = forms.CharField(required=False, max_length=2000)
 
 
+# A group of statuses the claims list filters on as one (the dashboards link here for "granted").
+STATUS_GROUPS = {"granted": sorted(BUDGET_HOLDING)}
+
+
 class ClaimFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("All statuses")), *ClaimStatus.choices], required=False
-    )
+        label=_("Status"),
+        choices=[("", _("All statuses")), ("granted", _("Granted (approved, in public notice or paid)")),
+                 *ClaimStatus.choices],
+        required=False,
+    )  # fmt: skip
+
+    def statuses(self):
+        """The status filter for claim_list: one status, the statuses of a group, or None."""
+        value = self.cleaned_data.get("status") if self.is_valid() else None
+        return STATUS_GROUPS.get(value, value) or None
+
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     county = forms.CharField(label=_("County"), required=False, max_length=6)
     kind = forms.CharField(label=_("Kind"), required=False, max_length=30)

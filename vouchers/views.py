@@ -307,7 +307,7 @@ def claims_view(request):
     form = ClaimFilterForm(request.GET)
     params = form.cleaned_data if form.is_valid() else {}
     queryset = claim_list(
-        user=request.user, status=params.get("status") or None, year=params.get("year"),
+        user=request.user, status=form.statuses(), year=params.get("year"),
         county=params.get("county") or None, kind=params.get("kind") or None, q=params.get("q") or None,
     )  # fmt: skip
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -180,3 +180,15 @@ def test_targets_refuse_a_share_above_100_percent_and_change_nothing(client, ref
     assert response.status_code == 200
     assert not DashboardTargets.objects.exists()
     assert any("100" in str(message) for message in response.context["messages"])
+
+
+def test_money_and_campaign_figures_link_to_what_they_count(client, refreshed, make_user):
+    client.force_login(make_user(Role.CITY_STAFF))
+    items = {item.figure.key: item for item in client.get(_county("410402")).context["dashboard"].headline}
+    granted = client.get(items["vouchers_granted"].link_url).context["page"]
+    assert {claim.status for claim in granted.object_list} == {"paid", "city_approved"}
+    assert {claim.enterprise.county.code for claim in granted.object_list} == {"410402"}
+    paid = client.get(items["vouchers_paid"].link_url).context["page"]
+    assert [claim.status for claim in paid.object_list] == ["paid"]
+    campaign = client.get(items["campaign_pass_rate"].link_url)
+    assert campaign.status_code == 200 and campaign.context["county"].code == "410402"
