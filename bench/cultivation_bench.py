@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -30,13 +29,11 @@ from list_bench import (
     Server,
     analyze,
     database_name,
-    demo_password,
     django_env,
-    drop_database,
-    ensure_database,
     log,
     login,
     manage,
+    run_sizes,
     size_key,
     summary,
 )
@@ -218,27 +215,8 @@ def result_json(args, results: list[dict], error: str | None) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    password = demo_password()
     log(f"Cultivation benchmark: sizes {args.sizes}, database {database_name(args.database_url)}")
-    created = ensure_database(args.database_url)
-    results, error = [], None
-    try:
-        with tempfile.TemporaryDirectory(prefix="cultivation_bench_") as tmp:
-            for size in args.sizes:
-                try:
-                    results.append(run_size(size, args, password, Path(tmp)))
-                except Exception:
-                    log_file = Path(tmp) / f"gunicorn-{size_key(size)}.log"
-                    if log_file.exists():
-                        log(f"  gunicorn log tail:\n{log_file.read_text()[-3000:]}")
-                    raise
-    except Exception as failure:  # report what was measured, and why it stopped
-        error = f"{type(failure).__name__}: {failure}"[:3000]
-        log(f"FAILED: {error}")
-    finally:
-        if created and not args.keep_data:
-            drop_database(args.database_url)
-            log("  bench database dropped")
+    results, error = run_sizes(args, run_size, prefix="cultivation_bench_")
     print(json.dumps(result_json(args, results, error), ensure_ascii=False), flush=True)
     return 1 if error else 0
 

@@ -400,6 +400,33 @@ def demo_password() -> str:
     raise RuntimeError("DEMO_PASSWORD not found in enterprises/demo.py")
 
 
+def run_sizes(args, run_size, *, prefix: str) -> tuple[list[dict], str | None]:
+    """`run_size(size, args, password, work_dir)` for each of `args.sizes` against the bench database (created if
+    missing; dropped afterwards when this run created it, unless --keep-data), with the gunicorn log's tail shown when
+    a size fails. Returns what was measured and the error that stopped it, if any."""
+    password = demo_password()
+    created = ensure_database(args.database_url)
+    results, error = [], None
+    try:
+        with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+            for size in args.sizes:
+                try:
+                    results.append(run_size(size, args, password, Path(tmp)))
+                except Exception:
+                    log_file = Path(tmp) / f"gunicorn-{size_key(size)}.log"
+                    if log_file.exists():
+                        log(f"  gunicorn log tail:\n{log_file.read_text()[-3000:]}")
+                    raise
+    except Exception as failure:  # report what was measured, and why it stopped
+        error = f"{type(failure).__name__}: {failure}"[:3000]
+        log(f"FAILED: {error}")
+    finally:
+        if created and not args.keep_data:
+            drop_database(args.database_url)
+            log("  bench database dropped")
+    return results, error
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     password = demo_password()
