@@ -195,7 +195,9 @@ def _demands(assignments, *, actor, rng, as_of) -> int:
         if stage in ("visit_scheduled", "closed"):
             demand_transition(
                 demand=demand, to="visit_scheduled", actor=officer_user,
-                visit_on=as_of + datetime.timedelta(days=7), participants=["市科技局", "河南城建学院专家组"],
+                # A week on, from today at the earliest: a visit cannot be scheduled in the past (an earlier --as-of).
+                visit_on=max(as_of, timezone.localdate()) + datetime.timedelta(days=7),
+                participants=["市科技局", "河南城建学院专家组"],
             )  # fmt: skip
         if stage == "closed":
             demand_transition(demand=demand, to="closed", actor=officer_user, outcome="组团上门服务后达成合作意向")
