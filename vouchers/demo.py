@@ -187,6 +187,8 @@ def _claim_path(rng, *, created: datetime.date, horizon: datetime.date, window_c
         if status == ClaimStatus.DRAFT:
             step = (ClaimStatus.WITHDRAWN, later(3, 30), WITHDRAWN_COMMENT) if draw < 0.03 else (
                 ClaimStatus.SUBMITTED, min(later(1, 21), window_close), "")  # fmt: skip
+            if step[1] <= day:  # created on the window's last day: never submitted
+                return path
         elif status == ClaimStatus.SUBMITTED:  # the county's review
             when = later(3, 20)
             if draw < 0.01:
