@@ -14,6 +14,7 @@ run: install assets
 	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py recompute_portraits --inline
 	$(BIN)/python manage.py seed_officers
+	$(BIN)/python manage.py seed_history
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install assets browser

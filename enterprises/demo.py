@@ -470,6 +470,8 @@ def demo_data_exists() -> bool:
 def clear_registry() -> None:
     """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts."""
     from accounts.demo import clear_account_requests
+    from cultivation.demo import clear_campaigns
+    from enterprises.demo_history import reviewer_usernames
     from officers.demo import clear_officer_data
     from policies.demo import clear_policy_data
     from vouchers.demo import clear as clear_vouchers
@@ -479,7 +481,8 @@ def clear_registry() -> None:
     clear_account_requests()
     clear_officer_data()
     clear_policy_data()
-    User.objects.filter(username__in=[user.username for user in DEMO_USERS]).delete()
+    clear_campaigns()
+    User.objects.filter(username__in=[user.username for user in DEMO_USERS] + reviewer_usernames()).delete()
     User.objects.filter(enterprise__isnull=False).delete()
     # Children first, each in one statement, so that deleting the firms needs no per-row cascade.
     Qualification.objects.all().delete()

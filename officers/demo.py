@@ -6,8 +6,9 @@ import datetime
 import math
 
 import numpy as np
+import pandas as pd
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
@@ -16,6 +17,7 @@ from enterprises.models import County, Enterprise, HighTechField, Qualification
 from officers.models import (
     Assignment,
     AssignmentRun,
+    AssignmentSource,
     Demand,
     DemandCategory,
     DemandEvent,
@@ -193,7 +195,9 @@ def _demands(assignments, *, actor, rng, as_of) -> int:
         if stage in ("visit_scheduled", "closed"):
             demand_transition(
                 demand=demand, to="visit_scheduled", actor=officer_user,
-                visit_on=as_of + datetime.timedelta(days=7), participants=["市科技局", "河南城建学院专家组"],
+                # A week on, from today at the earliest: a visit cannot be scheduled in the past (an earlier --as-of).
+                visit_on=max(as_of, timezone.localdate()) + datetime.timedelta(days=7),
+                participants=["市科技局", "河南城建学院专家组"],
             )  # fmt: skip
         if stage == "closed":
             demand_transition(demand=demand, to="closed", actor=officer_user, outcome="组团上门服务后达成合作意向")
@@ -202,3 +206,118 @@ def _demands(assignments, *, actor, rng, as_of) -> int:
         filed.append(demand)
     Demand.objects.bulk_update(filed, ["filed_at"])
     return len(filed)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# History (enterprises.demo_history)
+
+# Coverage grew with the officer programme: the assignment start days are drawn from this curve of (share of the
+# firms served now, days before the demo's day), so that about a third of the innovative firms had an officer two
+# years ago, two thirds a year ago, and all now.
+COVERAGE_CURVE = ((0.0, 3 * 365), (1 / 3, 2 * 365), (2 / 3, 365), (1.0, 7))
+# Officers start serving a firm up to this many days before it holds its first qualification (pre-review help).
+LEAD_DAYS = 120
+CHANGED_OFFICER_SHARE = 0.06
+CHANGE_REASONS = ("服务员岗位调整，改由新服务员对接", "企业申请更换服务员（专业领域更匹配）", "服务员工作调动")
+LAPSED_REASON = "企业资质到期未续，不再属于创新型企业，结束一对一服务"
+
+
+def seed_assignment_history(*, as_of: datetime.date, seed: int, actors: dict) -> dict:
+    """Spread the active assignments' start days back in time along COVERAGE_CURVE (never after the firm's first
+    service log), and keep some ended assignments: firms whose officer changed, and firms that stopped being
+    innovative. Active assignments, loads and the one-active-per-firm rule are untouched but for `started_at`."""
+    from enterprises.demo_history import office_times
+
+    rng = np.random.default_rng(seed + 47)
+    active = list(
+        Assignment.objects.filter(ended_at__isnull=True)
+        .order_by("enterprise_id")
+        .only("pk", "enterprise_id", "officer_id", "source", "reason", "assigned_by_id", "started_at")
+    )
+    if not active:
+        return {"assignments_spread": 0, "assignments_ended": 0, "officer_changes": 0}
+    quals = pd.DataFrame(
+        list(Qualification.objects.values_list("enterprise_id", "valid_from", "valid_to")),
+        columns=["firm", "valid_from", "valid_to"],
+    )
+    since = quals.groupby("firm")["valid_from"].min()
+    until = quals.groupby("firm")["valid_to"].max()
+    first_logs = dict(
+        ServiceLog.objects.order_by()
+        .values_list("enterprise_id")
+        .annotate(first=Min("served_on"))
+        .values_list("enterprise_id", "first")
+    )
+    county_of = dict(Enterprise.objects.values_list("pk", "county_id"))
+    officers: dict[int | None, list[int]] = {}  # county pk (None: city officers) → officer pks
+    for pk, county_id, level in OfficerProfile.objects.order_by("pk").values_list("pk", "county_id", "level"):
+        officers.setdefault(county_id if level == OfficerLevel.COUNTY else None, []).append(pk)
+
+    firms = [assignment.enterprise_id for assignment in active]
+    starts = _start_days(rng, as_of, [since.get(firm) for firm in firms], [first_logs.get(firm) for firm in firms])
+    changes = []  # (position in `active`, earlier officer, its start day, end reason)
+    for index in np.flatnonzero(rng.random(len(active)) < CHANGED_OFFICER_SHARE):
+        assignment, start = active[index], starts[index]
+        # The current officer's logs all fall after the change, and the change is at least a month old.
+        latest = min(first_logs.get(assignment.enterprise_id, as_of), as_of - datetime.timedelta(days=30))
+        others = [pk for pk in officers.get(county_of[assignment.enterprise_id], []) if pk != assignment.officer_id]
+        if others and (latest - start).days >= 60:
+            starts[index] = start + datetime.timedelta(days=int((latest - start).days * rng.uniform(0.3, 0.8)))
+            reason = CHANGE_REASONS[int(rng.integers(len(CHANGE_REASONS)))]
+            changes.append((int(index), others[int(rng.integers(len(others)))], start, reason))
+    for assignment, stamp in zip(active, office_times(rng, starts), strict=True):
+        assignment.started_at = stamp
+    earlier_starts = office_times(rng, [start for _index, _officer, start, _reason in changes])
+    rows = [
+        Assignment(
+            enterprise_id=active[index].enterprise_id, officer_id=officer, source=active[index].source,
+            reason=active[index].reason, started_at=started, assigned_by_id=active[index].assigned_by_id,
+            ended_at=active[index].started_at, ended_by=_county_actor(actors, county_of[active[index].enterprise_id]),
+            end_reason=reason,
+        )
+        for (index, officer, _start, reason), started in zip(changes, earlier_starts, strict=True)
+    ]  # fmt: skip
+
+    # Firms innovative in the past but not now: an officer served them until a while after their last qualification
+    # lapsed (the auto-assign covers innovative firms only, so none of them has an active assignment).
+    assigned = set(firms)
+    lapsed = [firm for firm, last in until.items() if last < as_of and firm not in assigned]
+    lapsed_starts = _start_days(rng, as_of, [since[firm] for firm in lapsed], [None] * len(lapsed))
+    for firm, start in zip(lapsed, lapsed_starts, strict=True):
+        end = min(until[firm] + datetime.timedelta(days=int(rng.integers(20, 91))), as_of - datetime.timedelta(days=1))
+        candidates = officers.get(county_of[firm]) or officers.get(None) or []
+        if (end - start).days < 30 or not candidates:
+            continue
+        start_at, end_at = office_times(rng, [start, end])
+        actor = _county_actor(actors, county_of[firm])
+        rows.append(
+            Assignment(
+                enterprise_id=firm, officer_id=candidates[int(rng.integers(len(candidates)))],
+                source=AssignmentSource.MANUAL, reason="县区科技部门指派", started_at=start_at, assigned_by=actor,
+                ended_at=end_at, ended_by=actor, end_reason=LAPSED_REASON,
+            )
+        )  # fmt: skip
+    Assignment.objects.bulk_update(active, ["started_at"], batch_size=1000)
+    Assignment.objects.bulk_create(rows, batch_size=2000)
+    return {"assignments_spread": len(active), "assignments_ended": len(rows), "officer_changes": len(changes)}
+
+
+def _county_actor(actors: dict, county_id: int):
+    return actors.get(county_id) or actors["city"]
+
+
+def _start_days(rng, as_of, since, first_logs) -> list[datetime.date]:
+    """A start day per firm along COVERAGE_CURVE, not long before the firm was first innovative, never after its
+    first service log, and before the demo's day."""
+    shares, days_before = zip(*COVERAGE_CURVE, strict=True)
+    drawn = np.interp(rng.random(len(since)), shares, days_before).astype(int)
+    leads = rng.integers(0, LEAD_DAYS + 1, len(since))
+    starts = []
+    for back, lead, first_day, first_log in zip(drawn, leads, since, first_logs, strict=True):
+        start = as_of - datetime.timedelta(days=int(back))
+        if first_day is not None:
+            start = max(start, first_day - datetime.timedelta(days=int(lead)))
+        if first_log is not None:
+            start = min(start, first_log)
+        starts.append(min(start, as_of - datetime.timedelta(days=1)))
+    return starts

@@ -1,0 +1,137 @@
+"""A past for the demo city (`seed_history`, after the first scoring run and the officers of `make run`): tier
+movements since the portal went live, officer assignments over time, last year's and this year's high-tech
+campaigns and voucher claims. Everything is derived from the demo registry so that it agrees with it, dated relative
+to the demo's day, and deterministic for a given seed. Added once, to a fresh demo: `history_exists` says when there
+is already a past (a campaign, an earlier year's voucher policy, or a tier move), and then nothing is written.
+
+Each module keeps its own part (cultivation.demo, officers.demo, vouchers.demo); this module holds what they share:
+the day the portal went live, office-hour timestamps and the reviewers who acted in the past."""
+
+import datetime
+import time
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from enterprises.models import County
+
+# County reviewers for the counties without a county user among the demo's (新华区 has `xinhua`, 汝州市 `ruzhou`):
+# the claims and campaign entries of the past were reviewed by someone of the county. They cannot sign in (no
+# password); a county not listed here gets `county_<code>`.
+COUNTY_REVIEWERS = {
+    "410403": "weidong",
+    "410404": "shilong",
+    "410411": "zhanhe",
+    "410421": "baofeng",
+    "410422": "yexian",
+    "410423": "lushan",
+    "410425": "jiaxian",
+    "410471": "gaoxin",
+    "410472": "chengxiang",
+    "410481": "wugang",
+}
+
+
+def launch_day(as_of: datetime.date) -> datetime.date:
+    """The day the portal went live and first placed every firm: 1 December of the year before last, so that last
+    year's campaign and voucher policy (opened that December) ran in it, and twelve months of moves are all there."""
+    return datetime.date(as_of.year - 2, 12, 1)
+
+
+def office_times(rng, days, *, first_hour: int = 9, last_hour: int = 17) -> list[datetime.datetime]:
+    """Aware datetimes on `days` (dates, or datetimes such as pandas Timestamps, whose date is taken), each at a
+    random minute of office hours in the portal's time zone."""
+    days = [day.date() if isinstance(day, datetime.datetime) else day for day in days]
+    minutes = rng.integers(first_hour * 60, last_hour * 60, len(days)).tolist()
+    zone = timezone.get_current_timezone()
+    return [
+        datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60), tzinfo=zone)
+        for day, minute in zip(days, minutes, strict=True)
+    ]
+
+
+def aware(day: datetime.date, hour: int = 9) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def history_exists(as_of: datetime.date) -> bool:
+    from cultivation.models import Campaign, TierMovement
+    from vouchers.models import VoucherPolicy
+
+    return (
+        Campaign.objects.exists()
+        or VoucherPolicy.objects.filter(year__lt=as_of.year).exists()
+        or TierMovement.objects.exclude(direction=0).exists()
+    )
+
+
+def reviewer_username(county: County) -> str:
+    return COUNTY_REVIEWERS.get(county.code, f"county_{county.code}")
+
+
+def reviewers() -> dict:
+    """{"admin", "city", county pk: county staff user}: the demo's reviewers, and a reviewer for each county without
+    a county user (created here, without a password). Empty without the demo's admin and city accounts."""
+    users = {user.username: user for user in User.objects.filter(username__in=["admin", "city"])}
+    if len(users) < 2:
+        return {}
+    staff = {}
+    for user in User.objects.filter(role=Role.COUNTY_STAFF).order_by("pk"):
+        staff.setdefault(user.county_id, user)
+    missing = [county for county in County.objects.order_by("code") if county.pk not in staff]
+    unusable = make_password(None)
+    created = User.objects.bulk_create(
+        User(username=reviewer_username(county), first_name=f"{county.name}科技局", role=Role.COUNTY_STAFF,
+             county=county, password=unusable)
+        for county in missing
+    )  # fmt: skip
+    if created and created[0].pk is None:
+        created = list(User.objects.filter(username__in=[user.username for user in created]))
+    staff.update({user.county_id: user for user in created})
+    return {"admin": users["admin"], "city": users["city"], **staff}
+
+
+def reviewer_usernames() -> list[str]:
+    """The usernames `reviewers` may create (the demo reset deletes them)."""
+    return [reviewer_username(county) for county in County.objects.all()]
+
+
+def seed_history(*, as_of: datetime.date, seed: int = 2026) -> dict:
+    """Add the past to a fresh demo whose first scoring run is placed; returns counts and timings. Nothing happens
+    (an empty dict) when there is already a past or no placed run."""
+    from cultivation import demo as cultivation_demo
+    from cultivation.models import TierPlacement
+    from officers import demo as officers_demo
+    from scoring.selectors import current_run
+    from vouchers import demo as vouchers_demo
+
+    run = current_run()
+    # The run's placements must be there: after a reset the old run remains, its firms and placements gone.
+    placed = run is not None and TierPlacement.objects.filter(placed_by_run=run).exists()
+    if not placed or history_exists(as_of):
+        return {}
+    summary, timings = {}, {}
+    started = time.monotonic()
+    with transaction.atomic():
+        actors = reviewers()
+        if not actors:
+            return {}
+        timeline = cultivation_demo.RegistryTimeline(as_of=as_of, run=run, seed=seed)
+        timings["timeline"] = time.monotonic() - started
+        dated = {"as_of": as_of, "seed": seed, "actors": actors}
+        steps = (
+            ("tiers", cultivation_demo.seed_tier_history, {"timeline": timeline, "run": run}),
+            ("officers", officers_demo.seed_assignment_history, dated),
+            ("campaigns", cultivation_demo.seed_campaigns, {"timeline": timeline, "run": run, "seed": seed,
+                                                             "actors": actors}),
+            ("vouchers", vouchers_demo.seed_history, dated),
+        )  # fmt: skip
+        for name, step, arguments in steps:
+            began = time.monotonic()
+            summary.update(step(**arguments))
+            timings[name] = time.monotonic() - began
+    summary["timings"] = timings
+    summary["duration_s"] = time.monotonic() - started
+    return summary
