@@ -76,6 +76,7 @@ class DashboardTargets(models.Model):
 
 class RefreshTrigger(models.TextChoices):
     SCORING = "scoring", _("Scoring run published")
+    DAILY = "daily", _("Morning refresh")
     CLAIM = "claim", _("Voucher claim decided")
     IMPORT = "import", _("Data imported")
     CAMPAIGN = "campaign", _("High-tech campaign outcome")

@@ -270,3 +270,10 @@ VOUCHER_DOCUMENT_MAX_MB = env.int("VOUCHER_DOCUMENT_MAX_MB", default=20)
 DASHBOARD_TREND_YEARS = env.int("DASHBOARD_TREND_YEARS", default=4)
 # A queued refresh stops further ones being queued for at most this long (then a change queues another).
 DASHBOARD_REFRESH_QUEUED_TIMEOUT_S = env.int("DASHBOARD_REFRESH_QUEUED_TIMEOUT_S", default=300)
+# The published scoring run queues the night's refresh; this one, at the start of the working day, keeps "now" and
+# "the same day last year" moving with the calendar even on a night whose run failed.
+CELERY_BEAT_SCHEDULE["dashboards-morning-refresh"] = {
+    "task": "dashboards.refresh",
+    "schedule": crontab(hour=env.int("DASHBOARD_MORNING_REFRESH_HOUR", default=6), minute=0),
+    "args": ("daily",),
+}
