@@ -24,6 +24,7 @@ from dashboards.selectors import (
     may_set_targets,
     sort_rows,
     targets_for,
+    with_firm_details,
 )
 from dashboards.services import targets_save
 
@@ -108,6 +109,7 @@ def firms_view(request, key):
     page = Paginator(queryset if queryset is not None else [], FIRMS_PAGE_SIZE).get_page(
         page_number(request.GET.get("page"))
     )
+    page.object_list = with_firm_details(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -16,6 +16,7 @@ from dashboards.selectors import (
     figure_firms,
     firm_set_get,
     may_see_dashboard,
+    with_firm_details,
 )
 
 
@@ -54,6 +55,9 @@ class DashboardFirmsView(generics.ListAPIView):
     @extend_schema(parameters=[DashboardQuerySerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        return with_firm_details(super().paginate_queryset(queryset))
 
     def get_queryset(self):
         firm_set = firm_set_get(self.kwargs["key"])

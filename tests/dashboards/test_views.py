@@ -93,8 +93,8 @@ def test_page_and_api_query_counts_are_fixed(client, refreshed, make_user, djang
             assert client.get(url).status_code == 200
     with django_assert_num_queries(PAGE_QUERIES):
         assert client.get(API).status_code == 200
-    # Drill-down: session, user, counties, refresh, count, page.
-    with django_assert_num_queries(6):
+    # Drill-down: session, user, counties, refresh, count, the page's ids, their firms.
+    with django_assert_num_queries(7):
         assert client.get(reverse("dashboards:firms", args=["above_scale_no_rd"])).status_code == 200
 
 
