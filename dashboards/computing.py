@@ -114,7 +114,7 @@ def _indicators(points: list[Point], ruleset: RuleSet) -> pd.DataFrame:
     threshold = int(ruleset.above_scale_min_revenue * CENTS)
     query = (
         f"SELECT enterprise_id, year, "
-        f"CASE WHEN CAST(ROUND(revenue * 100) AS BIGINT) >= {threshold} THEN 1 ELSE 0 END, "
+        f"CASE WHEN CAST(ROUND(revenue * {CENTS}) AS BIGINT) >= {threshold} THEN 1 ELSE 0 END, "
         f"CASE WHEN rd_expense > 0 THEN 1 ELSE 0 END FROM {AnnualIndicator._meta.db_table} "
         "WHERE year BETWEEN {oldest} AND {newest}"
     )

@@ -6,6 +6,12 @@ from dashboards.models import DashboardTargets
 PERCENT_HELP = _("In percent, e.g. 23.5; empty: no target.")
 
 
+def _percent(label, help_text=PERCENT_HELP) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, min_value=0, max_value=100, decimal_places=2, required=False, help_text=help_text
+    )
+
+
 class TargetsForm(forms.Form):
     """A year's targets. Ratios are entered in percent and kept as fractions."""
 
@@ -14,26 +20,14 @@ class TargetsForm(forms.Form):
     high_tech = forms.IntegerField(label=_("Valid high-tech enterprises"), min_value=0, required=False)
     gazelle = forms.IntegerField(label=_("Gazelle enterprises"), min_value=0, required=False)
     srdi = forms.IntegerField(label=_("Specialised and innovative enterprises"), min_value=0, required=False)
-    high_tech_share = forms.DecimalField(
-        label=_("High-tech share of above-scale industrial firms (%)"), min_value=0, max_value=100,
-        decimal_places=2, required=False, help_text=PERCENT_HELP,
-    )  # fmt: skip
-    province_high_tech_share = forms.DecimalField(
-        label=_("Province average high-tech share (%)"), min_value=0, max_value=100, decimal_places=2,
-        required=False, help_text=_("The province's figure, shown beside the city's for comparison."),
-    )  # fmt: skip
-    rd_coverage = forms.DecimalField(
-        label=_("Above-scale industrial firms with R&D activity (%)"), min_value=0, max_value=100,
-        decimal_places=2, required=False, help_text=PERCENT_HELP,
-    )  # fmt: skip
-    officer_coverage = forms.DecimalField(
-        label=_("Officer coverage of innovative enterprises (%)"), min_value=0, max_value=100, decimal_places=2,
-        required=False, help_text=PERCENT_HELP,
-    )  # fmt: skip
-    campaign_pass_rate = forms.DecimalField(
-        label=_("High-tech campaign pass rate (%)"), min_value=0, max_value=100, decimal_places=2, required=False,
-        help_text=PERCENT_HELP,
-    )  # fmt: skip
+    high_tech_share = _percent(_("High-tech share of above-scale industrial firms (%)"))
+    province_high_tech_share = _percent(
+        _("Province average high-tech share (%)"),
+        _("The province's figure, shown beside the city's for comparison."),
+    )
+    rd_coverage = _percent(_("Above-scale industrial firms with R&D activity (%)"))
+    officer_coverage = _percent(_("Officer coverage of innovative enterprises (%)"))
+    campaign_pass_rate = _percent(_("High-tech campaign pass rate (%)"))
 
     @classmethod
     def for_targets(cls, targets, data=None):

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dashboards.computing import (
+    CENTS,
     county_counts,
     firm_flags,
     firm_rows,
@@ -51,7 +52,6 @@ logger = logging.getLogger(__name__)
 
 # Refreshes kept: the newest, which pages read, and the one before it, which a page begun just before may still read.
 REFRESHES_KEPT = 2
-CENTS = 100
 
 
 def refresh_dashboard(
