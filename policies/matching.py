@@ -91,10 +91,12 @@ def portrait_frame(run: ScoringRun, columns: Iterable[str] = PORTRAIT_COLUMNS) -
 
 @dataclass(frozen=True)
 class Quantity:
-    """A frame column derived from the scoring frame: the indicator fields it needs, and how (inputs, run date)."""
+    """A frame column derived from the scoring frame: the indicator fields it needs, how (inputs, run date), and
+    whether the latest year is all it reads of them."""
 
     fields: tuple[str, ...]
     derive: Callable[[pd.DataFrame, datetime.date], pd.Series]
+    latest_only: bool = True
 
 
 def _latest(name: str) -> Quantity:
@@ -137,7 +139,7 @@ QUANTITIES: dict[str, Quantity] = {
     "rd_expense": _latest("rd_expense"),
     "employees": _latest("employees"),
     "rd_ratio": _latest_ratio("rd_expense", "revenue"),
-    "rd_ratio_3y": Quantity(("rd_expense", "revenue"), _rd_ratio_3y),
+    "rd_ratio_3y": Quantity(("rd_expense", "revenue"), _rd_ratio_3y, latest_only=False),
     "st_ratio": _latest_ratio("st_personnel", "employees"),
     "high_tech_share": _latest_ratio("high_tech_revenue", "revenue"),
     "invention_patents": _latest("invention_patents"),
@@ -161,7 +163,8 @@ def frame_columns(policies: Iterable[Policy]) -> set[str]:
 def matching_frame(run: ScoringRun, columns: Iterable[str] | None = None) -> pd.DataFrame:
     """One row per firm scored by `run`, with `county_id` and the frame `columns` (default: every column of the
     condition vocabulary): portrait columns, county codes and the quantities, in a handful of queries; the registry
-    is read only for the quantities asked, and only the indicator fields they derive from."""
+    is read only for the quantities asked: the indicator fields they derive from, of the latest year alone unless a
+    quantity spans three."""
     wanted = set(FRAME_COLUMNS if columns is None else columns)
     unknown = wanted - set(FRAME_COLUMNS)
     if unknown:
@@ -175,9 +178,12 @@ def matching_frame(run: ScoringRun, columns: Iterable[str] | None = None) -> pd.
     derived = [name for name in QUANTITIES if name in wanted]
     if not derived:
         return portraits
-    fields = {field for name in derived for field in QUANTITIES[name].fields}
     inputs = load_frame(
-        first_id=int(portraits.index.min()), last_id=int(portraits.index.max()), on=run.run_date, fields=tuple(fields)
+        first_id=int(portraits.index.min()),
+        last_id=int(portraits.index.max()),
+        on=run.run_date,
+        fields=tuple({field for name in derived for field in QUANTITIES[name].fields}),
+        latest_only=all(QUANTITIES[name].latest_only for name in derived),
     )
     return portraits.join(quantities(inputs, run.run_date, derived), how="left")
 

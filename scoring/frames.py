@@ -24,14 +24,20 @@ QUALIFICATION_KINDS = tuple(QualificationKind.values)
 FIRM_COLUMNS = ("id", "county_id", "industry_code", "high_tech_field", "founded_on")
 
 
-def _indicator_sql(fields: tuple[str, ...] = INDICATOR_FIELDS) -> str:
+def _indicator_sql(fields: tuple[str, ...] = INDICATOR_FIELDS, *, latest_only: bool = False) -> str:
     columns = ", ".join(
         f"CAST(ROUND({name} * 100) AS BIGINT) AS {name}" if name in MONEY_FIELDS else name for name in fields
     )
-    return (
-        f"SELECT enterprise_id, year, {columns} FROM {AnnualIndicator._meta.db_table} "
+    rows = (
+        f"{AnnualIndicator._meta.db_table} "
         "WHERE enterprise_id BETWEEN {first} AND {last} AND year < {year} AND year >= {oldest}"
     )
+    if latest_only:  # PostgreSQL: each firm's latest year of those the rows above would give
+        return (
+            f"SELECT DISTINCT ON (enterprise_id) enterprise_id, year, {columns} FROM {rows} "
+            "ORDER BY enterprise_id, year DESC"
+        )
+    return f"SELECT enterprise_id, year, {columns} FROM {rows}"
 
 
 def _firm_sql() -> str:
@@ -75,12 +81,19 @@ def _literal(value) -> str:
 
 
 def load_frame(
-    *, first_id: int, last_id: int, on: datetime.date, fields: tuple[str, ...] = INDICATOR_FIELDS
+    *,
+    first_id: int,
+    last_id: int,
+    on: datetime.date,
+    fields: tuple[str, ...] = INDICATOR_FIELDS,
+    latest_only: bool = False,
 ) -> pd.DataFrame:
     """The frame of every firm with first_id <= id <= last_id, as of `on`: four queries (three without `fields`).
 
-    `fields` narrows the indicators read to those a caller derives its figures from (policy matching reads a few of
-    them): the indicator rows are most of the reading, and of the pivot. Which years count stays build_frame's."""
+    For callers that use less than the rules (policy matching), whose reading is mostly the indicator rows and
+    their pivot: `fields` narrows the indicators read to those the caller derives its figures from, and
+    `latest_only` reads each firm's latest year alone (its `<field>_3`; `_1` and `_2` stay empty and `n_years` is
+    at most 1). Which years count stays build_frame's."""
     unknown = set(fields) - set(INDICATOR_FIELDS)
     if unknown:
         raise ValueError(f"unknown indicator fields {sorted(unknown)}")
@@ -89,7 +102,11 @@ def load_frame(
     firms = _read(_firm_sql(), list(FIRM_COLUMNS), **bounds)
     columns = ["enterprise_id", "year", *fields]
     if fields:
-        indicators = _read(_indicator_sql(fields), columns, year=on.year, oldest=on.year - MAX_DATA_AGE_YEARS, **bounds)
+        in_sql = latest_only and connection.vendor == "postgresql"
+        query = _indicator_sql(fields, latest_only=in_sql)
+        indicators = _read(query, columns, year=on.year, oldest=on.year - MAX_DATA_AGE_YEARS, **bounds)
+        if latest_only and not in_sql:
+            indicators = indicators[indicators["year"] == indicators.groupby("enterprise_id")["year"].transform("max")]
     else:
         indicators = pd.DataFrame(columns=columns)
     qualifications = _read(_qualification_sql(), ["enterprise_id", "kind", "valid_to"], on=on, **bounds)
