@@ -208,7 +208,8 @@ def rows_frame(
             ),
             "missing_field": pd.Categorical.from_codes(np.asarray(field_code, dtype=np.int16), MISSING_FIELDS),
             "missing_actual": np.asarray(missing_actual, dtype=np.float64),
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them into consolidated blocks
     )
 
 
