@@ -273,19 +273,29 @@ def evaluate(frame: pd.DataFrame, conditions: list[dict]) -> Evaluation:
     size = len(frame)
     if not conditions:
         return Evaluation(np.full(size, MEETS, dtype=np.int8), np.full(size, -1), np.full(size, np.nan))
-    met = np.vstack([condition_met(frame, condition) for condition in conditions])
-    failed = (~met).sum(axis=0)
-    first_failed = np.argmin(met, axis=0)
-    attainable = np.array([FIELDS[c["field"]].attainable for c in conditions])
+    # Where exactly one condition fails (the only rows it is read for), the sum of failed indexes is that index:
+    # one pass per condition in int8 (at most MAX_CONDITIONS), instead of an argmin across a conditions-by-firms
+    # matrix (strided, slower).
+    failed = np.zeros(size, dtype=np.int8)
+    failed_index = np.zeros(size, dtype=np.int8)
+    for index, condition in enumerate(conditions):
+        missed = (~condition_met(frame, condition)).view(np.int8)
+        failed += missed
+        if index:
+            failed_index += missed * np.int8(index)
     # A single-condition policy has no "nearly": every firm failing it would be a near miss.
-    nearly = (failed == 1) & attainable[first_failed] & (len(conditions) > 1)
+    nearly = (failed == 1) & (len(conditions) > 1)
+    attainable = np.array([FIELDS[c["field"]].attainable for c in conditions])
+    if not attainable.all():
+        nearly &= attainable[np.where(nearly, failed_index, 0)]  # elsewhere the sum may point past the conditions
     status = np.where(failed == 0, MEETS, np.where(nearly, NEARLY, 0)).astype(np.int8)
+    missing_index = np.where(nearly, failed_index, np.int8(-1))
     missing_actual = np.full(size, np.nan)
     for index, condition in enumerate(conditions):
-        rows = nearly & (first_failed == index)
+        rows = missing_index == index
         if rows.any():
             missing_actual[rows] = actual_values(frame, condition)[rows]
-    return Evaluation(status, np.where(nearly, first_failed, -1), missing_actual)
+    return Evaluation(status, missing_index, missing_actual)
 
 
 # ---------------------------------------------------------------------------------------------------------------

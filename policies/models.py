@@ -90,8 +90,9 @@ class MatchStatus(models.TextChoices):
 class PolicyMatch(models.Model):
     """A firm that meets a policy, or fails exactly one attainable condition of it, in the latest matching.
 
-    Written set-based by policies.matching (on PostgreSQL only the differences from the previous matching: COPY
-    and one statement each for inserts, updates and deletes), never row by row; `missing_index` points into the
+    Written set-based by policies.matching (on PostgreSQL a binary COPY into an empty table, its indexes built
+    afterwards; else only the differences from the previous matching: one statement each for inserts, updates and
+    deletes), never row by row; `missing_index` points into the
     policy's conditions and `missing_actual` is the firm's value for it (yuan, fraction or count). The run matched
     is on the policy (`matched_run`), not on each row, so that an unchanged match is not rewritten every night."""
 

@@ -114,16 +114,20 @@ def _latest(frame: pd.DataFrame, field: str) -> pd.Series:
     return frame[f"{field}_3"]
 
 
-def ip_counts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """(Class I, Class II) IP held: from the patent register where the firm has one (`ip_from_register`), else from
-    the latest year's indicators. Trademarks do not count."""
-    class1 = sum(_latest(frame, field) for field in IP_CLASS1_FIELDS)
-    class2 = sum(_latest(frame, field) for field in IP_CLASS2_FIELDS)
+def ip_count(frame: pd.DataFrame, ip_class: int) -> pd.Series:
+    """Class I (`ip_class` 1) or Class II (2) IP held: from the patent register where the firm has one
+    (`ip_from_register`), else from the latest year's indicators. Trademarks do not count. One class needs only its
+    own indicator fields (policy matching reads no more than its conditions use)."""
+    fields = IP_CLASS1_FIELDS if ip_class == 1 else IP_CLASS2_FIELDS
+    count = sum(_latest(frame, field) for field in fields)
     if "ip_from_register" in frame:
-        register = frame["ip_from_register"]
-        class1 = class1.where(~register, frame["ip_register_class1"])
-        class2 = class2.where(~register, frame["ip_register_class2"])
-    return class1, class2
+        count = count.where(~frame["ip_from_register"], frame[f"ip_register_class{ip_class}"])
+    return count
+
+
+def ip_counts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(Class I, Class II) IP held (see ip_count)."""
+    return ip_count(frame, 1), ip_count(frame, 2)
 
 
 # ---------------------------------------------------------------------------------------------------------------

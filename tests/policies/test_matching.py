@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from accounts.models import Role
@@ -98,3 +99,83 @@ def test_policy_save_refused_to_county_staff(db, make_user):
 
     with pytest.raises(PermissionDenied):
         policy_save(actor=make_user(Role.COUNTY_STAFF, county_code="410402"), data={"title": "x"})
+
+
+def test_every_condition_field_has_a_frame_column():
+    from policies.conditions import FIELDS
+    from policies.matching import FRAME_COLUMNS
+
+    assert {item.column for item in FIELDS.values()} <= set(FRAME_COLUMNS)
+
+
+@pytest.mark.parametrize(
+    "columns",
+    [
+        {"rd_ratio", "invention_patents"},
+        {"class1_ip", "st_ratio", "county", "tier"},
+        {"rd_ratio_3y", "years_since_founded", "high_tech_field", "q_srdi", "class2_ip"},
+        {"sme_passes", "innovative"},  # portrait columns only: the registry is not read
+        set(),
+    ],
+)
+def test_a_narrowed_frame_has_the_values_of_the_full_one(matched, columns):
+    full = matching_frame(matched["run"])
+    narrow = matching_frame(matched["run"], columns)
+    assert set(narrow.columns) == columns | {"county_id"}
+    pd.testing.assert_frame_equal(narrow, full[list(narrow.columns)], check_like=True)
+
+
+def test_frame_columns_are_those_of_the_conditions(matched):
+    from policies.matching import frame_columns
+
+    assert frame_columns([matched["policy"]]) == {"rd_ratio", "invention_patents"}
+    with pytest.raises(ValueError, match="unknown frame columns"):
+        matching_frame(matched["run"], {"no_such_column"})
+
+
+def rows(*items) -> pd.DataFrame:
+    """Match rows from (policy, firm, county, status, missing index or None, missing field, actual or NaN)."""
+    from policies.matching import MISSING_FIELDS, STATUSES, rows_frame
+
+    columns = list(zip(*items, strict=True)) if items else [[]] * 7
+    return rows_frame(
+        columns[0], columns[1], columns[2], [STATUSES.index(s) for s in columns[3]],
+        [-1 if i is None else i for i in columns[4]], [MISSING_FIELDS.index(f) for f in columns[5]], columns[6],
+    )  # fmt: skip
+
+
+def test_diff_finds_inserts_updates_and_deletes_and_takes_no_data_for_equal():
+    from policies.matching import diff
+
+    nan = float("nan")
+    old = rows(
+        (1, 10, 5, "meets", None, "", nan),  # unchanged
+        (1, 11, 5, "nearly", 0, "rd_ratio", nan),  # unchanged: no data both nights
+        (1, 12, 5, "nearly", 0, "rd_ratio", 0.01),  # actual changes
+        (2, 10, 5, "meets", None, "", nan),  # gone
+        (2, 11, 5, "nearly", 1, "revenue", 2.0),  # county changes
+    ).assign(id=[100, 101, 102, 103, 104])
+    new = rows(
+        (1, 10, 5, "meets", None, "", nan),
+        (1, 11, 5, "nearly", 0, "rd_ratio", nan),
+        (1, 12, 5, "nearly", 0, "rd_ratio", 0.02),
+        (2, 11, 6, "nearly", 1, "revenue", 2.0),
+        (2, 12, 5, "meets", None, "", nan),  # new
+    )
+    inserts, updates, deletes = diff(new, old)
+    assert inserts[["policy_id", "enterprise_id"]].values.tolist() == [[2, 12]]
+    assert sorted(updates["id"].tolist()) == [102, 104]
+    assert deletes == [103]
+    inserts, updates, deletes = diff(rows(), old)
+    assert (len(inserts), len(updates), sorted(deletes)) == (0, 0, [100, 101, 102, 103, 104])
+
+
+def test_a_stored_field_no_longer_in_the_vocabulary_is_rewritten(matched, require_postgres):
+    """A stored text outside today's categories reads back as 'unknown' and so differs from any computed row."""
+    policy = matched["policy"]
+    nearly = PolicyMatch.objects.filter(policy=policy, status=MatchStatus.NEARLY).first()
+    PolicyMatch.objects.filter(pk=nearly.pk).update(missing_field="retired_field")
+    outcome = match_from_run(run=matched["run"])
+    assert (outcome.inserted, outcome.updated, outcome.deleted) == (0, 1, 0)
+    nearly.refresh_from_db()
+    assert nearly.missing_field == "rd_ratio"

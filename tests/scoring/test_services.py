@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
@@ -121,6 +122,21 @@ def test_frame_from_database_keeps_money_exact(db):
     assert row["rd_expense_3"] == 1
     assert row["n_years"] == 3
     assert row["latest_year"] == 2025
+
+
+def test_frame_narrowed_to_some_indicators_keeps_their_values_and_the_rest(city):
+    ids = sorted(firm.pk for firm in city["all"])
+    full = load_frame(first_id=ids[0], last_id=ids[-1], on=RUN_DAY)
+    narrow = load_frame(first_id=ids[0], last_id=ids[-1], on=RUN_DAY, fields=("revenue", "rd_expense"))
+    assert "employees_3" not in narrow and "rd_expense_1" in narrow
+    pd.testing.assert_frame_equal(narrow, full[list(narrow.columns)])
+    assert load_frame(first_id=ids[0], last_id=ids[-1], on=RUN_DAY, fields=())["n_years"].eq(0).all()
+    latest = load_frame(first_id=ids[0], last_id=ids[-1], on=RUN_DAY, fields=("revenue",), latest_only=True)
+    pd.testing.assert_series_equal(latest["revenue_3"], full["revenue_3"])
+    assert latest["revenue_1"].isna().all() and latest["revenue_2"].isna().all()
+    assert latest["latest_year"].eq(2025).all() and latest["n_years"].eq(1).all()
+    with pytest.raises(ValueError, match="unknown indicator fields"):
+        load_frame(first_id=ids[0], last_id=ids[-1], on=RUN_DAY, fields=("no_such_field",))
 
 
 def test_frame_ignores_the_current_and_future_years(db):
