@@ -125,7 +125,12 @@ def corpus_registry(db):
 def pytest_collection_modifyitems(items):
     """Every transactional test restores the database it found (serialized_rollback): one that does not would flush
     and re-create the content types, and the next one that does would then load them a second time."""
+    offending = []
     for item in items:
         marker = item.get_closest_marker("django_db")
-        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
-            raise pytest.UsageError(f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")
+        # Marked transactional, or asking for a fixture that is (live_server, a worker fixture…).
+        transactional = (marker and marker.kwargs.get("transaction")) or "transactional_db" in item.fixturenames
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            offending.append(item.nodeid)
+    if offending:
+        raise pytest.UsageError("use django_db(transaction=True, serialized_rollback=True) in: " + ", ".join(offending))

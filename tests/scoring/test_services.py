@@ -155,6 +155,7 @@ def test_firm_without_indicators_gets_a_portrait(db, run_scoring):
     assert portrait.sme_score == 0
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_recompute_command_runs_inline_once_per_date(transactional_db, capsys):
     # Committed transactions, as in real use, so that the run's on-commit dispatch happens.
     for enterprise in factories.EnterpriseFactory.create_batch(9):

@@ -23,7 +23,7 @@ BASE_DIR = Path(settings.BASE_DIR)
 READY_TIMEOUT_S = 60
 FIRMS = 80
 
-pytestmark = pytest.mark.celery_worker
+pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def database_url() -> str:
