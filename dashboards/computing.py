@@ -18,6 +18,7 @@ from django.db.models.functions import Floor, TruncMonth
 from django.utils import timezone
 
 from cultivation.models import CampaignEntry, CampaignEvent, CampaignStage, PlacementTally, TierMovement, TierPlacement
+from cultivation.selectors import BOARD_TIERS
 from dashboards.figures import (
     MOVEMENT_MONTHS,
     SCORE_BIN_LOWERS,
@@ -29,12 +30,10 @@ from dashboards.models import PointKind
 from enterprises.models import AnnualIndicator, County, Enterprise, Qualification, QualificationKind
 from officers.models import Assignment
 from scoring.frames import MAX_DATA_AGE_YEARS, _read
-from scoring.models import Tier
 from scoring.rulesets import RuleSet
 from vouchers.models import BUDGET_HOLDING, ClaimEvent, ClaimStatus, VoucherBudget, VoucherClaim, VoucherPolicy
 
 CENTS = 100
-POOL_TIERS = (Tier.T1, Tier.T2, Tier.T3)
 QUALIFICATION_FLAGS = {
     FirmFlag.TECH_SME: (QualificationKind.TECH_SME,),
     FirmFlag.HIGH_TECH: (QualificationKind.HIGH_TECH,),
@@ -325,7 +324,7 @@ def tier_counts() -> dict[int, dict[str, int]]:
 def score_bins() -> list[tuple[int, str, int, int]]:
     """(county pk, tier, bin's lower bound, firms) of the pool's readiness, each bin SCORE_BIN_WIDTH wide."""
     rows = (
-        TierPlacement.objects.filter(tier__in=POOL_TIERS, readiness__isnull=False)
+        TierPlacement.objects.filter(tier__in=BOARD_TIERS, readiness__isnull=False)
         .annotate(bin=Floor(F("readiness") / SCORE_BIN_WIDTH))
         .values_list("county_id", "tier", "bin")
         .annotate(firms=Count("pk"))
@@ -339,15 +338,16 @@ def score_bins() -> list[tuple[int, str, int, int]]:
     return [(county_id, tier, lower, firms) for (county_id, tier, lower), firms in merged.items()]
 
 
-def first_month(today: datetime.date) -> datetime.date:
-    month = today.year * 12 + today.month - 1 - (MOVEMENT_MONTHS - 1)
-    return datetime.date(month // 12, month % 12 + 1, 1)
+def movement_months(today: datetime.date) -> list[datetime.date]:
+    """The first days of the MOVEMENT_MONTHS months shown, oldest first, this month last."""
+    last = today.year * 12 + today.month - 1
+    return [datetime.date(month // 12, month % 12 + 1, 1) for month in range(last - MOVEMENT_MONTHS + 1, last + 1)]
 
 
 def month_movements(today: datetime.date) -> list[tuple[int, datetime.date, int, int]]:
     """(county pk, first day of the month, moves up, moves down) over the last MOVEMENT_MONTHS months."""
     rows = (
-        TierMovement.objects.filter(date__gte=first_month(today), date__lte=today)
+        TierMovement.objects.filter(date__gte=movement_months(today)[0], date__lte=today)
         .exclude(direction=0)
         .annotate(month=TruncMonth("date"))
         .values_list("enterprise__county_id", "month")

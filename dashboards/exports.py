@@ -7,7 +7,7 @@ import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dashboards.figures import SCORE_BIN_WIDTH, Kind
+from dashboards.figures import SCORE_BIN_LABELS, Kind
 from dashboards.selectors import Dashboard
 from enterprises.importing.workbooks import neutralise
 from scoring.models import Tier
@@ -102,10 +102,8 @@ def dashboard_workbook(dashboard: Dashboard) -> io.BytesIO:
     tiers = list(dashboard.score_distribution)
     sheet = _Sheet(workbook, formats, _("Score distribution"),
                    [_("Readiness"), *(str(Tier(tier).label) for tier in tiers)], [12] + [20] * len(tiers))  # fmt: skip
-    for position, lower in enumerate(dashboard.score_bins):
-        sheet.write_row(
-            [f"{lower}–{lower + SCORE_BIN_WIDTH}", *(dashboard.score_distribution[tier][position] for tier in tiers)]
-        )
+    for position, label in enumerate(SCORE_BIN_LABELS):
+        sheet.write_row([label, *(dashboard.score_distribution[tier][position] for tier in tiers)])
 
     kinds = dashboard.voucher_kinds
     sheet = _Sheet(workbook, formats, _("Voucher spend"), [_("County"), *(name for _code, name in kinds), _("Total")],

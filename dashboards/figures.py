@@ -139,5 +139,6 @@ TIER_COLUMNS = ("tier_outside", "tier_t1", "tier_t2", "tier_t3")
 # Readiness bins of the score distribution: [0, 10), [10, 20) … [90, 100].
 SCORE_BIN_WIDTH = 10
 SCORE_BIN_LOWERS = tuple(range(0, 100, SCORE_BIN_WIDTH))
+SCORE_BIN_LABELS = tuple(f"{lower}–{lower + SCORE_BIN_WIDTH}" for lower in SCORE_BIN_LOWERS)
 # Months of movements shown, the current one included.
 MOVEMENT_MONTHS = 12

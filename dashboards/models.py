@@ -243,7 +243,7 @@ class FirmFigure(models.Model):
     county = models.ForeignKey(
         "enterprises.County", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    flags = models.IntegerField()
+    flags = models.BigIntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["refresh", "county", "enterprise"], name="dashboard_firm_figure_idx")]

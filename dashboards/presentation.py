@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from dashboards.figures import FIRM_SETS, SCORE_BIN_WIDTH, Kind
+from dashboards.figures import FIRM_SETS, SCORE_BIN_LABELS, Kind
 from dashboards.selectors import Dashboard, FigureValue
 from scoring.models import Tier
 
@@ -88,7 +88,7 @@ def dashboard_data(dashboard: Dashboard, *, county_url=None) -> dict:
             "labels": {"up": _("Moves up"), "down": _("Moves down")},
         },
         "score_distribution": {
-            "bins": [f"{lower}–{lower + SCORE_BIN_WIDTH}" for lower in dashboard.score_bins],
+            "bins": list(SCORE_BIN_LABELS),
             "tiers": [
                 {"tier": tier, "label": str(Tier(tier).label), "firms": firms}
                 for tier, firms in dashboard.score_distribution.items()

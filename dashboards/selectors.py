@@ -16,14 +16,15 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from accounts.scoping import ROLES_SEEING_ALL, scope_counties, scope_county_rows, scope_to_user
+from accounts.scoping import scope_county_rows, scope_to_user
+from cultivation.selectors import BOARD_TIERS, board_counties, board_county, may_see_board
+from dashboards.computing import movement_months
 from dashboards.figures import (
     COUNT_COLUMNS,
     FIGURES,
     FIGURES_BY_KEY,
     FIRM_SETS,
     MONEY_COLUMNS,
-    MOVEMENT_MONTHS,
     SCORE_BIN_LOWERS,
     TIER_COLUMNS,
     Figure,
@@ -46,38 +47,17 @@ from scoring.rulesets import get_ruleset
 from scoring.selectors import ruleset_in_force
 from vouchers.models import ClaimStatus
 
-ROLES_SEEING_DASHBOARDS = ROLES_SEEING_ALL | {Role.COUNTY_STAFF}
-POOL_TIERS = (Tier.T1, Tier.T2, Tier.T3)
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def may_see_dashboard(user) -> bool:
-    """Leaders, city admin and staff see the city and every county; county staff their own county (DESIGN §6)."""
-    return _active(user) and (user.is_superuser or user.role in ROLES_SEEING_DASHBOARDS)
+# Who sees a dashboard, and of which counties, is the tier board's rule (DESIGN §6): city admin, staff and leaders the
+# city and every county, county staff their own county.
+may_see_dashboard = may_see_board
+dashboard_counties = board_counties
+dashboard_county = board_county
 
 
 def may_set_targets(user) -> bool:
-    return _active(user) and (user.is_superuser or user.role == Role.CITY_ADMIN)
-
-
-def dashboard_counties(*, user) -> list[County]:
-    """The counties whose dashboards `user` may open, in code order (one query)."""
-    return list(scope_counties(County.objects.all(), user=user).order_by("code"))
-
-
-def dashboard_county(*, user, counties: list[County], code: str | None) -> County | None:
-    """The county a dashboard shows: `code` if in scope (else 404), a county user's own county, or None (the city)."""
-    if code:
-        for county in counties:
-            if county.code == code:
-                return county
-        raise Http404("No such county")
-    if user.is_superuser or user.role in ROLES_SEEING_ALL:
-        return None
-    return next((county for county in counties if county.pk == user.county_id), None)
+    return bool(user and user.is_authenticated and user.is_active) and (
+        user.is_superuser or user.role == Role.CITY_ADMIN
+    )
 
 
 def current_refresh() -> DashboardRefresh | None:
@@ -177,7 +157,6 @@ class Dashboard:
     months: list[datetime.date] = field(default_factory=list)
     moves_up: list[int] = field(default_factory=list)
     moves_down: list[int] = field(default_factory=list)
-    score_bins: list[int] = field(default_factory=lambda: list(SCORE_BIN_LOWERS))
     score_distribution: dict[str, list[int]] = field(default_factory=dict)
     voucher_kinds: list[tuple[str, str]] = field(default_factory=list)
     # (county code, county name, {kind code: granted}) for the counties shown.
@@ -320,7 +299,7 @@ def _panels(result: Dashboard, *, user, refresh, county: County | None, today: d
     """Score distribution, movements by month and voucher spend: three queries over small aggregate tables."""
     picked = (lambda county_id: county_id == county.pk) if county else (lambda county_id: True)
 
-    distribution = {tier.value: [0] * len(SCORE_BIN_LOWERS) for tier in POOL_TIERS}
+    distribution = {tier.value: [0] * len(SCORE_BIN_LOWERS) for tier in BOARD_TIERS}
     index = {lower: position for position, lower in enumerate(SCORE_BIN_LOWERS)}
     bins = scope_county_rows(ScoreBin.objects.filter(refresh=refresh), user=user).values_list(
         "county_id", "tier", "lower", "firms"
@@ -330,13 +309,7 @@ def _panels(result: Dashboard, *, user, refresh, county: County | None, today: d
             distribution[tier][index[lower]] += firms
     result.score_distribution = distribution
 
-    from dashboards.computing import first_month
-
-    start = first_month(today)
-    months = [
-        datetime.date(start.year + (start.month - 1 + step) // 12, (start.month - 1 + step) % 12 + 1, 1)
-        for step in range(MOVEMENT_MONTHS)
-    ]
+    months = movement_months(today)
     up, down = dict.fromkeys(months, 0), dict.fromkeys(months, 0)
     movements = scope_county_rows(MonthMovements.objects.filter(refresh=refresh), user=user).values_list(
         "county_id", "month", "up", "down"

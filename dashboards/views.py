@@ -27,6 +27,9 @@ from dashboards.selectors import (
     with_firm_details,
 )
 from dashboards.services import targets_save
+from enterprises.importing import workbooks
+from enterprises.models import Enterprise, ImportJob
+from enterprises.selectors import enterprise_export_frame
 
 FIRMS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -127,10 +130,6 @@ def firms_view(request, key):
 
 
 def _firms_export(queryset, firm_set, county) -> HttpResponse:
-    from enterprises.importing import workbooks
-    from enterprises.models import Enterprise, ImportJob
-    from enterprises.selectors import enterprise_export_frame
-
     firms = Enterprise.objects.none()
     if queryset is not None:
         firms = Enterprise.objects.filter(pk__in=queryset.order_by().values("enterprise_id")).order_by("name", "pk")

@@ -1,3 +1,4 @@
+from django.core.exceptions import ObjectDoesNotExist
 from rest_framework import serializers
 
 
@@ -59,7 +60,7 @@ class FigureFirmSerializer(serializers.Serializer):
     def _placement(self, row):
         try:
             return row.enterprise.placement
-        except Exception:  # RelatedObjectDoesNotExist: never placed
+        except ObjectDoesNotExist:  # never placed
             return None
 
     def get_tier(self, row) -> str | None:
