@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cultivation.models import AppendOnlyModel
+from core.models import AppendOnlyModel
 from enterprises.credit_codes import DB_PATTERN
 
 

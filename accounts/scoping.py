@@ -4,6 +4,9 @@ Every page, API view, export and download narrows its queryset through `scope_to
 the scope is then simply not found (404), never "forbidden", so its existence is not revealed.
 """
 
+from collections.abc import Callable
+
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q, QuerySet
 
 from accounts.models import Role
@@ -33,10 +36,38 @@ def scope_to_user(queryset: QuerySet, *, user, enterprise_path: str = "") -> Que
     return queryset.none()
 
 
-def _officer_firm_ids(user) -> QuerySet:
-    from officers.models import Assignment
+# Which firms an officer serves is the officers app's data. It registers its active assignments here
+# (officers/apps.py), so that the scope is decided in this module without importing an app above it.
+_active_assignments: Callable[..., QuerySet] | None = None
 
-    return Assignment.objects.filter(officer__user_id=user.pk, ended_at__isnull=True).values("enterprise_id")
+
+def register_active_assignments(rows: Callable[..., QuerySet]) -> None:
+    """`rows(officer_user_id=None)`: the active assignments (of one officer's user when given), as values of
+    `enterprise_id`."""
+    global _active_assignments
+    _active_assignments = rows
+
+
+def _assignments(**kwargs) -> QuerySet:
+    if _active_assignments is None:
+        raise ImproperlyConfigured("No app registered its officer assignments (accounts.scoping).")
+    return _active_assignments(**kwargs)
+
+
+def _officer_firm_ids(user) -> QuerySet:
+    return _assignments(officer_user_id=user.pk)
+
+
+def firms_with_officer() -> QuerySet:
+    """The ids (`enterprise_id`) of the firms with an active officer, for an Exists or IN subquery."""
+    return _assignments()
+
+
+def is_assigned_officer(user, enterprise) -> bool:
+    """Whether `user` is an officer actively assigned to the firm (one query; none for other roles)."""
+    if not (user and user.is_authenticated and user.is_active) or user.role != Role.OFFICER:
+        return False
+    return _officer_firm_ids(user).filter(enterprise_id=enterprise.pk).exists()
 
 
 def scope_counties(queryset: QuerySet, *, user) -> QuerySet:

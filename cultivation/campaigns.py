@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scoping import scope_to_user
+from core.parsing import required_date, text
+from core.signals import figures_changed
 from cultivation.models import (
     CAMPAIGN_TRANSITIONS,
     Campaign,
@@ -21,8 +23,6 @@ from cultivation.models import (
     PreReviewResult,
 )
 from cultivation.selectors import can_pin, may_see_board
-from dashboards.models import RefreshTrigger
-from dashboards.scheduling import schedule_refresh
 from enterprises.models import Enterprise, Qualification, QualificationKind
 from scoring.models import Portrait, ScoringRun, Tier
 from scoring.selectors import current_run, ruleset_in_force
@@ -230,38 +230,22 @@ def campaign_add_candidates(*, campaign, enterprises, actor, override: bool = Fa
     return created
 
 
-def _text(data, key) -> str:
-    return str(data.get(key) or "").strip()
-
-
-def _date(data, key, label) -> datetime.date:
-    value = data.get(key)
-    if isinstance(value, str) and value:
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            value = None
-    if not isinstance(value, datetime.date):
-        raise ValidationError({key: _("Give the %(what)s as a date.") % {"what": label}})
-    return value
-
-
 def _apply(entry: CampaignEntry, to: str, data: dict) -> tuple[list[str], dict]:
     """Check and set the fields of the move to `to`; returns the fields changed and the event's data."""
     if to == CampaignStage.PRE_REVIEWED:
-        result = _text(data, "result")
+        result = text(data.get("result"))
         if result not in PreReviewResult.values:
             raise ValidationError({"result": _("Choose a pre-review result.")})
-        entry.pre_review_result, entry.pre_review_notes = result, _text(data, "notes")
+        entry.pre_review_result, entry.pre_review_notes = result, text(data.get("notes"))
         return ["pre_review_result", "pre_review_notes"], {"result": result, "notes": entry.pre_review_notes}
     if to == CampaignStage.SUBMITTED:
-        entry.submitted_on = _date(data, "submitted_on", _("submission date"))
+        entry.submitted_on = required_date(data.get("submitted_on"), field="submitted_on", label=_("Submission date"))
         return ["submitted_on"], {"submitted_on": entry.submitted_on.isoformat()}
     if to == CampaignStage.APPROVED:
-        number = _text(data, "certificate_number")
+        number = text(data.get("certificate_number"))
         if not number:
             raise ValidationError({"certificate_number": _("Give the certificate number.")})
-        issued = _date(data, "issued_on", _("issue date"))
+        issued = required_date(data.get("issued_on"), field="issued_on", label=_("Issue date"))
         years = ruleset_in_force().high_tech.certificate_years
         try:
             with transaction.atomic():
@@ -279,7 +263,7 @@ def _apply(entry: CampaignEntry, to: str, data: dict) -> tuple[list[str], dict]:
         return fields, {"certificate_number": number, "issued_on": issued.isoformat(),
                         "valid_to": qualification.valid_to.isoformat(), "qualification": qualification.pk}  # fmt: skip
     if to in (CampaignStage.FAILED, CampaignStage.WITHDRAWN):
-        reason = _text(data, "reason")
+        reason = text(data.get("reason"))
         if not reason:
             raise ValidationError({"reason": _("Give a reason.")})
         field = "failure_reason" if to == CampaignStage.FAILED else "withdrawal_reason"
@@ -308,7 +292,7 @@ def campaign_entry_transition(*, entry: CampaignEntry, to: str, actor, **data) -
         CampaignEvent.objects.create(entry=locked, from_stage=from_stage, to_stage=to, data=event_data, actor=actor)
         if to in (CampaignStage.APPROVED, CampaignStage.FAILED):
             # The pass rate, and with an approval a new certificate, are dashboard figures.
-            schedule_refresh(trigger=RefreshTrigger.CAMPAIGN)
+            figures_changed.send(sender=CampaignEntry, change="campaign")
     for field in [*fields, "stage", "updated_at"]:
         setattr(entry, field, getattr(locked, field))
     return entry

@@ -11,38 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import AppendOnlyModel, SingletonModel
 from scoring.models import Tier
-
-
-class AppendOnlyModel(models.Model):
-    """An audit row: written once, never changed (the events of pins, plan tasks, warnings and campaigns)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValueError(f"{type(self).__name__} rows are append-only.")
-        super().save(*args, **kwargs)
-
-
-class SingletonModel(models.Model):
-    """Settings kept in one row (pk 1): saving always writes that row; absent, the defaults apply."""
-
-    SINGLETON_PK = 1
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.pk = self.SINGLETON_PK
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def in_force(cls):
-        """The saved row, or an unsaved one with the defaults (one query)."""
-        return cls.objects.filter(pk=cls.SINGLETON_PK).first() or cls(pk=cls.SINGLETON_PK)
-
 
 # Rung order, for the direction of a move (up / down).
 TIER_RANK = {Tier.OUTSIDE: 0, Tier.T1: 1, Tier.T2: 2, Tier.T3: 3}

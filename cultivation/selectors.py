@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role
-from accounts.scoping import ROLES_SEEING_ALL, scope_counties, scope_to_user
+from accounts.scoping import ROLES_SEEING_ALL, firms_with_officer, is_assigned_officer, scope_counties, scope_to_user
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
     CultivationSettings,
@@ -28,7 +28,6 @@ from cultivation.models import (
     WarningState,
 )
 from enterprises.models import County, Enterprise
-from officers.models import Assignment
 from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
 from scoring.rulesets import ReadinessBands, get_ruleset
@@ -119,11 +118,7 @@ def pin_get(*, user, pk: int) -> TierPin:
 def can_edit_plan(user, enterprise) -> bool:
     """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county, and the
     firm's active officer (here and only here)."""
-    if can_pin(user, enterprise):
-        return True
-    from officers.selectors import is_active_officer_of
-
-    return is_active_officer_of(user, enterprise)
+    return can_pin(user, enterprise) or is_assigned_officer(user, enterprise)
 
 
 def plan_enterprise_get(*, user, credit_code: str) -> Enterprise:
@@ -287,7 +282,7 @@ def _listed(
     """Placements a board tier lists: scored by a run (a pin can place a firm before any), with these filters."""
     condition = Q(tier__in=BOARD_TIERS, readiness__isnull=False)
     if has_officer is not None:
-        served = Exists(Assignment.objects.filter(enterprise_id=OuterRef("enterprise_id"), ended_at__isnull=True))
+        served = Exists(firms_with_officer().filter(enterprise_id=OuterRef("enterprise_id")))
         condition &= served if has_officer else ~served
     if industry:
         condition &= Q(industry_division=industry)

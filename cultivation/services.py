@@ -18,6 +18,7 @@ from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.signals import figures_changed
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
     TIER_RANK,
@@ -35,8 +36,6 @@ from cultivation.models import (
     WarningState,
 )
 from cultivation.selectors import can_handle_warning, can_pin
-from dashboards.models import RefreshTrigger
-from dashboards.scheduling import schedule_refresh
 from enterprises.models import AnnualIndicator, Qualification, QualificationKind
 from scoring.models import Portrait, ScoringRun, Tier
 from scoring.rules import TAG_BITS
@@ -316,7 +315,7 @@ def pin_create(*, enterprise, tier: str, reason: str, ends_on: datetime.date, ac
             _move(placement=placement, to_tier=tier, on=today, cause=MovementCause.PINNED, cause_text=reason)
             placement.pinned = True
             placement.save(update_fields=["tier", "since", "pinned", "updated_at"])
-        schedule_refresh(trigger=RefreshTrigger.PIN)
+        figures_changed.send(sender=TierPin, change="pin")
     return pin
 
 
@@ -360,7 +359,7 @@ def pin_end(*, pin: TierPin, actor, reason: str) -> TierPin:
             )
             placement.pinned = False
             placement.save(update_fields=["tier", "since", "pinned", "updated_at"])
-        schedule_refresh(trigger=RefreshTrigger.PIN)
+        figures_changed.send(sender=TierPin, change="pin")
     return pin
 
 

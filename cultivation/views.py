@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_counties, scope_to_user
-from config.pages import page_number, report_errors, report_form_errors
+from core.pages import page_number, report_errors, report_form_errors
 from cultivation.campaigns import (
     FUNNEL_STEPS,
     allowed_targets,

@@ -19,6 +19,13 @@ def schedule_refresh(*, trigger: str) -> None:
     transaction.on_commit(lambda: _enqueue(trigger))
 
 
+def refresh_on_change(sender, *, change: str, **kwargs) -> None:
+    """Receiver of `core.signals.figures_changed`: `change` is one of the refresh triggers."""
+    from dashboards.models import RefreshTrigger
+
+    schedule_refresh(trigger=RefreshTrigger(change))
+
+
 def _enqueue(trigger: str) -> None:
     from dashboards import tasks
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.pages import page_number, report_form_errors
+from core.pages import page_number, report_form_errors
 from dashboards.exports import dashboard_workbook
 from dashboards.forms import TargetsForm, YearForm
 from dashboards.presentation import dashboard_data

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from cultivation.models import AppendOnlyModel
+from core.models import AppendOnlyModel
 from enterprises.models import MONEY
 
 

@@ -2,8 +2,6 @@
 the user's scope is not found, 404) and writes (one transition function over an explicit table, audited by an
 append-only DemandEvent in the same transaction)."""
 
-import datetime
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -13,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import scope_to_user
+from core.parsing import required_date, text
 from cultivation.selectors import can_pin
 from enterprises.models import Enterprise, HighTechField
 from officers.models import (
@@ -169,10 +168,6 @@ def owner_choices(*, enterprise) -> QuerySet:
 # Writes
 
 
-def _text(value) -> str:
-    return str(value or "").strip()
-
-
 def demand_create(
     *,
     enterprise: Enterprise,
@@ -187,7 +182,7 @@ def demand_create(
     """File a demand for `enterprise` (from a scoped selector), audited."""
     if not can_file_demand(actor, enterprise):
         raise PermissionDenied
-    title, description, field = _text(title), _text(description), _text(field)
+    title, description, field = text(title), text(description), text(field)
     errors = {}
     if category not in DemandCategory.values:
         errors["category"] = _("Choose a category: technical problem, talent, finance, policy or platform.")
@@ -215,27 +210,16 @@ def demand_create(
     return demand
 
 
-def _date(value, key: str) -> datetime.date:
-    if isinstance(value, str) and value:
-        try:
-            value = datetime.date.fromisoformat(value)
-        except ValueError:
-            value = None
-    if not isinstance(value, datetime.date):
-        raise ValidationError({key: _("Give a date (YYYY-MM-DD).")})
-    return value
-
-
 def _participants(value) -> list[str]:
     if isinstance(value, str):
         value = value.replace("；", "\n").replace(";", "\n").replace("，", "\n").replace(",", "\n").splitlines()
-    return [name for name in (_text(item) for item in value or []) if name]
+    return [name for name in (text(item) for item in value or []) if name]
 
 
 def _apply(demand: Demand, to: str, data: dict) -> tuple[list[str], dict]:
     """Check and set the fields of the move to `to`; returns the fields changed and the event's data."""
     if to == DemandStatus.TRIAGED:
-        urgency = _text(data.get("urgency")) or demand.urgency
+        urgency = text(data.get("urgency")) or demand.urgency
         if urgency not in DemandUrgency.values:
             raise ValidationError({"urgency": _("Choose an urgency.")})
         demand.urgency, demand.green_channel = urgency, bool(data.get("green_channel"))
@@ -250,7 +234,7 @@ def _apply(demand: Demand, to: str, data: dict) -> tuple[list[str], dict]:
         demand.owner_id = owner_id
         return ["owner"], {"owner": owner_id}
     if to == DemandStatus.VISIT_SCHEDULED:
-        visit_on = _date(data.get("visit_on"), "visit_on")
+        visit_on = required_date(data.get("visit_on"), field="visit_on", label=_("Visit date"))
         if visit_on < timezone.localdate():
             raise ValidationError({"visit_on": _("The visit date cannot be in the past.")})
         participants = _participants(data.get("participants"))
@@ -259,13 +243,13 @@ def _apply(demand: Demand, to: str, data: dict) -> tuple[list[str], dict]:
         demand.visit_on, demand.visit_participants = visit_on, participants
         return ["visit_on", "visit_participants"], {"visit_on": visit_on.isoformat(), "participants": participants}
     if to == DemandStatus.CLOSED:
-        outcome = _text(data.get("outcome"))
+        outcome = text(data.get("outcome"))
         if not outcome:
             raise ValidationError({"outcome": _("Give the outcome.")})
         demand.outcome, demand.closed_at = outcome, timezone.now()
         return ["outcome", "closed_at"], {"outcome": outcome}
     if to == DemandStatus.WITHDRAWN:
-        reason = _text(data.get("reason"))
+        reason = text(data.get("reason"))
         if not reason:
             raise ValidationError({"reason": _("Give a reason.")})
         demand.closed_at = timezone.now()
@@ -289,7 +273,7 @@ def demand_transition(*, demand: Demand, to: str, actor, **data) -> Demand:
         if not who & actor_roles(actor, locked):
             raise PermissionDenied
         fields, event_data = _apply(locked, to, data)
-        note = _text(data.get("note"))
+        note = text(data.get("note"))
         if note:
             event_data["note"] = note
         from_status, locked.status = locked.status, to

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cultivation.models import AppendOnlyModel, SingletonModel
+from core.models import AppendOnlyModel, SingletonModel
 from enterprises.models import HighTechField
 
 # The one place these defaults live; the city administrator overrides them in OfficerSettings.

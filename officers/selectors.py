@@ -36,6 +36,15 @@ def is_active_officer_of(user, enterprise) -> bool:
     ).exists()
 
 
+def active_assignment_firms(officer_user_id: int | None = None) -> QuerySet:
+    """The active assignments (of one officer's user when given) as values of `enterprise_id`: what
+    accounts.scoping reads to scope an officer to their firms."""
+    rows = Assignment.objects.filter(ended_at__isnull=True)
+    if officer_user_id is not None:
+        rows = rows.filter(officer__user_id=officer_user_id)
+    return rows.values("enterprise_id")
+
+
 def may_manage_officers(user) -> bool:
     """City admin and staff manage every officer; county staff their county's (DESIGN §6)."""
     return _active(user) and (user.is_superuser or user.role in ROLES_MANAGING_OFFICERS)

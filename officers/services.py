@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role
 from accounts.scoping import scope_officers, scope_to_user
-from dashboards.models import RefreshTrigger
-from dashboards.scheduling import schedule_refresh
+from core.signals import figures_changed
 from enterprises.models import County, Enterprise
 from officers.matching import OfficerSlot, Target, firm_needs, plan_assignments
 from officers.models import (
@@ -121,7 +120,7 @@ def officer_deactivate(*, officer: OfficerProfile, actor, reason: str, reassign:
         active.update(ended_at=timezone.now(), ended_by=actor, end_reason=reason)
         locked.active, locked.load = False, 0
         locked.save(update_fields=["active", "load", "updated_at"])
-        schedule_refresh(trigger=RefreshTrigger.ASSIGNMENT)
+        figures_changed.send(sender=Assignment, change="assignment")
         run = None
         if reassign and firm_ids:
             run = AssignmentRun.objects.create(requested_by=actor, released_from=locked, enterprise_ids=firm_ids)
@@ -186,7 +185,7 @@ def assign_officer(*, enterprise: Enterprise, officer: OfficerProfile, actor, re
         except IntegrityError:
             raise ValidationError(_("The firm's officer changed meanwhile; reload and try again.")) from None
         OfficerProfile.objects.filter(pk=new.pk).update(load=F("load") + 1)
-        schedule_refresh(trigger=RefreshTrigger.ASSIGNMENT)
+        figures_changed.send(sender=Assignment, change="assignment")
     return assignment
 
 
@@ -205,7 +204,7 @@ def unassign_officer(*, enterprise: Enterprise, actor, reason: str) -> Assignmen
         current.ended_at, current.ended_by, current.end_reason = timezone.now(), actor, reason
         current.save(update_fields=["ended_at", "ended_by", "end_reason"])
         OfficerProfile.objects.filter(pk=current.officer_id).update(load=F("load") - 1)
-        schedule_refresh(trigger=RefreshTrigger.ASSIGNMENT)
+        figures_changed.send(sender=Assignment, change="assignment")
     return current
 
 
@@ -334,7 +333,7 @@ def auto_assign(*, run_id: int) -> AssignmentRun:
             run.duration_s = time.monotonic() - started
             run.save()
             if plan.assignments:
-                schedule_refresh(trigger=RefreshTrigger.ASSIGNMENT)
+                figures_changed.send(sender=Assignment, change="assignment")
     except Exception as error:
         logger.exception("Auto-assign run %s failed", run_id)
         message = (

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from cultivation.models import AppendOnlyModel
+from core.models import AppendOnlyModel
 from scoring.models import Tier
 
 

@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from dashboards.models import RefreshTrigger
-from dashboards.scheduling import schedule_refresh
+from core.parsing import date_or_none, money, text
+from core.signals import figures_changed
 from enterprises.credit_codes import normalize_credit_code, validate_credit_code
 from enterprises.models import HighTechField, QualificationKind
 from notifications.services import NotificationDraft, notifications_create
@@ -70,40 +70,6 @@ NOTIFICATION_TEXT = {
 MAX_YEAR_SPAN = (2000, 2100)
 
 
-def _text(value, limit: int | None = None) -> str:
-    text = str(value or "").strip()
-    return text[:limit] if limit else text
-
-
-def _money(value, field: str, label) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    try:
-        amount = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise ValidationError(
-            {field: _("%(what)s: give an amount in yuan, e.g. 120000.00.") % {"what": label}}
-        ) from None
-    if not amount.is_finite() or amount <= 0:
-        raise ValidationError({field: _("%(what)s must be more than zero.") % {"what": label}})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValidationError({field: _("%(what)s: at most two decimals (fen).") % {"what": label}})
-    if amount >= Decimal("1e12"):
-        raise ValidationError({field: _("%(what)s is too large.") % {"what": label}})
-    return amount
-
-
-def _date(value, field: str, label) -> datetime.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError({field: _("%(what)s: give a date as YYYY-MM-DD.") % {"what": label}}) from None
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Policies
 
@@ -149,18 +115,18 @@ def _clean_policy(values: dict) -> dict:
         raise ValidationError({"eligible_qualifications": _("Unknown qualification kinds: %(kinds)s.") % {
             "kinds": ", ".join(map(str, unknown))}})  # fmt: skip
     values["eligible_qualifications"] = kinds
-    values["annual_cap"] = _money(values.get("annual_cap"), "annual_cap", _("Cap per enterprise"))
+    values["annual_cap"] = money(values.get("annual_cap"), field="annual_cap", label=_("Cap per enterprise"))
     if values["annual_cap"] is None:
         raise ValidationError({"annual_cap": _("Give the cap per enterprise per year.")})
-    values["city_budget"] = _money(values.get("city_budget"), "city_budget", _("City budget"))
-    opens = _date(values.get("claims_open_on"), "claims_open_on", _("Claims open on"))
-    closes = _date(values.get("claims_close_on"), "claims_close_on", _("Claims close on"))
+    values["city_budget"] = money(values.get("city_budget"), field="city_budget", label=_("City budget"))
+    opens = date_or_none(values.get("claims_open_on"), field="claims_open_on", label=_("Claims open on"))
+    closes = date_or_none(values.get("claims_close_on"), field="claims_close_on", label=_("Claims close on"))
     if opens is None or closes is None or closes < opens:
         raise ValidationError(
             {"claims_close_on": _("Give the claim window: an opening day on or before the closing day.")}
         )
     values["claims_open_on"], values["claims_close_on"] = opens, closes
-    values["notes"] = _text(values.get("notes"))
+    values["notes"] = text(values.get("notes"))
     documents = list(values.get("required_documents") or [])
     unknown = [kind for kind in documents if kind not in DocumentKind.values]
     if unknown:
@@ -221,7 +187,7 @@ def kind_save(
     """Add a voucher kind to a policy, or change one. A kind's code is kept once claims use it."""
     if not is_policy_admin(actor):
         raise PermissionDenied
-    code, name = _text(code, 30).lower(), _text(name, 100)
+    code, name = text(code, 30).lower(), text(name, 100)
     if not code or not name:
         raise ValidationError({"name": _("Give the kind's code and name.")})
     try:
@@ -253,13 +219,13 @@ PROVIDER_FIELDS = ("credit_code", "name", "kind", "status", "fields", "contact_p
 def _clean_provider(data: dict) -> dict:
     values = {
         "credit_code": normalize_credit_code(data.get("credit_code", "")),
-        "name": _text(data.get("name"), 200),
-        "kind": _text(data.get("kind")),
-        "status": _text(data.get("status")) or ProviderStatus.ACTIVE,
+        "name": text(data.get("name"), 200),
+        "kind": text(data.get("kind")),
+        "status": text(data.get("status")) or ProviderStatus.ACTIVE,
         "fields": list(data.get("fields") or []),
-        "contact_person": _text(data.get("contact_person"), 50),
-        "phone": _text(data.get("phone"), 30),
-        "address": _text(data.get("address"), 200),
+        "contact_person": text(data.get("contact_person"), 50),
+        "phone": text(data.get("phone"), 30),
+        "address": text(data.get("address"), 200),
     }
     try:
         values["credit_code"] = validate_credit_code(values["credit_code"])
@@ -317,17 +283,19 @@ def _apply_claim_fields(claim: VoucherClaim, data: dict) -> None:
             raise ValidationError({"provider": _("Choose a provider of the registry.")})
         claim.provider = provider
     if "supplier_name" in data:
-        claim.supplier_name = _text(data["supplier_name"], 200)
+        claim.supplier_name = text(data["supplier_name"], 200)
     if "contract_number" in data:
-        claim.contract_number = _text(data["contract_number"], 100)
+        claim.contract_number = text(data["contract_number"], 100)
     if "contract_date" in data:
-        claim.contract_date = _date(data["contract_date"], "contract_date", _("Contract date"))
+        claim.contract_date = date_or_none(data["contract_date"], field="contract_date", label=_("Contract date"))
     if "eligible_expense" in data:
-        claim.eligible_expense = _money(data["eligible_expense"], "eligible_expense", _("Eligible expense"))
+        claim.eligible_expense = money(data["eligible_expense"], field="eligible_expense", label=_("Eligible expense"))
     if "subsidy_requested" in data:
-        claim.subsidy_requested = _money(data["subsidy_requested"], "subsidy_requested", _("Subsidy requested"))
+        claim.subsidy_requested = money(
+            data["subsidy_requested"], field="subsidy_requested", label=_("Subsidy requested")
+        )
     if "description" in data:
-        claim.description = _text(data["description"], 5000)
+        claim.description = text(data["description"], 5000)
 
 
 def claim_create(*, actor, policy: VoucherPolicy, **data) -> VoucherClaim:
@@ -376,7 +344,7 @@ def document_add(*, claim: VoucherClaim, actor, kind: str, uploaded_file, invoic
     """Attach a file to a draft or returned claim: PDF, JPEG or PNG by content, at most VOUCHER_DOCUMENT_MAX_MB."""
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Choose the kind of document.")})
-    invoice_number = _text(invoice_number, 50).upper().replace(" ", "")
+    invoice_number = text(invoice_number, 50).upper().replace(" ", "")
     if kind == DocumentKind.INVOICE and not invoice_number:
         raise ValidationError({"invoice_number": _("Give the invoice number of this invoice.")})
     if kind != DocumentKind.INVOICE:
@@ -395,14 +363,14 @@ def document_add(*, claim: VoucherClaim, actor, kind: str, uploaded_file, invoic
     if content_type is None:
         raise ValidationError(
             {"file": _("“%(name)s” is not a PDF, JPEG or PNG file (judged by its content, not its name).")
-             % {"name": _text(uploaded_file.name, 200)}}
+             % {"name": text(uploaded_file.name, 200)}}
         )  # fmt: skip
     uploaded_file.seek(0)
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
         digest.update(chunk)
     uploaded_file.seek(0)
-    original_name = _text(uploaded_file.name, 200).rsplit("/", 1)[-1] or f"document.{ALLOWED_TYPES[content_type]}"
+    original_name = text(uploaded_file.name, 200).rsplit("/", 1)[-1] or f"document.{ALLOWED_TYPES[content_type]}"
     with transaction.atomic():
         locked = _locked_editable_claim(claim, actor)
         document = ClaimDocument(
@@ -572,7 +540,7 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
     changed."""
     if to not in ClaimStatus.values:
         raise ValidationError({"to": _("Unknown status.")})
-    comment = _text(comment, 2000)
+    comment = text(comment, 2000)
     if to in COMMENT_REQUIRED and not comment:
         raise ValidationError({"comment": _("Say why (the firm reads this).")})
     if isinstance(claims, QuerySet):
@@ -614,7 +582,7 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
         _move_budget(locked, to)
         if to in BUDGET_HOLDING or any(claim.status in BUDGET_HOLDING for claim in locked):
             # Granted and paid vouchers are dashboard figures.
-            schedule_refresh(trigger=RefreshTrigger.CLAIM)
+            figures_changed.send(sender=VoucherClaim, change="claim")
         stamps = {"status": to, "updated_at": now, "last_comment": comment}
         if to == ClaimStatus.SUBMITTED:
             stamps["submitted_at"] = now

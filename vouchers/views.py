@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import Role
 from accounts.scoping import scope_counties
-from config.pages import report_errors
+from core.pages import report_errors
 from enterprises.models import County, QualificationKind
 from vouchers.exports import publicity_workbook
 from vouchers.forms import (

@@ -1,6 +1,7 @@
 from django import template
 
 from accounts.passwords import firm_accounts
+from accounts.requests import may_review_requests
 
 register = template.Library()
 
@@ -12,3 +13,8 @@ def firm_accounts_panel(context, enterprise):
         "accounts": firm_accounts(user=context["request"].user, enterprise=enterprise),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def may_review_accounts(user) -> bool:
+    return may_review_requests(user)

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 
-from config.api import call_service, query_params
+from core.api import call_service, query_params
 from cultivation.api.serializers import (
     CampaignEntryQuerySerializer,
     CampaignEntrySerializer,

@@ -2,6 +2,7 @@ from django import template
 
 from cultivation.forms import PinEndForm, PinForm
 from cultivation.selectors import can_pin, live_pin_for, movement_history, placement_for
+from cultivation.selectors import may_see_board as allowed_to_see_board
 
 register = template.Library()
 
@@ -22,3 +23,8 @@ def tier_panel(context, enterprise):
         "end_form": PinEndForm() if allowed and pin is not None else None,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.filter
+def may_see_board(user) -> bool:
+    return allowed_to_see_board(user)

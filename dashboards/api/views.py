@@ -4,7 +4,7 @@ from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 
-from config.api import query_params
+from core.api import query_params
 from dashboards.api.serializers import DashboardQuerySerializer, DashboardSerializer, FigureFirmSerializer
 from dashboards.models import FirmFigure
 from dashboards.presentation import dashboard_data

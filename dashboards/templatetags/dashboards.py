@@ -4,8 +4,8 @@ from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
+from core.templatetags.portal import percent, wan
 from dashboards.figures import Kind
-from enterprises.templatetags.portal import percent, wan
 
 register = template.Library()
 

@@ -18,8 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Role
-from dashboards.models import RefreshTrigger
-from dashboards.scheduling import schedule_refresh
+from core.signals import figures_changed
 from enterprises.importing import committing
 from enterprises.importing.kinds import get_kind
 from enterprises.importing.reading import ImportFileError, read_table
@@ -278,7 +277,7 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
             progress = lambda fraction: _report_progress(job.pk, "writing", fraction)  # noqa: E731
             get_kind(job.kind).apply(plan, progress=progress)
             # Qualifications, yearly figures and firms are what the dashboards count.
-            schedule_refresh(trigger=RefreshTrigger.IMPORT)
+            figures_changed.send(sender=ImportJob, change="import")
             import_job_set_status(
                 job=locked,
                 to=Status.COMMITTED,

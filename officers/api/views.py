@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 
-from config.api import call_service, query_params
+from core.api import call_service, query_params
 from officers import demands as demand_module
 from officers.api.serializers import (
     AssignmentCreateSerializer,

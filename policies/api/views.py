@@ -4,7 +4,7 @@ from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import call_service, query_params
+from core.api import call_service, query_params
 from policies.api.serializers import (
     EventSerializer,
     MatchQuerySerializer,

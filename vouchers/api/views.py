@@ -9,7 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import Role
-from config.api import call_service, query_params
+from core.api import call_service, query_params
 from enterprises.selectors import enterprise_get
 from vouchers.api.serializers import (
     BulkTransitionSerializer,

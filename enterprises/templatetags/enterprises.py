@@ -1,0 +1,10 @@
+from django import template
+
+from enterprises.importing.services import can_import
+
+register = template.Library()
+
+
+@register.filter
+def may_import(user) -> bool:
+    return can_import(user)
