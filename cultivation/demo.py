@@ -28,10 +28,10 @@ from cultivation.models import (
 )
 from enterprises.demo_history import launch_day, office_times
 from enterprises.models import County, Enterprise, Qualification, QualificationKind
+from rulesets import get_ruleset
 from scoring.frames import QUALIFICATION_KINDS, load_frame
 from scoring.models import Portrait, Tier
 from scoring.rules import score, tech_sme, tier
-from scoring.rulesets import get_ruleset
 
 ONE_DAY = pd.Timedelta(days=1)
 # Counties import last year's statistics between these days of the year after it (days after 1 January).

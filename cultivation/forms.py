@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import PlanTaskStatus
 from cultivation.selectors import READINESS_BAND_HIGH, READINESS_BAND_LOW, READINESS_BAND_MID
+from rulesets import ReadinessBands, get_ruleset
 from scoring.models import Tier
-from scoring.rulesets import ReadinessBands, get_ruleset
 
 
 def readiness_band_labels(bands: ReadinessBands) -> dict:

@@ -28,9 +28,9 @@ from cultivation.models import (
     WarningState,
 )
 from enterprises.models import County, Enterprise
+from rulesets import ReadinessBands, get_ruleset
 from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
-from scoring.rulesets import ReadinessBands, get_ruleset
 
 ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
 
@@ -176,7 +176,7 @@ BOARD_PAGE_SIZE = 20
 READINESS_BAND_HIGH = "high"
 READINESS_BAND_MID = "mid"
 READINESS_BAND_LOW = "low"
-# The bands' bounds are the rule set's (scoring.rulesets.ReadinessBands).
+# The bands' bounds are the rule set's (rulesets.ReadinessBands).
 READINESS_BANDS = (READINESS_BAND_HIGH, READINESS_BAND_MID, READINESS_BAND_LOW)
 
 # Only the columns the board and the key list show.

@@ -37,9 +37,9 @@ from cultivation.models import (
 )
 from cultivation.selectors import can_handle_warning, can_pin
 from enterprises.models import AnnualIndicator, Qualification, QualificationKind
+from rulesets import get_ruleset
 from scoring.models import Portrait, ScoringRun, Tier
 from scoring.rules import TAG_BITS
-from scoring.rulesets import get_ruleset
 
 logger = logging.getLogger(__name__)
 

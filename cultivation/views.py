@@ -68,7 +68,7 @@ from cultivation.selectors import (
 from cultivation.services import WARNING_ACTIONS, pin_create, pin_end, warning_transition
 from enterprises.models import County, Enterprise
 from enterprises.selectors import enterprise_get
-from scoring.rulesets import get_ruleset
+from rulesets import get_ruleset
 from scoring.selectors import current_run
 
 

@@ -29,8 +29,8 @@ from dashboards.figures import (
 from dashboards.models import PointKind
 from enterprises.models import AnnualIndicator, County, Enterprise, Qualification, QualificationKind
 from officers.models import Assignment
+from rulesets import RuleSet
 from scoring.frames import MAX_DATA_AGE_YEARS, _read
-from scoring.rulesets import RuleSet
 from vouchers.models import BUDGET_HOLDING, ClaimEvent, ClaimStatus, VoucherBudget, VoucherClaim, VoucherPolicy
 
 CENTS = 100

@@ -32,7 +32,7 @@ TARGET_RATIO_FIELDS = ("high_tech_share", "province_high_tech_share", "rd_covera
 
 class DashboardTargets(models.Model):
     """The city's targets of one year, set by the city administrator. A year without a row uses the rule set's
-    defaults (scoring.rulesets.CultivationTargets). Empty: no target for that figure."""
+    defaults (rulesets.CultivationTargets). Empty: no target for that figure."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     innovative = models.PositiveIntegerField(_("innovative enterprises"), null=True, blank=True)

@@ -42,8 +42,8 @@ from dashboards.models import (
     VoucherSpend,
 )
 from enterprises.models import County
+from rulesets import get_ruleset
 from scoring.models import Tier
-from scoring.rulesets import get_ruleset
 from scoring.selectors import ruleset_in_force
 from vouchers.models import ClaimStatus
 

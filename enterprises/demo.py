@@ -26,7 +26,7 @@ from enterprises.models import (
     Qualification,
     QualificationKind,
 )
-from scoring.rulesets import RuleSet, get_ruleset
+from rulesets import RuleSet, get_ruleset
 
 DEMO_PASSWORD = "portal-demo-2026"
 

@@ -26,7 +26,7 @@ from enterprises.models import (
     Qualification,
     QualificationKind,
 )
-from scoring.rulesets import RuleSet, get_ruleset
+from rulesets import RuleSet, get_ruleset
 
 
 def valid_qualifications(*, on: datetime.date) -> QuerySet[Qualification]:

@@ -11,7 +11,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from scoring.rulesets import RuleSet
+from rulesets import RuleSet
 
 DAYS_PER_YEAR = 365.25
 SCORE_DECIMALS = 2

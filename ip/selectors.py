@@ -13,7 +13,7 @@ from accounts.scoping import scope_counties, scope_to_user
 from enterprises.models import AnnualIndicator, County, Enterprise
 from ip.evaluation import reason_codes
 from ip.models import CLASS1_KINDS, CLASS2_KINDS, IpKind, LegalStatus, Patent
-from scoring.rulesets import get_ruleset
+from rulesets import get_ruleset
 from scoring.selectors import ruleset_year_in_force
 
 TEN_THOUSAND = 10_000

@@ -12,7 +12,7 @@ from accounts.models import Role
 from accounts.scoping import can_edit_enterprise
 from ip import evaluation
 from ip.models import Patent, PatentEvent
-from scoring.rulesets import get_ruleset
+from rulesets import get_ruleset
 from scoring.selectors import ruleset_year_in_force
 
 EDITING_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF})

@@ -14,7 +14,7 @@ from django.db.models import Count, Q
 
 from ip.evaluation import term_end
 from ip.models import CLASS1_KINDS, CLASS2_KINDS, PATENT_KINDS, IpKind, LegalStatus, Patent
-from scoring.rulesets import RuleSet
+from rulesets import RuleSet
 
 WARNING_COLUMNS = ["enterprise_id", "kind", "severity", "rule", "values"]
 LOST_STATUSES = (LegalStatus.LAPSED, LegalStatus.INVALIDATED)

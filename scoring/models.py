@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from scoring.rulesets import RULESETS
+from rulesets import RULESETS
 
 
 class Tier(models.TextChoices):

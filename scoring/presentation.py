@@ -9,9 +9,9 @@ import math
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from rulesets import RuleSet, get_ruleset
 from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS, tag_codes
-from scoring.rulesets import RuleSet, get_ruleset
 
 TEN_THOUSAND = 10000
 

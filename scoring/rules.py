@@ -19,7 +19,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from scoring.rulesets import Bands, RangeBands, RuleSet
+from rulesets import Bands, RangeBands, RuleSet
 
 CENTS = 100
 GROWTH_DECIMALS = 9

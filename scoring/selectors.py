@@ -9,9 +9,9 @@ from django.http import Http404
 
 from accounts.scoping import scope_to_user
 from enterprises.models import Enterprise
+from rulesets import RuleSet, get_ruleset
 from scoring.models import Portrait, ScoringRun, ScoringSettings
 from scoring.rules import TAG_BITS
-from scoring.rulesets import RuleSet, get_ruleset
 
 
 def ruleset_year_in_force() -> int:

@@ -20,10 +20,10 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from enterprises.models import Enterprise
+from rulesets import get_ruleset
 from scoring import rules
 from scoring.frames import load_frame
 from scoring.models import Portrait, PortraitRank, ScoringChunk, ScoringRun
-from scoring.rulesets import get_ruleset
 from scoring.selectors import ruleset_year_in_force
 
 logger = logging.getLogger(__name__)

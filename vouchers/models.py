@@ -65,7 +65,7 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class VoucherPolicy(models.Model):
-    """The city's voucher policy of one year. Defaults come from the rule set (scoring.rulesets.VoucherRules)
+    """The city's voucher policy of one year. Defaults come from the rule set (rulesets.VoucherRules)
     and are copied in when the year is opened; the city administrator edits them here."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)

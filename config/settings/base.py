@@ -210,7 +210,7 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# The rule-set version in force: the year whose official thresholds the portal applies (scoring/rulesets.py).
+# The rule-set version in force: the year whose official thresholds the portal applies (rulesets/).
 SCORING_RULESET_YEAR = env.int("SCORING_RULESET_YEAR", default=2026)
 
 LIST_PAGE_SIZES = (25, 50, 100)

@@ -24,9 +24,9 @@ from cultivation.selectors import (
     tier_counts,
 )
 from cultivation.services import pin_create, pin_end, place_from_run
+from rulesets import get_ruleset
 from scoring.models import Portrait, ScoringRun
 from scoring.rules import TAG_BITS
-from scoring.rulesets import get_ruleset
 from tests import factories
 from tests.officers import factories as officer_factories
 

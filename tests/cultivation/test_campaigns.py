@@ -22,7 +22,7 @@ from cultivation.models import (
     TierPlacement,
 )
 from enterprises.models import Qualification, QualificationKind
-from scoring.rulesets import get_ruleset
+from rulesets import get_ruleset
 from scoring.selectors import ruleset_in_force
 from tests import factories
 from tests.scoring.conftest import RUN_DAY, add_years

@@ -8,9 +8,9 @@ from accounts.models import Role
 from cultivation.models import CultivationWarning, WarningEvent, WarningKind
 from cultivation.services import place_from_run, warning_transition, warnings_from_run
 from enterprises.models import QualificationKind
+from rulesets import get_ruleset
 from scoring.models import Portrait
 from scoring.rules import TAG_BITS
-from scoring.rulesets import get_ruleset
 from tests import factories
 
 DAY1 = datetime.date(2026, 6, 1)

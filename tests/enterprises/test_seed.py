@@ -8,7 +8,7 @@ from enterprises import demo
 from enterprises.credit_codes import passes_check
 from enterprises.models import AnnualIndicator, Enterprise, QualificationKind
 from enterprises.selectors import valid_qualifications
-from scoring.rulesets import get_ruleset
+from rulesets import get_ruleset
 
 AS_OF = datetime.date(2026, 11, 26)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from accounts.models import Role
 from enterprises.models import QualificationKind
 from enterprises.selectors import enterprise_list, with_innovative_flag
-from scoring.rulesets import get_ruleset
+from rulesets import get_ruleset
 from tests import factories
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ip import evaluation
 from ip.services import evaluate_patents
-from scoring.rulesets import get_ruleset
+from rulesets import get_ruleset
 from tests.ip.factories import PatentFactory
 
 ON = datetime.date(2026, 6, 30)

@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rulesets import get_ruleset
 from scoring import rules
-from scoring.rulesets import get_ruleset
 from tests.scoring.builders import ON, firm, frame
 
 RULES = get_ruleset(2026)
