@@ -5,10 +5,11 @@ import re
 
 from django.utils import timezone
 
-from accounts.models import AccountBatch, AccountRequest, AccountRequestEvent, AccountRequestState, User
-from accounts.requests import REFERENCE_ALPHABET, REFERENCE_PREFIX, REFERENCE_RANDOM_LENGTH
+from accounts.models import User
 from enterprises.credit_codes import make_credit_code
 from enterprises.models import Enterprise
+from firm_accounts.models import AccountBatch, AccountRequest, AccountRequestEvent, AccountRequestState
+from firm_accounts.requests import REFERENCE_ALPHABET, REFERENCE_PREFIX, REFERENCE_RANDOM_LENGTH
 
 DEMO_CONTACTS = ("王经理", "李会计", "张主任", "赵总", "刘工")
 DEMO_PHONES = ("139 3751 2001", "0375 293 1002", "138 3751 2003", "0375 601 2004", "137 3751 2005")

@@ -15,6 +15,20 @@ ROLES_SEEING_ALL = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.LEADER})
 ROLES_EDITING_FIRMS = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF, Role.ENTERPRISE})
 
 
+def sees_whole_city(user) -> bool:
+    """City-wide roles (administrator, staff, leaders): every firm of every county."""
+    return bool(user and user.is_authenticated and user.is_active) and (
+        user.is_superuser or user.role in ROLES_SEEING_ALL
+    )
+
+
+def sees_whole_counties(user) -> bool:
+    """Roles whose scope is whole counties (every county, or their own): counts per county answer for them."""
+    return sees_whole_city(user) or (
+        bool(user and user.is_authenticated and user.is_active) and user.role == Role.COUNTY_STAFF
+    )
+
+
 def scope_to_user(queryset: QuerySet, *, user, enterprise_path: str = "") -> QuerySet:
     """Narrow `queryset` to the rows whose enterprise `user` may see.
 

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views import PortalPasswordChangeView, home_view
+from accounts.views import PortalPasswordChangeView
 from config.health import healthz
+from workspaces.views import home_view
 
 admin.site.site_header = admin.site.site_title = _("Innovative Enterprise Cultivation Portal")
 
@@ -16,12 +17,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PortalPasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("firm_accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("enterprises/", include("enterprises.urls")),
     path("api/v1/", include("enterprises.api.urls")),
     path("api/v1/", include("scoring.api.urls")),
+    path("api/v1/", include("cultivation.api.urls")),
     path("scoring/", include("scoring.urls")),
     path("cultivation/", include("cultivation.urls")),
     path("ip/", include("ip.urls")),

@@ -47,7 +47,9 @@ INSTALLED_APPS = [
     "officers",
     "notifications",
     "policies",
+    "firm_accounts",
     "dashboards",
+    "workspaces",
 ]
 
 MIDDLEWARE = [

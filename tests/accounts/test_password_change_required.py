@@ -15,7 +15,7 @@ def held_user(db):
     return user
 
 
-@pytest.mark.parametrize("name", ["home", "enterprises:list", "accounts:requests", "cultivation:warnings"])
+@pytest.mark.parametrize("name", ["home", "enterprises:list", "firm_accounts:requests", "cultivation:warnings"])
 def test_every_page_sends_a_held_user_to_the_password_change(client, held_user, name):
     client.force_login(held_user)
     response = client.get(reverse(name))

@@ -4,25 +4,19 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import translation
 
-from accounts.models import (
-    ACCOUNT_REQUEST_TRANSITIONS,
-    AccountRequest,
-    AccountRequestEvent,
-    AccountRequestState,
-    Role,
-    User,
-)
-from accounts.requests import (
+from accounts.models import Role, User
+from enterprises.credit_codes import make_credit_code
+from firm_accounts.models import AccountRequest, AccountRequestEvent, AccountRequestState
+from firm_accounts.requests import (
     account_request_submit,
-    account_request_transition,
     normalize_firm_name,
     registry_check,
     request_get,
     request_list,
 )
-from enterprises.credit_codes import make_credit_code
+from firm_accounts.workflows import ACCOUNT_REQUEST_TRANSITIONS, account_request_transition
 from tests import factories
-from tests.accounts.factories import account_request
+from tests.firm_accounts.factories import account_request
 
 UNKNOWN_CODE = make_credit_code("91410400MA0000001")
 DECISION_DATA = {

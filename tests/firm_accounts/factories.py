@@ -1,5 +1,5 @@
-from accounts.models import AccountRequest, AccountRequestEvent, AccountRequestState
-from accounts.requests import new_reference
+from firm_accounts.models import AccountRequest, AccountRequestEvent, AccountRequestState
+from firm_accounts.requests import new_reference
 from tests.factories import EnterpriseFactory
 
 

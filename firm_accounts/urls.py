@@ -1,8 +1,8 @@
 from django.urls import path
 
-from accounts import views
+from firm_accounts import views
 
-app_name = "accounts"
+app_name = "firm_accounts"
 
 urlpatterns = [
     path("request/", views.account_request_view, name="request"),

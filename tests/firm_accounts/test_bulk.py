@@ -8,15 +8,16 @@ from django.urls import reverse
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
-from accounts.bulk import (
+from accounts.models import Role, User
+from enterprises.credit_codes import make_credit_code
+from firm_accounts.bulk import (
     ListedCode,
     bulk_check,
     bulk_create_accounts,
     codes_from_file,
     codes_from_text,
 )
-from accounts.models import AccountBatch, Role, User
-from enterprises.credit_codes import make_credit_code
+from firm_accounts.models import AccountBatch
 from tests import factories
 
 UNKNOWN_CODE = make_credit_code("91410400MA0000001")
@@ -79,17 +80,17 @@ def test_bulk_creation_is_all_or_nothing_with_a_problem_per_row(db, two_counties
 
 
 def test_an_account_made_between_check_and_creation_stops_the_batch(db, two_counties, reviewers, monkeypatch):
-    import accounts.bulk
+    import firm_accounts.bulk
 
     firms = two_counties["home"][:2]
-    real_check = accounts.bulk.bulk_check
+    real_check = firm_accounts.bulk.bulk_check
 
     def check_then_race(**kwargs):
         result = real_check(**kwargs)
         factories.make_user(Role.ENTERPRISE, enterprise=firms[1])  # another reviewer's approval, just now
         return result
 
-    monkeypatch.setattr(accounts.bulk, "bulk_check", check_then_race)
+    monkeypatch.setattr(firm_accounts.bulk, "bulk_check", check_then_race)
     with pytest.raises(ValidationError) as caught:
         bulk_create_accounts(user=reviewers["xinhua"], listed=_listed(*(f.credit_code for f in firms)))
     assert list(_problems(caught.value)) == [2]
@@ -124,22 +125,22 @@ def test_an_empty_or_too_long_list_is_refused(db, reviewers, settings):
 @pytest.mark.parametrize("role", [Role.LEADER, Role.OFFICER])
 def test_bulk_page_is_for_reviewers_only(client, make_user, role):
     client.force_login(make_user(role))
-    assert client.get(reverse("accounts:bulk")).status_code == 403
+    assert client.get(reverse("firm_accounts:bulk")).status_code == 403
 
 
 def test_bulk_page_lists_firms_in_scope_only(client, two_counties, reviewers):
     client.force_login(reviewers["xinhua"])
-    page = client.get(reverse("accounts:bulk")).content.decode()
+    page = client.get(reverse("firm_accounts:bulk")).content.decode()
     assert all(f.credit_code in page for f in two_counties["home"])
     assert not any(f.credit_code in page for f in two_counties["away"])
-    assert client.get(reverse("accounts:bulk"), {"county": "410482"}).status_code == 404
+    assert client.get(reverse("firm_accounts:bulk"), {"county": "410482"}).status_code == 404
 
 
 def test_bulk_xlsx_holds_passwords_that_work_once_then_must_be_changed(client, two_counties, reviewers, log_in_as):
     firms = two_counties["home"]
     client.force_login(reviewers["xinhua"])
     response = client.post(
-        reverse("accounts:bulk"), {"source": "list", "codes": "\n".join(f.credit_code for f in firms)}
+        reverse("firm_accounts:bulk"), {"source": "list", "codes": "\n".join(f.credit_code for f in firms)}
     )
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX and response["Cache-Control"] == "no-store"
@@ -154,14 +155,16 @@ def test_bulk_xlsx_holds_passwords_that_work_once_then_must_be_changed(client, t
         assert password not in user.password
         assert log_in_as(username, password) == user
     # Downloaded once: the same list again creates nothing (the firms now have accounts).
-    again = client.post(reverse("accounts:bulk"), {"source": "list", "codes": firms[0].credit_code})
+    again = client.post(reverse("firm_accounts:bulk"), {"source": "list", "codes": firms[0].credit_code})
     assert again.status_code == 400 and len(again.context["problems"]) == 1
 
 
 def test_bulk_from_the_registry_picker(client, two_counties, reviewers):
     firms = two_counties["home"][:2]
     client.force_login(reviewers["xinhua"])
-    response = client.post(reverse("accounts:bulk"), {"source": "selection", "code": [f.credit_code for f in firms]})
+    response = client.post(
+        reverse("firm_accounts:bulk"), {"source": "selection", "code": [f.credit_code for f in firms]}
+    )
     assert response["Content-Type"] == XLSX
     assert User.objects.filter(enterprise__in=firms).count() == 2
 
@@ -169,7 +172,7 @@ def test_bulk_from_the_registry_picker(client, two_counties, reviewers):
 def test_bulk_page_shows_row_errors_and_creates_nothing(client, two_counties, reviewers):
     client.force_login(reviewers["xinhua"])
     codes = f"{two_counties['home'][0].credit_code}\n{two_counties['away'][0].credit_code}"
-    response = client.post(reverse("accounts:bulk"), {"source": "list", "codes": codes})
+    response = client.post(reverse("firm_accounts:bulk"), {"source": "list", "codes": codes})
     assert response.status_code == 400
     assert 'id="bulk-problems"' in response.content.decode()
     assert [problem.row for problem in response.context["problems"]] == [2]
@@ -179,7 +182,7 @@ def test_bulk_page_shows_row_errors_and_creates_nothing(client, two_counties, re
 def test_bulk_upload_that_is_not_a_spreadsheet_is_refused(client, reviewers, db):
     client.force_login(reviewers["city"])
     upload = SimpleUploadedFile("list.pdf", b"%PDF-1.4 nothing")
-    response = client.post(reverse("accounts:bulk"), {"source": "list", "file": upload})
+    response = client.post(reverse("firm_accounts:bulk"), {"source": "list", "file": upload})
     assert response.status_code == 400
     assert response.context["list_form"].errors
     assert not User.objects.filter(role=Role.ENTERPRISE).exists()

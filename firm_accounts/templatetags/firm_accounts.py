@@ -1,12 +1,12 @@
 from django import template
 
-from accounts.passwords import firm_accounts
-from accounts.requests import may_review_requests
+from firm_accounts.passwords import firm_accounts
+from firm_accounts.permissions import may_review_requests
 
 register = template.Library()
 
 
-@register.inclusion_tag("accounts/_firm_accounts.html", takes_context=True)
+@register.inclusion_tag("firm_accounts/_firm_accounts.html", takes_context=True)
 def firm_accounts_panel(context, enterprise):
     """The firm's enterprise accounts, for staff who manage accounts in its county (one query; none for others)."""
     return {

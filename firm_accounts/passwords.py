@@ -1,8 +1,8 @@
 """A new one-time password for an existing enterprise account, issued by staff in scope and audited.
 
-Staff who may create accounts for a firm (accounts.bulk.may_create_accounts, within accounts.scoping) may give any of
-its enterprise accounts a new one-time password: the account then has to choose its own password at next login,
-like a new one. The password is shown once and never stored in clear.
+Staff who may create accounts for a firm (firm_accounts.permissions.may_create_accounts, within accounts.scoping)
+may give any of its enterprise accounts a new one-time password: the account then has to choose its own password at
+next login, like a new one. The password is shown once and never stored in clear.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,10 +10,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.bulk import may_create_accounts
 from accounts.hashers import hash_one_time_password, one_time_password
-from accounts.models import OneTimePasswordIssue, Role, User
+from accounts.models import Role, User
 from accounts.scoping import scope_to_user
+from firm_accounts.models import OneTimePasswordIssue
+from firm_accounts.permissions import is_enterprise_account, may_create_accounts
 
 
 def firm_accounts(*, user, enterprise) -> list[User]:
@@ -42,7 +43,7 @@ def firm_account_get(*, user, pk: int) -> User:
 def one_time_password_issue(*, account: User, actor, reason: str) -> str:
     """Give `account` (from `firm_account_get`) a new one-time password, to be changed at next login; audited.
     Returns the password, to be shown once."""
-    if not may_create_accounts(actor) or account.role != Role.ENTERPRISE:
+    if not may_create_accounts(actor) or not is_enterprise_account(account):
         raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:

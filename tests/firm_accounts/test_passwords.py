@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import OneTimePasswordIssue, Role, User
-from accounts.passwords import firm_accounts, one_time_password_issue
+from accounts.models import Role, User
+from firm_accounts.models import OneTimePasswordIssue
+from firm_accounts.passwords import firm_accounts, one_time_password_issue
 from tests import factories
 
 
@@ -42,7 +43,7 @@ def test_county_staff_cannot_reach_another_countys_accounts(client, firm_account
     away = firm_accounts_in_two_counties["away"]
     before = User.objects.get(pk=away.pk).password
     client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
-    url = reverse("accounts:one-time-password", args=[away.pk])
+    url = reverse("firm_accounts:one-time-password", args=[away.pk])
     assert client.post(url, {"reason": "x"}).status_code == 404
     assert User.objects.get(pk=away.pk).password == before
 
@@ -54,7 +55,7 @@ def test_roles_that_do_not_manage_accounts_cannot_issue(client, firm_accounts_in
     user = make_user(role, enterprise=enterprise)
     assert firm_accounts(user=user, enterprise=home.enterprise) == []
     client.force_login(user)
-    response = client.post(reverse("accounts:one-time-password", args=[home.pk]), {"reason": "x"})
+    response = client.post(reverse("firm_accounts:one-time-password", args=[home.pk]), {"reason": "x"})
     assert response.status_code in (403, 404) and not OneTimePasswordIssue.objects.exists()
 
 
@@ -63,7 +64,7 @@ def test_firm_page_panel_and_the_page_showing_the_password(client, firm_accounts
     client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
     page = client.get(reverse("enterprises:detail", args=[home.enterprise.credit_code])).content.decode()
     assert 'id="firm-accounts"' in page and "home-firm" in page
-    response = client.post(reverse("accounts:one-time-password", args=[home.pk]), {"reason": "New contact"})
+    response = client.post(reverse("firm_accounts:one-time-password", args=[home.pk]), {"reason": "New contact"})
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     password = response.context["one_time_password"]
     assert password in response.content.decode()

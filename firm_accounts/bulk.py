@@ -16,18 +16,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.hashers import hash_one_time_password, one_time_password
-from accounts.models import AccountBatch, Role, User
-from accounts.requests import may_review_requests
+from accounts.models import Role, User
 from accounts.scoping import scope_to_user
 from enterprises.credit_codes import normalize_credit_code, passes_check, validate_credit_code
 from enterprises.importing.columns import CREDIT_CODE
 from enterprises.importing.reading import ImportFileError, read_table
 from enterprises.models import Enterprise
-
-
-def may_create_accounts(user) -> bool:
-    """The reviewers of account requests: city admin and staff, county staff for their county."""
-    return may_review_requests(user)
+from firm_accounts.models import AccountBatch
+from firm_accounts.permissions import may_create_accounts
 
 
 @dataclass
