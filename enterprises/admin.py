@@ -67,7 +67,7 @@ class ImportJobEventInline(admin.TabularInline):
     model = ImportJobEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "from_status", "to_status", "actor", "message"]
+    readonly_fields = ["at", "from_state", "to_state", "actor", "note"]
 
     def has_add_permission(self, request, obj=None):
         return False

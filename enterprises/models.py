@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import TransitionEvent
 from enterprises.credit_codes import DB_PATTERN
 
 MONEY = {"max_digits": 16, "decimal_places": 2, "default": 0}
@@ -284,28 +285,14 @@ class ImportJob(models.Model):
         return self.status in (self.Status.VALIDATING, self.Status.COMMITTING)
 
 
-class ImportJobEvent(models.Model):
-    """Append-only: every change of an import's status, by whom and when."""
+class ImportJobEvent(TransitionEvent):
+    """Every change of an import's status, by whom and when (`note`: a failure's reason)."""
+
+    subject_field = "job"
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    at = models.DateTimeField(auto_now_add=True)
-    message = models.TextField(blank=True)
+    from_state, to_state = TransitionEvent.state_fields(ImportJob.Status)
 
-    class Meta:
-        ordering = ["at", "id"]
-
-    def __str__(self):
-        return f"{self.job_id}: {self.from_status or '-'} -> {self.to_status}"
-
-    @property
-    def from_label(self) -> str:
-        return ImportJob.Status(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_label(self) -> str:
-        return ImportJob.Status(self.to_status).label
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("import event")
+        verbose_name_plural = _("import events")

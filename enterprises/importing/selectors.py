@@ -3,16 +3,15 @@
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.models import Role
-from enterprises.importing.services import can_import
 from enterprises.models import ImportJob
+from enterprises.permissions import can_import, imports_for_whole_city
 
 
 def import_jobs(*, user) -> QuerySet:
     jobs = ImportJob.objects.select_related("created_by", "committed_by", "county")
     if not can_import(user):
         return jobs.none()
-    if user.is_superuser or user.role in (Role.CITY_ADMIN, Role.CITY_STAFF):
+    if imports_for_whole_city(user):
         return jobs
     return jobs.filter(county_id=user.county_id)
 

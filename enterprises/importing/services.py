@@ -11,70 +11,33 @@ from dataclasses import dataclass
 import pandas as pd
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from core.signals import figures_changed
 from enterprises.importing import committing
 from enterprises.importing.kinds import get_kind
 from enterprises.importing.reading import ImportFileError, read_table
 from enterprises.importing.validation import ERROR, ImportContext, Issue, registry_rows, validate
+from enterprises.importing.workflows import import_job_transition
 from enterprises.models import ImportJob, ImportJobEvent
+from enterprises.permissions import can_import, imports_for_own_county, imports_for_whole_city
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.VALIDATING: frozenset({Status.READY, Status.INVALID, Status.FAILED}),
-    Status.READY: frozenset({Status.COMMITTING, Status.CANCELLED}),
-    Status.COMMITTING: frozenset({Status.COMMITTED, Status.FAILED}),
-    Status.INVALID: frozenset(),
-    Status.COMMITTED: frozenset(),
-    Status.FAILED: frozenset(),
-    Status.CANCELLED: frozenset(),
-}
-IMPORTING_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF})
 PROGRESS_TTL = 24 * 3600
 CLEAN_DTYPES = {"year": "Int64", "county": "Int64", "county_id": "Int64", "enterprise_id": "Int64"}
 
 
-class TransitionNotAllowed(ValidationError):
-    pass
-
-
-def can_import(user) -> bool:
-    return bool(
-        user and user.is_authenticated and user.is_active and (user.is_superuser or user.role in IMPORTING_ROLES)
-    )
-
-
 def import_context_for(user) -> ImportContext:
-    if user.is_superuser or user.role in (Role.CITY_ADMIN, Role.CITY_STAFF):
+    if imports_for_whole_city(user):
         return ImportContext(allowed_county_ids=None, default_county_id=None)
-    if user.role == Role.COUNTY_STAFF:
+    if imports_for_own_county(user):
         return ImportContext(allowed_county_ids=frozenset({user.county_id}), default_county_id=user.county_id)
     raise PermissionDenied
-
-
-def import_job_set_status(*, job: ImportJob, to: str, actor=None, message: str = "", **fields) -> ImportJob:
-    """The one way an import changes status. Call inside a transaction holding the job's row lock."""
-    if to not in ALLOWED_TRANSITIONS[job.status]:
-        raise TransitionNotAllowed(
-            _("An import that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": job.get_status_display(), "target": Status(to).label}
-        )
-    event = ImportJobEvent(job=job, from_status=job.status, to_status=to, actor=actor, message=message)
-    job.status = to
-    if message:
-        job.message = message
-    for name, value in fields.items():
-        setattr(job, name, value)
-    job.save()
-    event.save()
-    return job
 
 
 def _locked(job_id: int) -> ImportJob:
@@ -92,7 +55,7 @@ def import_job_create(*, kind: str, uploaded_file, actor, accept_bad_check_chara
         job = ImportJob(
             kind=kind,
             created_by=actor,
-            county_id=actor.county_id if actor.role == Role.COUNTY_STAFF else None,
+            county_id=actor.county_id if imports_for_own_county(actor) else None,
             file_name=file_name,
             file_sha256=digest,
             file_size=len(content),
@@ -100,7 +63,7 @@ def import_job_create(*, kind: str, uploaded_file, actor, accept_bad_check_chara
         )
         job.file.save(file_name, ContentFile(content), save=False)
         job.save()
-        ImportJobEvent.objects.create(job=job, to_status=job.status, actor=actor)
+        ImportJobEvent.objects.create(job=job, to_state=job.status, actor=actor)
         _report_progress(job.pk, "queued", 0)
 
         from enterprises.tasks import validate_import
@@ -148,7 +111,7 @@ def _fail(job: ImportJob, message: str) -> ImportJob:
         locked = _locked(job.pk)
         if locked.is_running:
             actor = job.created_by if locked.status == Status.VALIDATING else job.committed_by
-            import_job_set_status(job=locked, to=Status.FAILED, actor=actor, message=message)
+            import_job_transition(job=locked, to=Status.FAILED, actor=actor, note=message)
     _report_progress(job.pk, Status.FAILED, 1)
     return locked
 
@@ -202,7 +165,7 @@ def _finish_check(job: ImportJob, issues: list[Issue], *, counts: dict, started:
         if locked.status != Status.VALIDATING:
             return locked
         locked.clean_file, locked.issues_file = job.clean_file, job.issues_file
-        import_job_set_status(
+        import_job_transition(
             job=locked,
             to=Status.INVALID if errors else Status.READY,
             actor=job.created_by,
@@ -224,7 +187,7 @@ def import_job_request_commit(*, job: ImportJob, actor) -> ImportJob:
         raise PermissionDenied
     with transaction.atomic():
         locked = _locked(job.pk)
-        import_job_set_status(job=locked, to=Status.COMMITTING, actor=actor, committed_by=actor)
+        import_job_transition(job=locked, to=Status.COMMITTING, actor=actor, committed_by=actor)
         _report_progress(locked.pk, "writing", 0)
 
         from enterprises.tasks import commit_import
@@ -236,7 +199,7 @@ def import_job_request_commit(*, job: ImportJob, actor) -> ImportJob:
 def import_job_cancel(*, job: ImportJob, actor) -> ImportJob:
     with transaction.atomic():
         locked = _locked(job.pk)
-        return import_job_set_status(job=locked, to=Status.CANCELLED, actor=actor)
+        return import_job_transition(job=locked, to=Status.CANCELLED, actor=actor)
 
 
 def load_clean_frame(job: ImportJob) -> pd.DataFrame:
@@ -278,7 +241,7 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
             get_kind(job.kind).apply(plan, progress=progress)
             # Qualifications, yearly figures and firms are what the dashboards count.
             figures_changed.send(sender=ImportJob, change="import")
-            import_job_set_status(
+            import_job_transition(
                 job=locked,
                 to=Status.COMMITTED,
                 actor=job.committed_by,

@@ -13,14 +13,16 @@ from enterprises.importing import services, workbooks
 from enterprises.importing.forms import ExportForm, ImportUploadForm
 from enterprises.importing.kinds import get_kind
 from enterprises.importing.selectors import import_job_get, import_jobs
+from enterprises.importing.workflows import TransitionNotAllowed
 from enterprises.models import ImportJob
+from enterprises.permissions import can_import
 from enterprises.selectors import enterprise_export_frame, enterprise_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_importer(user):
-    if not services.can_import(user):
+    if not can_import(user):
         raise PermissionDenied
 
 
@@ -97,7 +99,7 @@ def import_commit_view(request, pk):
     _require_importer(request.user)
     try:
         services.import_job_request_commit(job=job, actor=request.user)
-    except services.TransitionNotAllowed as refused:
+    except TransitionNotAllowed as refused:
         messages.error(request, refused.messages[0])
     return redirect("enterprises:import-detail", pk=job.pk)
 
@@ -110,7 +112,7 @@ def import_cancel_view(request, pk):
     try:
         services.import_job_cancel(job=job, actor=request.user)
         messages.info(request, _("The import was cancelled; nothing was written."))
-    except services.TransitionNotAllowed as refused:
+    except TransitionNotAllowed as refused:
         messages.error(request, refused.messages[0])
     return redirect("enterprises:import-detail", pk=job.pk)
 

@@ -1,6 +1,6 @@
 from django import template
 
-from enterprises.importing.services import can_import
+from enterprises.permissions import can_import
 
 register = template.Library()
 

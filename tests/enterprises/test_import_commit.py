@@ -9,7 +9,8 @@ import pytest
 
 from accounts.models import Role
 from enterprises.importing import committing, services
-from enterprises.importing.services import TransitionNotAllowed, import_job_cancel, import_job_request_commit
+from enterprises.importing.services import import_job_cancel, import_job_request_commit
+from enterprises.importing.workflows import TransitionNotAllowed
 from enterprises.models import AnnualIndicator, Enterprise, ImportJob, ImportJobEvent, Qualification, QualificationKind
 from tests import factories
 from tests.data import make_corpus
@@ -171,7 +172,7 @@ def test_commit_failing_midway_changes_nothing(
     assert job.status == Status.FAILED
     assert "changed nothing" in job.message
     assert "disk full" in job.message
-    assert list(job.events.values_list("from_status", "to_status"))[-1] == (Status.COMMITTING, Status.FAILED)
+    assert list(job.events.values_list("from_state", "to_state"))[-1] == (Status.COMMITTING, Status.FAILED)
     with pytest.raises(TransitionNotAllowed):
         import_job_request_commit(job=job, actor=city_user)
 
@@ -223,7 +224,7 @@ def test_commit_second_click_while_committing_is_refused(
     job.refresh_from_db()
     assert job.status == Status.COMMITTED
     assert registry_fingerprint()["AnnualIndicator"] == 3
-    assert job.events.filter(to_status=Status.COMMITTING).count() == 1
+    assert job.events.filter(to_state=Status.COMMITTING).count() == 1
 
 
 def test_cancelled_import_cannot_be_committed(run_import, city_user, registry_fingerprint):
@@ -280,7 +281,7 @@ def test_import_log_records_who_when_file_counts_and_outcome(run_import, run_com
     assert job.committed_by == admin
     assert job.committed_at >= job.validated_at >= job.created_at
     assert job.commit_ms is not None
-    assert list(ImportJobEvent.objects.filter(job=job).values_list("from_status", "to_status", "actor")) == [
+    assert list(ImportJobEvent.objects.filter(job=job).values_list("from_state", "to_state", "actor")) == [
         ("", Status.VALIDATING, city_user.pk),
         (Status.VALIDATING, Status.READY, city_user.pk),
         (Status.READY, Status.COMMITTING, admin.pk),
@@ -294,7 +295,7 @@ def test_import_log_records_rejected_file(run_import, city_user):
     assert job.row_count == 3
     assert job.error_count == 1
     assert job.committed_at is None
-    assert list(job.events.values_list("from_status", "to_status")) == [
+    assert list(job.events.values_list("from_state", "to_state")) == [
         ("", Status.VALIDATING),
         (Status.VALIDATING, Status.INVALID),
     ]
