@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "notifications",
     "policies",
     "dashboards",
+    # The demo data: above every other app of the portal, imported by none.
+    "demo",
 ]
 
 MIDDLEWARE = [
