@@ -98,8 +98,8 @@ def seed(*, firms: int, officers: int, max_load: int, rng):
 
     from accounts.models import Role, User
     from cultivation.models import TierPlacement
+    from demo.firms import COUNTY_WEIGHTS
     from enterprises.credit_codes import make_credit_code
-    from enterprises.demo import COUNTY_WEIGHTS
     from enterprises.models import County, Enterprise, HighTechField
     from officers.models import EXPERTISE_CHOICES, OfficerLevel, OfficerProfile
     from scoring.models import Portrait, ScoringRun

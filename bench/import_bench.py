@@ -150,18 +150,17 @@ def firm_table(rows: int, *, seed: int, block: int) -> dict:
 
     import numpy as np
 
-    from enterprises.credit_codes import ALPHABET, make_credit_code
-    from enterprises.demo import (
+    from demo.common import GIVEN_NAMES, SURNAMES
+    from demo.firms import (
         BRAND_CHARACTERS,
         COUNTY_WEIGHTS,
         FIELD_BY_DIVISION,
-        GIVEN_NAMES,
         INDUSTRY_WEIGHTS,
         INDUSTRY_WORD,
         NAME_PREFIX,
         STREETS,
-        SURNAMES,
     )
+    from enterprises.credit_codes import ALPHABET, make_credit_code
     from enterprises.importing.columns import HIGH_TECH_FIELD_NAMES
     from enterprises.industries import INDUSTRY_DIVISIONS
     from enterprises.models import County, HighTechField
@@ -171,7 +170,7 @@ def firm_table(rows: int, *, seed: int, block: int) -> dict:
     counties = dict(County.objects.values_list("code", "name"))
     county_codes = [code for code in COUNTY_WEIGHTS if code in counties]
     if not county_codes:
-        raise RuntimeError("no county of enterprises.demo.COUNTY_WEIGHTS in the database; is it migrated?")
+        raise RuntimeError("no county of demo.firms.COUNTY_WEIGHTS in the database; is it migrated?")
     weights = np.array([COUNTY_WEIGHTS[code] for code in county_codes])
     county_of = rng.choice(np.array(county_codes), size=rows, p=weights / weights.sum()).tolist()
     divisions = np.array(list(INDUSTRY_WEIGHTS))

@@ -392,12 +392,12 @@ def result_json(args, results: dict[int, dict], error: str | None) -> dict:
 
 
 def demo_password() -> str:
-    """enterprises.demo.DEMO_PASSWORD, read from the source: importing the module needs a configured Django."""
-    tree = ast.parse((BASE_DIR / "enterprises" / "demo.py").read_text(encoding="utf-8"))
+    """demo.common.DEMO_PASSWORD, read from the source: importing the module needs a configured Django."""
+    tree = ast.parse((BASE_DIR / "demo" / "common.py").read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "DEMO_PASSWORD" for t in node.targets):
             return ast.literal_eval(node.value)
-    raise RuntimeError("DEMO_PASSWORD not found in enterprises/demo.py")
+    raise RuntimeError("DEMO_PASSWORD not found in demo/common.py")
 
 
 def run_sizes(args, run_size, *, prefix: str) -> tuple[list[dict], str | None]:

@@ -38,7 +38,7 @@ from decimal import Decimal
 from django.db import connection
 from enterprises.models import County
 from policies.conditions import FIELDS, MONEY, RATIO, COUNT, clean_conditions
-from policies.demo import DEMO_POLICIES
+from demo.policies import DEMO_POLICIES
 from policies.matching import compute, match_from_run, matching_frame
 from policies.models import Policy, PolicyMatch
 from scoring.models import ScoringRun

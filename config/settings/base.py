@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "firm_accounts",
     "dashboards",
     "workspaces",
+    # The demo data: above every other app of the portal, imported by none.
+    "demo",
 ]
 
 MIDDLEWARE = [

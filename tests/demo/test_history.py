@@ -27,14 +27,15 @@ from cultivation.models import (
 from cultivation.services import place_from_run
 from dashboards.models import CountyFigures, PointKind
 from dashboards.services import refresh_dashboard
-from enterprises.demo_history import launch_day, reviewer_usernames, seed_history
+from demo.common import launch_day, reviewer_usernames
+from demo.history import seed_history
+from demo.officers import assign_and_serve
+from demo.vouchers import SHOWCASE_USERNAMES, check_invariants
 from enterprises.models import Qualification, QualificationKind
-from officers.demo import assign_and_serve
 from officers.models import Assignment, OfficerProfile, ServiceLog
 from scoring.models import Tier
 from scoring.selectors import current_run
 from scoring.services import start_run
-from vouchers.demo import SHOWCASE_USERNAMES, check_invariants
 from vouchers.models import ClaimEvent, ClaimStatus, VoucherClaim, VoucherPolicy, VoucherQuota
 
 AS_OF = datetime.date(2026, 11, 26)

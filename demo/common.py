@@ -1,21 +1,18 @@
-"""A past for the demo city (`seed_history`, after the first scoring run and the officers of `make run`): tier
-movements since the portal went live, officer assignments over time, last year's and this year's high-tech
-campaigns and voucher claims. Everything is derived from the demo registry so that it agrees with it, dated relative
-to the demo's day, and deterministic for a given seed. Added once, to a fresh demo: `history_exists` says when there
-is already a past (a campaign, an earlier year's voucher policy, or a tier move), and then nothing is written.
-
-Each module keeps its own part (cultivation.demo, officers.demo, vouchers.demo); this module holds what they share:
-the day the portal went live, office-hour timestamps and the reviewers who acted in the past."""
+"""What several demo seeders share: the demo accounts' password, people's names, the day the portal went live,
+office-hour timestamps and the county reviewers who acted in the demo's past. Imports no other demo module."""
 
 import datetime
-import time
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
 from enterprises.models import County
+
+DEMO_PASSWORD = "portal-demo-2026"
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐"
+GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 
 # County reviewers for the counties without a county user among the demo's (新华区 has `xinhua`, 汝州市 `ruzhou`):
 # the claims and campaign entries of the past were reviewed by someone of the county. They cannot sign in (no
@@ -56,17 +53,6 @@ def aware(day: datetime.date, hour: int = 9) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def history_exists(as_of: datetime.date) -> bool:
-    from cultivation.models import Campaign, TierMovement
-    from vouchers.models import VoucherPolicy
-
-    return (
-        Campaign.objects.exists()
-        or VoucherPolicy.objects.filter(year__lt=as_of.year).exists()
-        or TierMovement.objects.exclude(direction=0).exists()
-    )
-
-
 def reviewer_username(county: County) -> str:
     return COUNTY_REVIEWERS.get(county.code, f"county_{county.code}")
 
@@ -96,42 +82,3 @@ def reviewers() -> dict:
 def reviewer_usernames() -> list[str]:
     """The usernames `reviewers` may create (the demo reset deletes them)."""
     return [reviewer_username(county) for county in County.objects.all()]
-
-
-def seed_history(*, as_of: datetime.date, seed: int = 2026) -> dict:
-    """Add the past to a fresh demo whose first scoring run is placed; returns counts and timings. Nothing happens
-    (an empty dict) when there is already a past or no placed run."""
-    from cultivation import demo as cultivation_demo
-    from cultivation.models import TierPlacement
-    from officers import demo as officers_demo
-    from scoring.selectors import current_run
-    from vouchers import demo as vouchers_demo
-
-    run = current_run()
-    # The run's placements must be there: after a reset the old run remains, its firms and placements gone.
-    placed = run is not None and TierPlacement.objects.filter(placed_by_run=run).exists()
-    if not placed or history_exists(as_of):
-        return {}
-    summary, timings = {}, {}
-    started = time.monotonic()
-    with transaction.atomic():
-        actors = reviewers()
-        if not actors:
-            return {}
-        timeline = cultivation_demo.RegistryTimeline(as_of=as_of, run=run, seed=seed)
-        timings["timeline"] = time.monotonic() - started
-        dated = {"as_of": as_of, "seed": seed, "actors": actors}
-        steps = (
-            ("tiers", cultivation_demo.seed_tier_history, {"timeline": timeline, "run": run}),
-            ("officers", officers_demo.seed_assignment_history, dated),
-            ("campaigns", cultivation_demo.seed_campaigns, {"timeline": timeline, "run": run, "seed": seed,
-                                                             "actors": actors}),
-            ("vouchers", vouchers_demo.seed_history, dated),
-        )  # fmt: skip
-        for name, step, arguments in steps:
-            began = time.monotonic()
-            summary.update(step(**arguments))
-            timings[name] = time.monotonic() - began
-    summary["timings"] = timings
-    summary["duration_s"] = time.monotonic() - started
-    return summary

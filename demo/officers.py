@@ -12,8 +12,9 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from accounts.models import Role, User
-from enterprises.demo import DEMO_PASSWORD, GIVEN_NAMES, SURNAMES
+from demo.common import DEMO_PASSWORD, GIVEN_NAMES, SURNAMES, office_times
 from enterprises.models import County, Enterprise, HighTechField, Qualification
+from officers.demands import demand_create, demand_transition
 from officers.models import (
     Assignment,
     AssignmentRun,
@@ -23,10 +24,13 @@ from officers.models import (
     DemandEvent,
     OfficerLevel,
     OfficerProfile,
+    OfficerSettings,
     ServiceArea,
     ServiceKind,
     ServiceLog,
 )
+from officers.services import auto_assign
+from scoring.selectors import current_run
 
 DEMO_OFFICER_USERNAME = "officer"
 DEMO_OFFICER_COUNTY = "410402"
@@ -74,8 +78,6 @@ def ensure_officers(*, as_of: datetime.date, seed: int = 2026, max_load: int | N
     """Create the demo officers (users and profiles) once; returns how many were created."""
     if OfficerProfile.objects.exists():
         return 0
-    from officers.models import OfficerSettings
-
     max_load = max_load or OfficerSettings.in_force().default_max_load
     rng = np.random.default_rng(seed)
     template = User()
@@ -126,9 +128,6 @@ def ensure_officers(*, as_of: datetime.date, seed: int = 2026, max_load: int | N
 def assign_and_serve(*, as_of: datetime.date, seed: int = 2026) -> dict:
     """Once a published scoring run exists and nothing is assigned yet: auto-assign (as the city administrator),
     then service logs and demands. Returns counts (zeros when there is nothing to do)."""
-    from officers.services import auto_assign
-    from scoring.selectors import current_run
-
     summary = {"assigned": 0, "service_logs": 0, "demands": 0}
     actor = User.objects.filter(Q(role=Role.CITY_ADMIN) | Q(is_superuser=True)).order_by("pk").first()
     if actor is None or current_run() is None or Assignment.objects.exists():
@@ -168,8 +167,6 @@ def assign_and_serve(*, as_of: datetime.date, seed: int = 2026) -> dict:
 
 
 def _demands(assignments, *, actor, rng, as_of) -> int:
-    from officers.demands import demand_create, demand_transition
-
     if not assignments:
         return 0
     picks = rng.choice(len(assignments), size=min(DEMANDS, len(assignments)), replace=False)
@@ -209,7 +206,7 @@ def _demands(assignments, *, actor, rng, as_of) -> int:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# History (enterprises.demo_history)
+# History (demo.history)
 
 # Coverage grew with the officer programme: the assignment start days are drawn from this curve of (share of the
 # firms served now, days before the demo's day), so that about a third of the innovative firms had an officer two
@@ -226,8 +223,6 @@ def seed_assignment_history(*, as_of: datetime.date, seed: int, actors: dict) ->
     """Spread the active assignments' start days back in time along COVERAGE_CURVE (never after the firm's first
     service log), and keep some ended assignments: firms whose officer changed, and firms that stopped being
     innovative. Active assignments, loads and the one-active-per-firm rule are untouched but for `started_at`."""
-    from enterprises.demo_history import office_times
-
     rng = np.random.default_rng(seed + 47)
     active = list(
         Assignment.objects.filter(ended_at__isnull=True)

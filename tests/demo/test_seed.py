@@ -4,7 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
-from enterprises import demo
+from demo.common import DEMO_PASSWORD
+from demo.firms import DEMO_USERS, fingerprint
 from enterprises.credit_codes import passes_check
 from enterprises.models import AnnualIndicator, Enterprise, QualificationKind
 from enterprises.selectors import valid_qualifications
@@ -19,11 +20,11 @@ def _seed(firms, seed, reset=False):
 
 def test_seed_same_seed_gives_same_data(db):
     _seed(400, seed=7)
-    first = demo.fingerprint()
+    first = fingerprint()
     _seed(400, seed=7, reset=True)
-    assert demo.fingerprint() == first
+    assert fingerprint() == first
     _seed(400, seed=8, reset=True)
-    assert demo.fingerprint() != first
+    assert fingerprint() != first
 
 
 def test_seed_refuses_to_overwrite_without_reset(db):
@@ -67,9 +68,9 @@ def test_seed_city_of_11000_has_the_bureaus_proportions(db):
 
 def test_seed_creates_one_demo_user_per_role(db):
     _seed(300, seed=3)
-    roles = set(User.objects.filter(username__in=[u.username for u in demo.DEMO_USERS]).values_list("role", flat=True))
+    roles = set(User.objects.filter(username__in=[u.username for u in DEMO_USERS]).values_list("role", flat=True))
     assert roles == set(Role.values)
     firm_user = User.objects.get(username="firm_hightech")
     assert firm_user.enterprise.qualifications.filter(kind=QualificationKind.HIGH_TECH).exists()
-    assert firm_user.check_password(demo.DEMO_PASSWORD)
+    assert firm_user.check_password(DEMO_PASSWORD)
     assert User.objects.get(username="xinhua").county.code == "410402"

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from dashboards.models import RefreshTrigger
 from dashboards.services import refresh_dashboard
-from enterprises import demo_history
+from demo.history import seed_history
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, as_of, **options):
         as_of = as_of or timezone.localdate()
-        summary = demo_history.seed_history(as_of=as_of, seed=seed)
+        summary = seed_history(as_of=as_of, seed=seed)
         if not summary:
             self.stdout.write("The demo already has a past, or no placed scoring run yet; no history added.")
         else:

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from demo.common import aware, office_times
 from enterprises.credit_codes import make_credit_code
-from enterprises.demo_history import aware, office_times
 from enterprises.models import Enterprise, HighTechField, Qualification, QualificationKind
 from notifications.models import Notification
 from vouchers.models import (
@@ -51,13 +51,13 @@ DEMO_PROVIDERS = (
     ("中原计量测试研究院平顶山分院", ProviderKind.TESTING_BODY, [HighTechField.HIGH_TECH_SERVICES]),
     ("平顶山技术转移服务中心", ProviderKind.OTHER, [HighTechField.HIGH_TECH_SERVICES]),
 )
-# The demo firms whose claims `seed` moves through the real services (the history leaves their year alone).
+# The demo firms whose claims `seed_vouchers` moves through the real services (the history leaves their year alone).
 SHOWCASE_USERNAMES = ("firm_sme", "firm_hightech", "firm_small")
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" \
     b"trailer<</Root 1 0 R>>\n%%EOF\n"  # fmt: skip
 
 
-def clear() -> None:
+def clear_vouchers() -> None:
     """Remove every voucher claim, quota, budget, policy and provider (before the registry is replaced)."""
     with transaction.atomic():
         Notification.objects.filter(recipient_enterprise__isnull=False).delete()
@@ -71,7 +71,7 @@ def clear() -> None:
         Provider.objects.all().delete()
 
 
-def seed(*, as_of: datetime.date) -> dict:
+def seed_vouchers(*, as_of: datetime.date) -> dict:
     providers = Provider.objects.bulk_create(
         Provider(
             credit_code=make_credit_code(f"12410400MB{index:07d}"),
@@ -145,7 +145,7 @@ def seed(*, as_of: datetime.date) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# History (enterprises.demo_history): last year's policy with its claims, and this year's claims at every step.
+# History (demo.history): last year's policy with its claims, and this year's claims at every step.
 #
 # Written in bulk, not through claim_transition: the service stamps every step `now` and refuses a submission outside
 # the claim window. What the service keeps is kept here and checked afterwards (`check_invariants`): an event per
@@ -313,7 +313,7 @@ def _within_budget(claims: list[dict], *, total: Decimal, committed: Decimal) ->
             committed += claim["subsidy"]
 
 
-def seed_history(*, as_of: datetime.date, seed: int, actors: dict) -> dict:
+def seed_voucher_history(*, as_of: datetime.date, seed: int, actors: dict) -> dict:
     """Last year's policy (the rule set's kinds, a budget) with its claims, nearly all paid by now; this year's
     claims spread over the year up to `as_of`, at every step. The demo firms' showcase claims stay as they are."""
     rng = np.random.default_rng(seed + 53)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from officers import demo
+from demo.officers import assign_and_serve, ensure_officers
 
 
 class Command(BaseCommand):
@@ -15,8 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed, **options):
         as_of = timezone.localdate()
-        created = demo.ensure_officers(as_of=as_of, seed=seed)
-        summary = demo.assign_and_serve(as_of=as_of, seed=seed)
+        created = ensure_officers(as_of=as_of, seed=seed)
+        summary = assign_and_serve(as_of=as_of, seed=seed)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{created} demo officers created; {summary['assigned']} firms assigned, "

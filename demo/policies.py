@@ -1,4 +1,4 @@
-"""Demo policies, notices and events (called by enterprises.demo.write); matched by the demo's first scoring run.
+"""Demo policies, notices and events (seeded by demo.city.seed_city); matched by the demo's first scoring run.
 
 Data, not interface text: titles and bodies are Chinese as the bureau writes them.
 """

@@ -1,4 +1,4 @@
-"""A deterministic, realistic demo city: firms, three years of indicators, qualifications and one user per role.
+"""The demo city's registry: firms, three years of indicators, qualifications and one user per role; deterministic.
 
 Proportions follow the bureau's own figures at 11,000 firms (DESIGN §1): most firms have no R&D at all, about
 700 are registered tech-based SMEs, about 400 hold a valid high-tech certificate, a few dozen are gazelle or
@@ -15,6 +15,7 @@ import numpy as np
 from django.db import transaction
 
 from accounts.models import Role, User
+from demo.common import DEMO_PASSWORD, GIVEN_NAMES, SURNAMES, reviewer_usernames
 from enterprises.credit_codes import ALPHABET, make_credit_code
 from enterprises.industries import INDUSTRY_DIVISIONS
 from enterprises.models import (
@@ -27,8 +28,6 @@ from enterprises.models import (
     QualificationKind,
 )
 from rulesets import RuleSet, get_ruleset
-
-DEMO_PASSWORD = "portal-demo-2026"
 
 # Share of firms by county: the big county-level cities and counties hold most of the industry.
 COUNTY_WEIGHTS = {
@@ -87,8 +86,6 @@ BRAND_CHARACTERS = (
     "华鑫恒瑞盛宏泰达信隆兴德丰源宇嘉振新安通佳博创远凯旭腾翔峰润晟中天金亿利永昌益豪弘联合力海众诚明荣祥"
     "正旺鼎汇鹏程光辉锦富强立卓越星辰万顺冠威驰航宏图"
 )
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐"
-GIVEN_NAMES = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 STREETS = (
     "建设路",
     "中兴路",
@@ -462,26 +459,9 @@ DEMO_USERS = (
 )
 
 
-def demo_data_exists() -> bool:
-    return Enterprise.objects.exists()
-
-
-@transaction.atomic
-def clear_registry() -> None:
-    """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts."""
-    from accounts.demo import clear_account_requests
-    from cultivation.demo import clear_campaigns
-    from enterprises.demo_history import reviewer_usernames
-    from officers.demo import clear_officer_data
-    from policies.demo import clear_policy_data
-    from vouchers.demo import clear as clear_vouchers
-
-    # Voucher claims keep their firm and their actors (PROTECT): they go first.
-    clear_vouchers()
-    clear_account_requests()
-    clear_officer_data()
-    clear_policy_data()
-    clear_campaigns()
+def clear_firms() -> None:
+    """Remove every firm with its data, the enterprise accounts tied to them, and the demo accounts (and the past's
+    reviewers). What refers to them goes first (demo.city.clear_city)."""
     User.objects.filter(username__in=[user.username for user in DEMO_USERS] + reviewer_usernames()).delete()
     User.objects.filter(enterprise__isnull=False).delete()
     # Children first, each in one statement, so that deleting the firms needs no per-row cascade.
@@ -512,18 +492,11 @@ def write(city: DemoCity, *, batch_size: int = 5000, progress=None) -> dict:
         if progress:
             progress("qualifications", len(city.qualifications))
         users = _create_users(city)
-        from accounts.demo import seed_account_requests
-
-        account_requests = seed_account_requests()
-        from policies.demo import seed_policies
-
-        seed_policies()
     return {
         "enterprises": len(city.enterprises),
         "indicators": len(city.indicators),
         "qualifications": len(city.qualifications),
         "users": users,
-        "account_requests": account_requests,
     }
 
 

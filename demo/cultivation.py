@@ -1,4 +1,4 @@
-"""The demo's cultivation history (enterprises.demo_history): every firm's tier movements since the portal went live,
+"""The demo's cultivation history (demo.history): every firm's tier movements since the portal went live,
 and the high-tech application campaigns of last year and this year.
 
 Tiers are not invented. The rules the nightly run applies (scoring.rules: `tech_sme` and `tier`) are evaluated on
@@ -26,7 +26,7 @@ from cultivation.models import (
     TierMovement,
     TierPlacement,
 )
-from enterprises.demo_history import launch_day, office_times
+from demo.common import launch_day, office_times
 from enterprises.models import County, Enterprise, Qualification, QualificationKind
 from rulesets import get_ruleset
 from scoring.frames import QUALIFICATION_KINDS, load_frame
@@ -221,7 +221,7 @@ def seed_tier_history(*, timeline: RegistryTimeline, run) -> dict:
             moves["firm"], moves["day"], moves["previous"], moves["tier"], directions, causes, strict=True
         )
     ]  # fmt: skip
-    # The first run's rows are the only movements of a fresh demo (enterprises.demo_history.history_exists).
+    # The first run's rows are the only movements of a fresh demo (demo.history.history_exists).
     TierMovement.objects.filter(direction=0, cause=MovementCause.FIRST_PLACEMENT).exclude(
         enterprise_id__in=list(skipped)
     ).delete()

@@ -1,10 +1,9 @@
 import datetime
-import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from enterprises import demo
+from demo.city import city_exists, clear_city, seed_city
 
 
 class Command(BaseCommand):
@@ -23,33 +22,18 @@ class Command(BaseCommand):
     def handle(self, *args, firms, seed, as_of, reset, if_empty, **options):
         if firms < 1:
             raise CommandError("--firms must be at least 1")
-        if demo.demo_data_exists():
+        if city_exists():
             if if_empty:
                 self.stdout.write("The registry already has firms; nothing seeded.")
                 return
             if not reset:
                 raise CommandError("The registry already has firms. Use --reset to replace them, or --if-empty.")
-            demo.clear_registry()
-        started = time.monotonic()
-        city = demo.generate(firms=firms, seed=seed, as_of=as_of or timezone.localdate())
-        generated = time.monotonic()
-        counts = demo.write(city)
-        from ip.demo import seed_patents
-
-        counts["patents"] = seed_patents(seed=seed, as_of=as_of or timezone.localdate())
-        from officers.demo import assign_and_serve, ensure_officers
-
-        # Officers now; their firms once a scoring run is published (here if one is, else `seed_officers`).
-        counts["users"] += ensure_officers(as_of=as_of or timezone.localdate(), seed=seed)
-        assign_and_serve(as_of=as_of or timezone.localdate(), seed=seed)
-        from vouchers import demo as voucher_demo
-
-        vouchers = voucher_demo.seed(as_of=as_of or timezone.localdate())
+            clear_city()
+        counts = seed_city(firms=firms, seed=seed, as_of=as_of or timezone.localdate())
         self.stdout.write(
             self.style.SUCCESS(
                 "Seeded {enterprises} firms, {indicators} indicator rows, {qualifications} qualifications, "
-                "{users} demo users, {patents} patents".format(**counts)
-                + ", {providers} voucher providers, {claims} voucher claims".format(**vouchers)
-                + f" in {time.monotonic() - started:.1f} s (generate {generated - started:.1f} s)."
+                "{users} demo users, {patents} patents, {providers} voucher providers, {claims} voucher claims "
+                "in {duration_s:.1f} s (generate {generate_s:.1f} s).".format(**counts)
             )
         )

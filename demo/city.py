@@ -1,0 +1,54 @@
+"""The whole demo city at once (`seed_demo`): the registry with its demo accounts, account requests, policies, patent
+registers, officers (and their firms once a scoring run is published) and vouchers; and its removal
+(`seed_demo --reset`). The past is added later, by demo.history (`seed_history`)."""
+
+import datetime
+import time
+
+from django.db import transaction
+
+from demo.accounts import clear_account_requests, seed_account_requests
+from demo.cultivation import clear_campaigns
+from demo.firms import clear_firms, generate, write
+from demo.ip import seed_patents
+from demo.officers import assign_and_serve, clear_officer_data, ensure_officers
+from demo.policies import clear_policy_data, seed_policies
+from demo.vouchers import clear_vouchers, seed_vouchers
+from enterprises.models import Enterprise
+
+
+def city_exists() -> bool:
+    return Enterprise.objects.exists()
+
+
+@transaction.atomic
+def clear_city() -> None:
+    """Remove every firm with its data, everything that refers to them, the enterprise accounts tied to them, and
+    the demo accounts."""
+    # Voucher claims keep their firm and their actors (PROTECT): they go first.
+    clear_vouchers()
+    clear_account_requests()
+    clear_officer_data()
+    clear_policy_data()
+    clear_campaigns()
+    clear_firms()
+
+
+def seed_city(*, firms: int, seed: int, as_of: datetime.date) -> dict:
+    """Generate and write the demo city of `firms` firms as of `as_of`; the same seed gives the same city. Returns
+    the counts the command prints, with the seconds taken (`duration_s`, of which `generate_s` generating)."""
+    started = time.monotonic()
+    city = generate(firms=firms, seed=seed, as_of=as_of)
+    generated = time.monotonic()
+    with transaction.atomic():
+        counts = write(city)
+        counts["account_requests"] = seed_account_requests()
+        seed_policies()
+    counts["patents"] = seed_patents(seed=seed, as_of=as_of)
+    # Officers now; their firms once a scoring run is published (here if one is, else `seed_officers`).
+    counts["users"] += ensure_officers(as_of=as_of, seed=seed)
+    assign_and_serve(as_of=as_of, seed=seed)
+    counts.update(seed_vouchers(as_of=as_of))
+    counts["generate_s"] = generated - started
+    counts["duration_s"] = time.monotonic() - started
+    return counts
