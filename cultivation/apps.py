@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CultivationConfig(AppConfig):
     name = "cultivation"
     verbose_name = _("Three-tier cultivation")
+
+    def ready(self):
+        # Our own warning rules first: the registry runs rules in the order registered (ip's and the officers'
+        # follow from their apps).
+        from cultivation.warning_registry import register_warning_rules
+        from cultivation.warning_rules import CULTIVATION_WARNING_RULES
+
+        register_warning_rules(*CULTIVATION_WARNING_RULES)

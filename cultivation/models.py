@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import AppendOnlyModel, SingletonModel
+from cultivation.warning_registry import warning_kind_choices
 from scoring.models import Tier
 
 # Rung order, for the direction of a move (up / down).
@@ -425,19 +426,6 @@ class CultivationSettings(SingletonModel):
         return size if size is not None else DEFAULT_KEY_LIST_SIZE
 
 
-class WarningKind(models.TextChoices):
-    """DESIGN §4's warnings. The days without service are the officers' settings' (officers.models)."""
-
-    CERTIFICATE_EXPIRING = "certificate_expiring", _("High-tech certificate expiring")
-    CERTIFIED_BREAKS_CONDITION = "certified_breaks_condition", _("Certified firm breaks a high-tech condition")
-    SME_NOT_REREGISTERED = "sme_not_reregistered", _("Tech-based SME not re-registered this year")
-    READINESS_DROP = "readiness_drop", _("Readiness dropped sharply")
-    IP_FALLING = "ip_falling", _("Valid invention patents falling")
-    CORE_IP_LAPSED = "core_ip_lapsed", _("High-tech firm's core IP lapsed")
-    PATENT_TERM_ENDING = "patent_term_ending", _("Patent nearing the end of its term")
-    NO_SERVICE = "no_service", _("Assigned firm without service for too long")
-
-
 class WarningSeverity(models.TextChoices):
     # With a context: "Medium" alone is already the size class (中型).
     HIGH = "high", pgettext_lazy("warning severity", "High")
@@ -459,13 +447,14 @@ ACTIVE_WARNING_STATES = (WarningState.OPEN, WarningState.ACKNOWLEDGED)
 class CultivationWarning(models.Model):
     """A condition found on a firm by a published run, followed until staff resolve it or it clears by itself.
 
-    Written in bulk by `cultivation.services.warnings_from_run`; changed by staff only through
-    `cultivation.services.warning_transition`."""
+    Written in bulk by `cultivation.warnings.warnings_from_run`; changed by staff only through
+    `cultivation.warnings.warning_transition`."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="warnings", verbose_name=_("enterprise")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=WarningKind.choices)
+    # The kinds are the registry's (cultivation.warning_registry): each app registers its rules, no migration.
+    kind = models.CharField(_("kind"), max_length=30, choices=warning_kind_choices)
     severity = models.CharField(_("severity"), max_length=8, choices=WarningSeverity.choices)
     # The rule that fired, as a short code naming the rule-set value, e.g. "tags.certificate_expiring_days".
     rule = models.CharField(_("rule"), max_length=100)

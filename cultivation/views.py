@@ -39,7 +39,6 @@ from cultivation.models import (
     PlanGap,
     PlanTaskStatus,
     PreReviewResult,
-    WarningKind,
     WarningSeverity,
     WarningState,
 )
@@ -65,7 +64,9 @@ from cultivation.selectors import (
     warning_get,
     warning_list,
 )
-from cultivation.services import WARNING_ACTIONS, pin_create, pin_end, warning_transition
+from cultivation.services import pin_create, pin_end
+from cultivation.warning_registry import warning_kind_choices, warning_kinds
+from cultivation.warnings import WARNING_ACTIONS, warning_transition
 from enterprises.models import County, Enterprise
 from enterprises.selectors import enterprise_get
 from rulesets import get_ruleset
@@ -294,7 +295,7 @@ def warnings_view(request):
     county = request.GET.get("county", "")
     if county and county not in {c.code for c in counties}:
         county = ""
-    kinds = _choices(request, "kind", WarningKind.values)
+    kinds = _choices(request, "kind", warning_kinds())
     severities = _choices(request, "severity", WarningSeverity.values)
     states = _choices(request, "state", WarningState.values) or list(ACTIVE_WARNING_STATES)
     queryset = warning_list(user=user, county=county or None, kinds=kinds, severities=severities, states=states)
@@ -313,7 +314,7 @@ def warnings_view(request):
             "kinds": kinds,
             "severities": severities,
             "states": states,
-            "kind_choices": WarningKind.choices,
+            "kind_choices": warning_kind_choices(),
             "severity_choices": WarningSeverity.choices,
             "state_choices": WarningState.choices,
             "querystring": query.urlencode(),

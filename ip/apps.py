@@ -12,3 +12,9 @@ class IpConfig(AppConfig):
         from ip.importing import PATENT_IMPORT_KIND
 
         register(PATENT_IMPORT_KIND)
+
+        # The patent warnings, run by cultivation's nightly warnings after its own rules.
+        from cultivation.warning_registry import register_warning_rules
+        from ip.warnings import IP_WARNING_RULES
+
+        register_warning_rules(*IP_WARNING_RULES)

@@ -1,7 +1,9 @@
-"""Warnings from the patent register, for cultivation.services.find_warnings: set-based, a few queries per run.
+"""The patent warnings (DESIGN §4), registered with cultivation's warning registry by IpConfig.ready(); set-based,
+a few queries per run, the register's counts and losses read once and shared by the three rules.
 
-- ip_falling: a firm's valid invention patents fell (lapsed, invalidated or transferred out within the rule set's
-  window), the patents named. For a firm with a register this replaces the indicators' year-on-year comparison.
+- ip_falling: a firm's valid invention patents fell. For a firm with a register: lapsed, invalidated or transferred
+  out within the rule set's window, the patents named; for any other firm: its indicators' invention patents, year
+  on year.
 - core_ip_lapsed: a certified high-tech firm lost Class I or II rights in the window (HIGH when it no longer meets
   the core-IP condition: a risk to its certificate).
 - patent_term_ending: valid held patents whose statutory term ends within the rule set's days.
@@ -10,15 +12,34 @@
 import datetime
 
 import pandas as pd
+from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 
+from cultivation.models import WarningSeverity
+from cultivation.warning_registry import WarningContext, WarningRule
+from enterprises.models import AnnualIndicator
 from ip.evaluation import term_end
 from ip.models import CLASS1_KINDS, CLASS2_KINDS, PATENT_KINDS, IpKind, LegalStatus, Patent
 from rulesets import RuleSet
 
-WARNING_COLUMNS = ["enterprise_id", "kind", "severity", "rule", "values"]
 LOST_STATUSES = (LegalStatus.LAPSED, LegalStatus.INVALIDATED)
 IP_KINDS = (*CLASS1_KINDS, *CLASS2_KINDS)
+# What a warning names of each right lost.
+SHOWN = ["number", "title", "reason", "on", "transferred_to"]
+
+# Each firm's latest yearly invention-patent count (up to the run's year) and the count of the year before it, where
+# the count fell by at least the rule set's minimum. Parameters: last year, minimum fall.
+IP_FALLING_SQL = """
+SELECT enterprise_id, year, invention_patents, prev_patents FROM (
+  SELECT enterprise_id, year, invention_patents,
+         LAG(invention_patents) OVER (PARTITION BY enterprise_id ORDER BY year) AS prev_patents,
+         LAG(year) OVER (PARTITION BY enterprise_id ORDER BY year) AS prev_year,
+         ROW_NUMBER() OVER (PARTITION BY enterprise_id ORDER BY year DESC) AS newest
+  FROM {indicator} WHERE year <= %s
+) yearly
+WHERE newest = 1 AND prev_year = year - 1 AND prev_patents - invention_patents >= %s
+"""
 
 
 def _held(on: datetime.date) -> Q:
@@ -67,60 +88,88 @@ def losses(*, on: datetime.date, ruleset: RuleSet) -> pd.DataFrame:
     return frame
 
 
-def patent_warnings(
-    *, on: datetime.date, ruleset: RuleSet, firms: pd.Index, certified: set[int]
-) -> tuple[pd.DataFrame, set[int]]:
-    """The register's warnings for the run's `firms`, and the set of those firms that keep a register (the
-    indicators' patent warning does not apply to them)."""
-    from cultivation.models import WarningKind, WarningSeverity
+def _register_counts(context: WarningContext) -> pd.DataFrame:
+    """`register_counts` of the run's firms that keep a register: these firms' patent warnings come from it."""
 
-    rules, named = ruleset.patent_warnings, ruleset.patent_warnings.named_max
-    counts = register_counts(on=on)
-    counts = counts[counts.index.isin(firms)]
-    register_firms = set(counts.index.tolist())
+    def compute():
+        counts = register_counts(on=context.on)
+        return counts[counts.index.isin(context.firms)]
+
+    return context.shared("ip.register_counts", compute)
+
+
+def _losses(context: WarningContext) -> pd.DataFrame:
+    """`losses` of the run's firms that keep a register."""
+
+    def compute():
+        lost = losses(on=context.on, ruleset=context.ruleset)
+        return lost[lost["enterprise_id"].isin(set(_register_counts(context).index.tolist()))]
+
+    return context.shared("ip.losses", compute)
+
+
+def ip_falling(context: WarningContext) -> list[dict]:
+    """Valid invention patents falling: from the register where a firm keeps one (the patents named), else against
+    the previous year's indicators. The register's rows first, then the indicators'."""
+    ruleset = context.ruleset
+    counts, lost = _register_counts(context), _losses(context)
+    min_class1, minimum = ruleset.high_tech.min_class1_ip, ruleset.warnings.ip_falling_min
+    window_days = ruleset.patent_warnings.loss_window_days
     found = []
-
-    lost = losses(on=on, ruleset=ruleset)
-    lost = lost[lost["enterprise_id"].isin(register_firms)]
-    shown = ["number", "title", "reason", "on", "transferred_to"]
-    min_class1, min_class2 = ruleset.high_tech.min_class1_ip, ruleset.high_tech.min_class2_ip
-    inventions = lost[lost["kind"] == IpKind.INVENTION]
-    for firm, rows in inventions.groupby("enterprise_id"):
-        if len(rows) < ruleset.warnings.ip_falling_min:
+    for firm, rows in lost[lost["kind"] == IpKind.INVENTION].groupby("enterprise_id"):
+        if len(rows) < minimum:
             continue
         now = int(counts.at[firm, "inventions"])
         previous = now + len(rows)
         found.append(
-            {"enterprise_id": int(firm), "kind": WarningKind.IP_FALLING,
+            {"enterprise_id": int(firm),
              "severity": WarningSeverity.HIGH if now < min_class1 <= previous else WarningSeverity.MEDIUM,
              "rule": "patent_warnings.loss_window_days",
-             "values": {"value": now, "threshold": ruleset.warnings.ip_falling_min, "previous": previous,
-                        "source": "register", "window_days": rules.loss_window_days,
-                        "patents": _named(rows[shown], named)}}
+             "values": {"value": now, "threshold": minimum, "previous": previous, "source": "register",
+                        "window_days": window_days, "patents": _named(rows[SHOWN], ruleset.patent_warnings.named_max)}}
         )  # fmt: skip
 
-    core = lost[lost["enterprise_id"].isin(certified)]
-    for firm, rows in core.groupby("enterprise_id"):
+    register_firms = set(counts.index.tolist())
+    with connection.cursor() as cursor:
+        cursor.execute(IP_FALLING_SQL.format(indicator=AnnualIndicator._meta.db_table), [context.on.year, minimum])
+        falling = [row for row in cursor.fetchall() if row[0] in context.firms and row[0] not in register_firms]
+    found.extend(
+        {
+            "enterprise_id": firm,
+            "severity": WarningSeverity.HIGH if patents < min_class1 <= previous_count else WarningSeverity.MEDIUM,
+            "rule": "warnings.ip_falling_min",
+            "values": {"value": int(patents), "threshold": minimum, "previous": int(previous_count),
+                       "year": int(year)},
+        }
+        for firm, year, patents, previous_count in falling
+    )  # fmt: skip
+    return found
+
+
+def core_ip_lapsed(context: WarningContext) -> list[dict]:
+    """A certified firm with a register lost Class I or II rights in the window."""
+    ruleset = context.ruleset
+    counts, lost = _register_counts(context), _losses(context)
+    min_class1, min_class2 = ruleset.high_tech.min_class1_ip, ruleset.high_tech.min_class2_ip
+    found = []
+    for firm, rows in lost[lost["enterprise_id"].isin(context.certified.index)].groupby("enterprise_id"):
         class1, class2 = int(counts.at[firm, "class1"]), int(counts.at[firm, "class2"])
         meets = class1 >= min_class1 or class2 >= min_class2
         if meets and not rows["kind"].isin(CLASS1_KINDS).any():
             continue  # a Class II right lost while the firm still meets the condition is no risk
         found.append(
-            {"enterprise_id": int(firm), "kind": WarningKind.CORE_IP_LAPSED,
-             "severity": WarningSeverity.MEDIUM if meets else WarningSeverity.HIGH,
+            {"enterprise_id": int(firm), "severity": WarningSeverity.MEDIUM if meets else WarningSeverity.HIGH,
              "rule": "high_tech.min_class1_ip",
              "values": {"value": [class1, class2], "threshold": [min_class1, min_class2], "previous": None,
-                        "patents": _named(rows[shown], named)}}
+                        "patents": _named(rows[SHOWN], ruleset.patent_warnings.named_max)}}
         )  # fmt: skip
-
-    found.extend(_term_ending(on=on, ruleset=ruleset, firms=register_firms))
-    frame = pd.DataFrame(found, columns=WARNING_COLUMNS)
-    return frame, register_firms
+    return found
 
 
-def _term_ending(*, on: datetime.date, ruleset: RuleSet, firms: set[int]) -> list[dict]:
-    from cultivation.models import WarningKind, WarningSeverity
-
+def patent_term_ending(context: WarningContext) -> list[dict]:
+    """Valid held patents of a firm with a register whose statutory term ends within the rule set's days."""
+    on, ruleset = context.on, context.ruleset
+    firms = set(_register_counts(context).index.tolist())
     rules = ruleset.patent_warnings
     horizon = on + datetime.timedelta(days=rules.term_ending_days)
     shortest = min(years for _kind, years in ruleset.patent_value.term_years)
@@ -150,9 +199,17 @@ def _term_ending(*, on: datetime.date, ruleset: RuleSet, firms: set[int]) -> lis
             severity = WarningSeverity.LOW
         named = rows.assign(ends=rows["ends"].dt.date)[["number", "title", "ends"]]
         found.append(
-            {"enterprise_id": int(firm), "kind": WarningKind.PATENT_TERM_ENDING, "severity": severity,
+            {"enterprise_id": int(firm), "severity": severity,
              "rule": "patent_warnings.term_ending_days",
              "values": {"value": len(rows), "threshold": rules.term_ending_days, "previous": None,
                         "first_ends": named["ends"].min().isoformat(), "patents": _named(named, rules.named_max)}}
         )  # fmt: skip
     return found
+
+
+IP_FALLING = WarningRule(kind="ip_falling", label=_("Valid invention patents falling"), finder=ip_falling)
+CORE_IP_LAPSED = WarningRule(kind="core_ip_lapsed", label=_("High-tech firm's core IP lapsed"), finder=core_ip_lapsed)
+PATENT_TERM_ENDING = WarningRule(
+    kind="patent_term_ending", label=_("Patent nearing the end of its term"), finder=patent_term_ending
+)
+IP_WARNING_RULES = (IP_FALLING, CORE_IP_LAPSED, PATENT_TERM_ENDING)

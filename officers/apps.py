@@ -13,3 +13,9 @@ class OfficersConfig(AppConfig):
         from officers.selectors import active_assignment_firms
 
         register_active_assignments(active_assignment_firms)
+
+        # An assigned firm without service for too long is one of cultivation's nightly warnings.
+        from cultivation.warning_registry import register_warning_rules
+        from officers.warnings import NO_SERVICE
+
+        register_warning_rules(NO_SERVICE)

@@ -1,21 +1,22 @@
 """The officers' part of the nightly warnings (DESIGN §4): an assigned firm with no service logged for the
-configured number of days. Called by cultivation.services.find_warnings; set-based (one query), so the warning
-auto-resolves at the next run after a service is logged, like every other warning."""
+configured number of days. Registered with cultivation's warning registry by OfficersConfig.ready(); set-based (one
+query), so the warning auto-resolves at the next run after a service is logged, like every other warning."""
 
-import datetime
+from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import WarningSeverity
+from cultivation.warning_registry import WarningContext, WarningRule
 from officers.selectors import unserved_assignments
 
 RULE = "officers.no_service_days"
 
 
-def no_service_warnings(*, on: datetime.date, firms) -> list[dict]:
-    """Warning rows ({enterprise_id, severity, rule, values}) for the firms of the run (`firms`, ids) whose
-    officer logged no service in the configured days before `on`. Twice as long or more is high severity."""
-    scored = set(int(firm) for firm in firms)
+def no_service_warnings(context: WarningContext) -> list[dict]:
+    """Warning rows ({enterprise_id, severity, rule, values}) for the firms of the run whose officer logged no
+    service in the configured days before the run's day. Twice as long or more is high severity."""
+    scored = set(int(firm) for firm in context.firms)
     rows = []
-    for row in unserved_assignments(on=on):
+    for row in unserved_assignments(on=context.on):
         if row["enterprise_id"] not in scored:
             continue
         last = row["last_service"]
@@ -29,3 +30,8 @@ def no_service_warnings(*, on: datetime.date, firms) -> list[dict]:
             }
         )  # fmt: skip
     return rows
+
+
+NO_SERVICE = WarningRule(
+    kind="no_service", label=_("Assigned firm without service for too long"), finder=no_service_warnings
+)

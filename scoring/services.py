@@ -274,7 +274,8 @@ def publish_run(*, run_id: int) -> ScoringRun:
             # on the run and the status check above make it happen once per run; PlacementLog makes it idempotent
             # on its own too. It is a few set-based statements, seconds at 200,000 firms.
             from cultivation.plans import plan_gaps_from_run
-            from cultivation.services import place_from_run, warnings_from_run
+            from cultivation.services import place_from_run
+            from cultivation.warnings import warnings_from_run
 
             place_from_run(run=run)
             # Then, in the same transaction and set-based too: the firms' plans (gaps opened, refreshed or closed,

@@ -12,10 +12,10 @@ from cultivation.models import (
     TierMovement,
     TierPin,
     TierPlacement,
-    WarningKind,
     WarningSeverity,
     WarningState,
 )
+from cultivation.warning_registry import warning_kind_choices
 from scoring.models import Tier
 
 COUNTY_CODE = r"^\d{6}$"
@@ -147,11 +147,16 @@ class PlanTaskWriteSerializer(serializers.Serializer):
 
 class WarningQuerySerializer(serializers.Serializer):
     county = serializers.RegexField(COUNTY_CODE, required=False, help_text=_("County code, e.g. 410402"))
-    kind = serializers.MultipleChoiceField(choices=WarningKind.choices, required=False)
+    kind = serializers.MultipleChoiceField(choices=[], required=False)
     severity = serializers.MultipleChoiceField(choices=WarningSeverity.choices, required=False)
     state = serializers.MultipleChoiceField(
         choices=WarningState.choices, required=False, help_text=_("Default: open and acknowledged.")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds the apps registered (in their AppConfig.ready, after this module may have been imported).
+        self.fields["kind"].choices = warning_kind_choices()
 
 
 class WarningSerializer(_FirmFields, serializers.ModelSerializer):

@@ -54,7 +54,8 @@ from cultivation.selectors import (
     warning_get,
     warning_list,
 )
-from cultivation.services import pin_create, pin_end, warning_transition
+from cultivation.services import pin_create, pin_end
+from cultivation.warnings import warning_transition
 from enterprises.selectors import enterprise_get
 
 

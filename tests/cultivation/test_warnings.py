@@ -5,9 +5,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import Role
-from cultivation.models import CultivationWarning, WarningEvent, WarningKind
-from cultivation.services import place_from_run, warning_transition, warnings_from_run
+from cultivation.models import CultivationWarning, WarningEvent
+from cultivation.services import place_from_run
+from cultivation.warning_rules import (
+    CERTIFICATE_EXPIRING,
+    CERTIFIED_BREAKS_CONDITION,
+    READINESS_DROP,
+    SME_NOT_REREGISTERED,
+)
+from cultivation.warnings import warning_transition, warnings_from_run
 from enterprises.models import QualificationKind
+from ip.warnings import IP_FALLING
 from rulesets import get_ruleset
 from scoring.models import Portrait
 from scoring.rules import TAG_BITS
@@ -65,7 +73,7 @@ def test_certificate_expiring_within_the_rule_sets_days(make_run):
     warning = CultivationWarning.objects.get()
     assert (warning.enterprise, warning.kind, warning.severity, warning.state) == (
         inside,
-        WarningKind.CERTIFICATE_EXPIRING,
+        CERTIFICATE_EXPIRING.kind,
         "medium",
         "open",
     )
@@ -79,7 +87,7 @@ def test_certified_firm_breaking_a_condition(make_run):
     portrait(run, risky, tier="t3", tag_mask=TAG_BITS["audit_risk"] | TAG_BITS["ip_weak"])
     portrait(run, fine, tier="t3", tag_mask=TAG_BITS["ip_weak"])
     publish(run)
-    assert live(WarningKind.CERTIFIED_BREAKS_CONDITION) == {risky.pk}
+    assert live(CERTIFIED_BREAKS_CONDITION.kind) == {risky.pk}
     assert CultivationWarning.objects.get().severity == "high"
 
 
@@ -97,7 +105,7 @@ def test_tech_sme_registered_last_year_not_this_year(make_run):
         portrait(run, firm, tier="t1")
     portrait(run, outgrown, tier="t2", sme_eligible=False)
     publish(run)
-    assert live() == live(WarningKind.SME_NOT_REREGISTERED) == {lapsed.pk}
+    assert live() == live(SME_NOT_REREGISTERED.kind) == {lapsed.pk}
 
 
 def test_readiness_drop_against_the_previous_run_and_auto_resolve(make_run):
@@ -112,7 +120,7 @@ def test_readiness_drop_against_the_previous_run_and_auto_resolve(make_run):
     assert not CultivationWarning.objects.exists()
     publish(today)
     warning = CultivationWarning.objects.get()
-    assert warning.enterprise == sharp and warning.kind == WarningKind.READINESS_DROP
+    assert warning.enterprise == sharp and warning.kind == READINESS_DROP.kind
     assert (warning.values["value"], warning.values["previous"], warning.severity) == (80 - DROP, 80, "medium")
     # Next run: readiness holds, the condition has cleared.
     for firm in (sharp, slight):
@@ -137,7 +145,7 @@ def test_invention_patents_falling_against_the_previous_year(make_run):
         portrait(run, firm)
     publish(run)
     warning = CultivationWarning.objects.get()
-    assert warning.enterprise == falling and warning.kind == WarningKind.IP_FALLING
+    assert warning.enterprise == falling and warning.kind == IP_FALLING.kind
     assert (warning.values["value"], warning.values["previous"], warning.values["year"]) == (2, 3, 2025)
 
 
@@ -200,7 +208,7 @@ def test_publishing_a_scored_run_raises_warnings(city, run_scoring):
     of a run on 2027-06-30."""
     run = run_scoring(on=datetime.date(2027, 6, 30))
     assert run.status == "published"
-    assert live(WarningKind.CERTIFICATE_EXPIRING) == {city["home"][0].pk, city["away"][0].pk}
+    assert live(CERTIFICATE_EXPIRING.kind) == {city["home"][0].pk, city["away"][0].pk}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -345,7 +353,7 @@ def test_a_firm_the_run_did_not_score_keeps_its_warning(make_run):
     portrait(second, scored, tier="t3")
     publish(first)
     assert publish(second) == {"opened": 0, "continued": 1, "auto_resolved": 0}
-    assert live(WarningKind.CERTIFICATE_EXPIRING) == {scored.pk, unscored.pk}
+    assert live(CERTIFICATE_EXPIRING.kind) == {scored.pk, unscored.pk}
 
 
 def test_broken_conditions_are_named_from_the_portrait_detail(city, run_scoring):
@@ -353,5 +361,5 @@ def test_broken_conditions_are_named_from_the_portrait_detail(city, run_scoring)
     run = run_scoring()
     firm = city["home"][0]
     assert Portrait.objects.get(run=run, enterprise=firm).tag_mask & TAG_BITS["audit_risk"]
-    warning = CultivationWarning.objects.get(enterprise=firm, kind=WarningKind.CERTIFIED_BREAKS_CONDITION)
+    warning = CultivationWarning.objects.get(enterprise=firm, kind=CERTIFIED_BREAKS_CONDITION.kind)
     assert {"st_personnel", "rd_ratio"} <= set(warning.values["value"])

@@ -5,10 +5,11 @@ import datetime
 import pytest
 
 from accounts.models import Role
-from cultivation.models import CultivationWarning, WarningKind, WarningSeverity
+from cultivation.models import CultivationWarning, WarningSeverity
 from enterprises.models import QualificationKind
 from ip.models import IpKind, LegalStatus
 from ip.services import patent_save
+from ip.warnings import CORE_IP_LAPSED, IP_FALLING, PATENT_TERM_ENDING
 from scoring import services
 from scoring.models import Portrait
 from tests import factories
@@ -51,7 +52,7 @@ def test_transfer_out_raises_the_warning_and_lowers_class1_on_the_next_run(run_s
     assert (details["sme_class1"], details["sme_class2"], details["ip_from_register"]) == (2, 1, True)
     other = _details(first, without_register)
     assert (other["sme_class1"], other["ip_from_register"]) == (3, False)
-    assert _live(firm, WarningKind.IP_FALLING) is None
+    assert _live(firm, IP_FALLING.kind) is None
 
     patent_save(
         enterprise=firm,
@@ -61,7 +62,7 @@ def test_transfer_out_raises_the_warning_and_lowers_class1_on_the_next_run(run_s
     )
     second = run_scoring(DAY2)
     assert _details(second, firm)["sme_class1"] == 1
-    warning = _live(firm, WarningKind.IP_FALLING)
+    warning = _live(firm, IP_FALLING.kind)
     assert warning is not None and warning.rule == "patent_warnings.loss_window_days"
     assert (warning.values["value"], warning.values["previous"]) == (1, 2)
     assert [(p["number"], p["reason"], p["on"]) for p in warning.values["patents"]] == [
@@ -80,9 +81,9 @@ def test_register_firm_ignores_the_indicators_fall_and_certified_core_ip_lapse_i
     )  # fmt: skip
     PatentFactory(enterprise=firm, legal_status=LegalStatus.LAPSED, status_on=DAY1 - datetime.timedelta(days=10))
     run_scoring(DAY1)
-    falling = _live(firm, WarningKind.IP_FALLING)
+    falling = _live(firm, IP_FALLING.kind)
     assert falling.values["source"] == "register"  # not the indicators' year-on-year comparison
-    core = _live(firm, WarningKind.CORE_IP_LAPSED)
+    core = _live(firm, CORE_IP_LAPSED.kind)
     assert core.severity == WarningSeverity.HIGH  # no Class I left and no 5 Class II: the certificate is at risk
     assert [p["reason"] for p in core.values["patents"]] == ["lapsed"]
 
@@ -93,7 +94,7 @@ def test_patent_nearing_the_end_of_its_term_is_named(run_scoring):
     ending = PatentFactory(enterprise=firm, filed_on=datetime.date(2006, 8, 1), granted_on=datetime.date(2009, 1, 1))
     PatentFactory(enterprise=firm)  # filed 2020: decades left
     run_scoring(DAY1)
-    warning = _live(firm, WarningKind.PATENT_TERM_ENDING)
+    warning = _live(firm, PATENT_TERM_ENDING.kind)
     assert warning.severity == WarningSeverity.HIGH  # an invention patent ending within 90 days
     assert [p["number"] for p in warning.values["patents"]] == [ending.number]
     assert warning.values["first_ends"] == "2026-08-01"

@@ -5,9 +5,11 @@ import datetime
 
 from django.utils import timezone
 
-from cultivation.models import CultivationWarning, WarningKind
-from cultivation.services import place_from_run, warnings_from_run
+from cultivation.models import CultivationWarning
+from cultivation.services import place_from_run
+from cultivation.warnings import warnings_from_run
 from officers.models import OfficerSettings
+from officers.warnings import NO_SERVICE
 from scoring.models import ScoringRun
 from tests import factories
 from tests.officers import factories as officer_factories
@@ -28,7 +30,7 @@ def publish(run, firms):
 
 def live_no_service():
     return dict(
-        CultivationWarning.objects.filter(kind=WarningKind.NO_SERVICE, state__in=["open", "acknowledged"]).values_list(
+        CultivationWarning.objects.filter(kind=NO_SERVICE.kind, state__in=["open", "acknowledged"]).values_list(
             "enterprise_id", "severity"
         )
     )
@@ -47,7 +49,7 @@ def test_no_service_warning_opens_and_auto_resolves(db):
     publish(make_run(DAY1), firms)
     # Never served since December: more than twice the 90 days, so high.
     assert live_no_service() == {unserved.pk: "medium", never.pk: "high"}
-    warning = CultivationWarning.objects.get(enterprise=unserved, kind=WarningKind.NO_SERVICE)
+    warning = CultivationWarning.objects.get(enterprise=unserved, kind=NO_SERVICE.kind)
     assert warning.values["value"] == 91 and warning.values["threshold"] == 90
     assert warning.values["last_service"] == (DAY1 - datetime.timedelta(days=91)).isoformat()
     assert warning.rule == "officers.no_service_days"
