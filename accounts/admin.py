@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import User
+from accounts.permissions import opens_admin_site
 
 
 @admin.register(User)
@@ -25,5 +26,5 @@ class PortalUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         # Admin access follows the role; it is never granted by ticking a box.
-        obj.is_staff = obj.is_superuser = obj.role == Role.CITY_ADMIN
+        obj.is_staff = obj.is_superuser = opens_admin_site(obj)
         super().save_model(request, obj, form, change)

@@ -54,3 +54,8 @@ def is_officer(user) -> bool:
 def is_enterprise_user(user) -> bool:
     """A firm's own account (bound to its firm)."""
     return has_role(user, {Role.ENTERPRISE}) and user.enterprise_id is not None
+
+
+def opens_admin_site(user) -> bool:
+    """Only city administrators get the Django admin (whatever box is ticked): the role decides."""
+    return user.role == Role.CITY_ADMIN

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from core.models import AppendOnlyModel
+from core.models import AuditEvent
 from enterprises.models import MONEY
 
 
@@ -103,19 +103,14 @@ class Patent(models.Model):
         return self.transferred_out_on is None
 
 
-class PatentEvent(AppendOnlyModel):
-    """Append-only: each staff edit of a register row, who, when, and the fields it changed (old → new)."""
+class PatentEvent(AuditEvent):
+    """Each staff edit of a register row: who, when, and the fields it changed (old → new)."""
 
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="events", verbose_name=_("patent"))
-    actor = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
     action = models.CharField(_("action"), max_length=10)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(AuditEvent.Meta):
         verbose_name = _("patent edit")
         verbose_name_plural = _("patent edits")
 

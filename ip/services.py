@@ -8,14 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import can_edit_enterprise
 from ip import evaluation
 from ip.models import Patent, PatentEvent
+from ip.permissions import can_edit_patents
 from rulesets import get_ruleset
 from scoring.selectors import ruleset_year_in_force
 
-EDITING_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF})
 EVALUATION_COLUMNS = ["id", "kind", "legal_status", "filed_on", "status_on", "acquired_on", "transferred_out_on",
                       "claims", "foreign_family_granted", "licence_count", "strategic_emerging", "pledged_cents",
                       "award"]  # fmt: skip
@@ -25,15 +23,6 @@ SELECT id, kind, legal_status, filed_on, status_on, acquired_on, transferred_out
        licence_count, strategic_emerging, CAST(ROUND(pledged_amount * 100) AS BIGINT), award
 FROM {table} {where}
 """
-
-
-def can_edit_patents(user, enterprise) -> bool:
-    """Staff in scope (city, or the firm's county) edit a firm's register; firms and leaders read it."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if not (user.is_superuser or user.role in EDITING_ROLES):
-        return False
-    return can_edit_enterprise(user, enterprise)
 
 
 def _read_patents(where: str, params: list) -> pd.DataFrame:

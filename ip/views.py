@@ -12,6 +12,7 @@ from enterprises.importing import workbooks
 from ip import selectors, services
 from ip.forms import PatentForm
 from ip.models import IpKind, Patent
+from ip.permissions import can_edit_patents
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
@@ -45,13 +46,13 @@ def firm_view(request, credit_code):
             "patents": patents,
             "summary": selectors.firm_summary(firm, patents),
             "chart": selectors.events_by_year(patents),
-            "can_edit": services.can_edit_patents(request.user, firm),
+            "can_edit": can_edit_patents(request.user, firm),
         },
     )
 
 
 def _edit(request, *, firm, patent: Patent | None):
-    if not services.can_edit_patents(request.user, firm):
+    if not can_edit_patents(request.user, firm):
         raise PermissionDenied
     instance = patent or Patent(enterprise=firm)
     form = PatentForm(request.POST or None, instance=instance)

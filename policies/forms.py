@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import Role
 from accounts.scoping import scope_counties
 from enterprises.models import County
 from policies.conditions import BOOL, CHOICE, FIELDS, MAX_CONDITIONS, OPERATORS, RATIO, clean_condition, field_choices
 from policies.models import Event, Notice, Policy
+from policies.permissions import addresses_own_county_only
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "是", "y"})
 FALSE_WORDS = frozenset({"false", "no", "0", "否", "n"})
@@ -125,7 +125,7 @@ class AudienceFormMixin:
     def limit_audience(self, user):
         self.fields["county"].queryset = scope_counties(County.objects.all(), user=user).order_by("code")
         self.fields["policy"].queryset = Policy.objects.filter(active=True).order_by("title")
-        if user.role == Role.COUNTY_STAFF and not user.is_superuser:
+        if addresses_own_county_only(user):
             self.fields["county"].required = True
             self.fields["county"].empty_label = None
             self.initial.setdefault("county", user.county_id)

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import AppendOnlyModel
+from core.models import TransitionEvent
 from scoring.models import Tier
 
 
@@ -263,19 +263,8 @@ class RegistrationState(models.TextChoices):
 
 # States that hold a seat.
 SEAT_STATES = frozenset({RegistrationState.REGISTERED, RegistrationState.ATTENDED, RegistrationState.ABSENT})
+# The two parties of a registration (policies.workflows): the firm itself, or staff whose scope holds the firm.
 ENTERPRISE, STAFF = "enterprise", "staff"
-# The only allowed moves (policies.services.registration_transition) and who may take each: the firm itself
-# (ENTERPRISE) or staff whose scope holds the firm (STAFF). Attendance is recorded, and corrected, by staff.
-REGISTRATION_TRANSITIONS = {
-    RegistrationState.REGISTERED: {
-        RegistrationState.CANCELLED: frozenset({ENTERPRISE, STAFF}),
-        RegistrationState.ATTENDED: frozenset({STAFF}),
-        RegistrationState.ABSENT: frozenset({STAFF}),
-    },
-    RegistrationState.CANCELLED: {RegistrationState.REGISTERED: frozenset({ENTERPRISE})},
-    RegistrationState.ATTENDED: {RegistrationState.ABSENT: frozenset({STAFF})},
-    RegistrationState.ABSENT: {RegistrationState.ATTENDED: frozenset({STAFF})},
-}
 
 
 class EventRegistration(models.Model):
@@ -305,18 +294,15 @@ class EventRegistration(models.Model):
         return f"{self.event_id}/{self.enterprise_id}: {self.state}"
 
 
-class RegistrationEvent(AppendOnlyModel):
+class RegistrationEvent(TransitionEvent):
+    subject_field = "registration"
+
     registration = models.ForeignKey(
         EventRegistration, on_delete=models.CASCADE, related_name="history", verbose_name=_("registration")
     )
-    from_state = models.CharField(_("from"), max_length=10, blank=True)
-    to_state = models.CharField(_("to"), max_length=10, choices=RegistrationState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state, to_state = TransitionEvent.state_fields(RegistrationState)
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         ordering = ["registration", "at", "pk"]
         verbose_name = _("registration event")
         verbose_name_plural = _("registration events")

@@ -5,13 +5,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import ROLES_SEEING_ALL, scope_county_rows, scope_to_user
+from accounts.permissions import is_active_user, is_enterprise_user
+from accounts.scoping import scope_county_rows, scope_to_user
 from cultivation.models import TierPlacement
-from policies.models import ENTERPRISE as ENTERPRISE_SIDE
 from policies.models import (
-    REGISTRATION_TRANSITIONS,
-    STAFF,
     Event,
     EventRegistration,
     MatchStatus,
@@ -19,54 +16,8 @@ from policies.models import (
     NoticeRead,
     Policy,
     PolicyMatch,
-    RegistrationState,
 )
-
-ROLES_EDITING_POLICIES = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
-ROLES_PUBLISHING = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF})
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def is_enterprise_user(user) -> bool:
-    return _active(user) and user.role == Role.ENTERPRISE and user.enterprise_id is not None
-
-
-def may_edit_policies(user) -> bool:
-    return _active(user) and (user.is_superuser or user.role in ROLES_EDITING_POLICIES)
-
-
-def may_publish(user) -> bool:
-    """Notices and events: city admin and staff for any audience, county staff for their county's firms."""
-    return _active(user) and (user.is_superuser or user.role in ROLES_PUBLISHING)
-
-
-def may_see_matches(user) -> bool:
-    """Lists of a policy's firms: staff and leaders (scoped); a firm sees only its own matches elsewhere."""
-    return _active(user) and (user.is_superuser or user.role in ROLES_SEEING_ALL or user.role == Role.COUNTY_STAFF)
-
-
-def registration_side(user, enterprise) -> str | None:
-    """Who `user` is for a registration of `enterprise`: the firm itself, staff whose scope holds the firm, or
-    nobody (leaders read only)."""
-    if not _active(user):
-        return None
-    if user.role == Role.ENTERPRISE:
-        return ENTERPRISE_SIDE if user.enterprise_id == enterprise.pk else None
-    if user.is_superuser or user.role in (Role.CITY_ADMIN, Role.CITY_STAFF):
-        return STAFF
-    if user.role == Role.COUNTY_STAFF and enterprise.county_id == user.county_id:
-        return STAFF
-    return None
-
-
-def allowed_registration_targets(user, registration) -> list[str]:
-    side = registration_side(user, registration.enterprise)
-    moves = REGISTRATION_TRANSITIONS[RegistrationState(registration.state)]
-    return [target.value for target, sides in moves.items() if side in sides]
-
+from policies.permissions import may_edit_policies
 
 # ---------------------------------------------------------------------------------------------------------------
 # Policies and matches
@@ -74,7 +25,7 @@ def allowed_registration_targets(user, registration) -> list[str]:
 
 def policy_list(*, user, kind: str | None = None, active_only: bool = False) -> QuerySet[Policy]:
     """The library: policies are public documents, readable by every signed-in user."""
-    if not _active(user):
+    if not is_active_user(user):
         return Policy.objects.none()
     queryset = Policy.objects.all()
     if not may_edit_policies(user):

@@ -7,20 +7,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import is_enterprise_user
 from accounts.scoping import scope_counties
 from enterprises.models import County
 from policies.conditions import FIELDS, describe
 from policies.forms import ConditionFormSet, EventForm, NoticeForm, PolicyForm, conditions_from, conditions_initial
 from policies.models import MatchStatus, PolicyKind
+from policies.permissions import may_edit_policies, may_publish, may_see_matches, registration_side
 from policies.selectors import (
-    allowed_registration_targets,
     event_get,
     event_list,
     event_registrations,
-    is_enterprise_user,
-    may_edit_policies,
-    may_publish,
-    may_see_matches,
     notice_get,
     notice_list,
     policy_get,
@@ -28,16 +25,9 @@ from policies.selectors import (
     policy_match_counts,
     policy_match_list,
     registration_get,
-    registration_side,
 )
-from policies.services import (
-    event_create,
-    event_register,
-    notice_mark_read,
-    notice_publish,
-    policy_save,
-    registration_transition,
-)
+from policies.services import event_create, notice_mark_read, notice_publish, policy_save
+from policies.workflows import allowed_registration_targets, event_register, registration_transition
 
 LIST_PAGE_SIZE = 25
 MATCH_PAGE_SIZE = 50

@@ -3,22 +3,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from accounts.scoping import ROLES_SEEING_ALL
 from enterprises.selectors import enterprise_get, indicator_table
 from scoring import presentation
+from scoring.permissions import may_see_runs
 from scoring.selectors import current_run, portrait_for, run_get, run_list
 
 RUNS_PER_PAGE = 30
 
 
-def _may_see_runs(user) -> bool:
-    return user.is_superuser or user.role in ROLES_SEEING_ALL
-
-
 @login_required
 def run_list_view(request):
     """Scoring runs with status, counts, rule set, duration, errors and progress (polled while one runs)."""
-    if not _may_see_runs(request.user):
+    if not may_see_runs(request.user):
         raise PermissionDenied
     page = Paginator(run_list(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
     template = "scoring/_runs_table.html" if request.headers.get("HX-Request") else "scoring/runs.html"
@@ -27,7 +23,7 @@ def run_list_view(request):
 
 @login_required
 def run_detail_view(request, pk):
-    if not _may_see_runs(request.user):
+    if not may_see_runs(request.user):
         raise PermissionDenied
     run = run_get(pk=pk)
     return render(request, "scoring/run_detail.html", {"run": run, "chunks": run.chunks.order_by("number")})

@@ -4,6 +4,7 @@ from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import is_enterprise_user
 from core.api import call_service, query_params
 from policies.api.serializers import (
     EventSerializer,
@@ -19,7 +20,6 @@ from policies.selectors import (
     event_get,
     event_list,
     event_registrations,
-    is_enterprise_user,
     notice_get,
     notice_list,
     policy_get,
@@ -27,7 +27,8 @@ from policies.selectors import (
     policy_match_list,
     registration_get,
 )
-from policies.services import event_register, notice_mark_read, registration_transition
+from policies.services import notice_mark_read
+from policies.workflows import event_register, registration_transition
 
 
 @extend_schema(parameters=[PolicyQuerySerializer])

@@ -2,12 +2,13 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import is_enterprise_user
 from policies.models import RegistrationState
+from policies.permissions import is_firm_user_of
 from policies.selectors import (
     event_list,
     firm_event_history,
     firm_matches,
-    is_enterprise_user,
     notice_list,
 )
 
@@ -23,7 +24,7 @@ def enterprise_home_panel(context, enterprise):
     policies it meets or nearly meets with their deadlines, its notices unread first, the events it is invited to
     (3 queries; none for staff)."""
     user = context["request"].user
-    if not is_enterprise_user(user) or user.enterprise_id != enterprise.pk:
+    if not is_firm_user_of(user, enterprise):
         return {"show": False}
     notices = list(notice_list(user=user)[:HOME_NOTICES])
     return {
@@ -60,3 +61,9 @@ def audience_text(item) -> str:
 @register.filter
 def registration_state(state) -> str:
     return RegistrationState(state).label if state in RegistrationState.values else ""
+
+
+@register.filter
+def is_firm_user(user) -> bool:
+    """A firm's own account: pages show it its firm's side (its status, its registration) instead of audiences."""
+    return is_enterprise_user(user)

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from accounts.models import Role
 from policies.models import Event, EventRegistration, RegistrationEvent, RegistrationState
 from policies.selectors import event_get, registration_get
-from policies.services import event_register, registration_transition
+from policies.workflows import event_register, registration_transition
 from tests import factories
 from tests.policies.factories import EventFactory
 

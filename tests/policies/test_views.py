@@ -62,7 +62,7 @@ def test_notice_and_event_lists_query_counts(client, make_user, matched, django_
 
 
 def test_staff_event_page_shows_only_registrations_in_scope(client, make_user, matched):
-    from policies.services import event_register
+    from policies.workflows import event_register
 
     event = EventFactory()
     for firm in (matched["home"][0], matched["away"][0]):
