@@ -12,3 +12,9 @@ class IpConfig(AppConfig):
         from ip.importing import PATENT_IMPORT_KIND
 
         register(PATENT_IMPORT_KIND)
+
+        # A firm's register, once kept, gives its Class I / II counts to the scoring rules (ip/counts.py).
+        from ip.counts import register_counts_sql
+        from scoring.frames import register_ip_counts
+
+        register_ip_counts(register_counts_sql)

@@ -31,9 +31,9 @@ from enterprises.demo_history import launch_day, reviewer_usernames, seed_histor
 from enterprises.models import Qualification, QualificationKind
 from officers.demo import assign_and_serve
 from officers.models import Assignment, OfficerProfile, ServiceLog
+from pipeline.nightly import start_run
 from scoring.models import Tier
 from scoring.selectors import current_run
-from scoring.services import start_run
 from vouchers.demo import SHOWCASE_USERNAMES, check_invariants
 from vouchers.models import ClaimEvent, ClaimStatus, VoucherClaim, VoucherPolicy, VoucherQuota
 
