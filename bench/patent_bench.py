@@ -105,7 +105,7 @@ def run(args) -> dict:
     from enterprises.models import Enterprise, ImportJob
     from ip.models import Patent
     from ip.services import evaluate_patents
-    from scoring.services import run_now
+    from pipeline.nightly import run_now
 
     today = timezone.localdate()
     Patent.objects.all().delete()  # the demo registers: the file is the register

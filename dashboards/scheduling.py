@@ -1,5 +1,6 @@
 """Queueing a dashboard refresh after a change that moves a figure. Kept apart from dashboards.services (which
-reads every module's tables) so that the modules making those changes can call it without importing the rest.
+reads every module's tables) so that the modules making those changes, and the nightly pipeline once a run is
+published, can call it without importing the rest.
 
 `schedule_refresh` queues one refresh when the caller's transaction commits; while one is queued and has not
 started reading, further calls queue nothing (a bulk approval, an import and the nightly run in the same minute

@@ -2,11 +2,11 @@
 and the city's targets.
 
 `refresh_dashboard` reads the registry once (dashboards.computing), then writes a new DashboardRefresh with all its
-rows in one short transaction; pages read the newest refresh, so they never see half of one. It runs nightly after
-the scoring run is published, and after the changes that move a figure (a claim granted or paid, an import
-committed, a campaign outcome, officers assigned, a pin): the services making those changes call `schedule_refresh`,
-(dashboards.scheduling), which queues one refresh when their transaction commits, and no second one while one is
-still queued.
+rows in one short transaction; pages read the newest refresh, so they never see half of one. It runs nightly once
+the scoring run's publication commits (the last step of the nightly pipeline, pipeline/nightly.py), and after the
+changes that move a figure (a claim granted or paid, an import committed, a campaign outcome, officers assigned, a
+pin): the services making those changes call `schedule_refresh`, (dashboards.scheduling), which queues one refresh
+when their transaction commits, and no second one while one is still queued.
 """
 
 import logging

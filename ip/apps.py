@@ -18,3 +18,9 @@ class IpConfig(AppConfig):
         from ip.warnings import IP_WARNING_RULES
 
         register_warning_rules(*IP_WARNING_RULES)
+
+        # A firm's register, once kept, gives its Class I / II counts to the scoring rules (ip/counts.py).
+        from ip.counts import register_counts_sql
+        from scoring.frames import register_ip_counts
+
+        register_ip_counts(register_counts_sql)

@@ -7,8 +7,8 @@ money in exact cents) with scoring.rules' own helpers, so a condition says the s
 (Aggregating the inputs in SQL instead was tried: no faster at 200,000 firms, and a second copy of the frame's
 rules of which years count.) Only the columns that the policies' conditions use are read: the registry's
 indicators are most of the reading, and few conditions need more than a handful of them. Matches follow the
-nightly run (scoring.services.publish_run calls `match_from_run` inside its publishing transaction), and one policy
-when staff save it (`match_policy`, a task after commit).
+nightly run (`match_from_run` is a step of its publication, inside the publishing transaction: pipeline/nightly.py),
+and one policy when staff save it (`match_policy`, a task after commit).
 
 Writing (PostgreSQL): binary COPY (policies.bulk). When the table is empty (the first matching, or after a reset)
 a large load goes into it with its indexes built afterwards; otherwise only the differences from the stored
@@ -416,8 +416,8 @@ def _rematch(*, run: ScoringRun, policies: list[Policy], frame: pd.DataFrame | N
 
 
 def match_from_run(*, run: ScoringRun) -> MatchOutcome:
-    """Every active policy against `run` (called by publish_run inside its transaction). Matches of inactive
-    policies are dropped. The policy rows are locked so that a concurrent single-policy rematch waits."""
+    """Every active policy against `run` (a step of the run's publication, inside its transaction). Matches of
+    inactive policies are dropped. The policy rows are locked so that a concurrent single-policy rematch waits."""
     with transaction.atomic():
         policies = list(Policy.objects.select_for_update().order_by("pk"))
         active = [policy for policy in policies if policy.active]

@@ -6,6 +6,7 @@ database as integer cents (exact), see scoring.rules.
 
 import datetime
 import io
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -51,10 +52,18 @@ def _qualification_sql() -> str:
     )
 
 
-def _register_sql() -> str:
-    from ip.counts import register_counts_sql
+# Where the firms that keep a patent register take their IP counts from is the register's app's knowledge: it
+# registers here (ip/apps.py) a function returning the SQL template of its counts, so that this module reads them
+# without importing an app above it. The template has {first}, {last} (firm ids) and {on} (ISO date) and yields
+# REGISTER_COLUMNS, one row per firm with a register. Without a registered source no register is read and every
+# firm's IP counts come from its indicators.
+_ip_counts_sql: Callable[[], str] | None = None
 
-    return register_counts_sql()
+
+def register_ip_counts(sql_template: Callable[[], str]) -> None:
+    """`sql_template()`: the query of the register-based IP counts, read once per chunk beside the indicators."""
+    global _ip_counts_sql
+    _ip_counts_sql = sql_template
 
 
 def _read(template: str, columns: list[str], **params) -> pd.DataFrame:
@@ -88,7 +97,8 @@ def load_frame(
     fields: tuple[str, ...] = INDICATOR_FIELDS,
     latest_only: bool = False,
 ) -> pd.DataFrame:
-    """The frame of every firm with first_id <= id <= last_id, as of `on`: four queries (three without `fields`).
+    """The frame of every firm with first_id <= id <= last_id, as of `on`: four queries (three without `fields`,
+    one fewer without a registered source of IP counts).
 
     For callers that use less than the rules (policy matching), whose reading is mostly the indicator rows and
     their pivot: `fields` narrows the indicators read to those the caller derives its figures from, and
@@ -110,11 +120,14 @@ def load_frame(
     else:
         indicators = pd.DataFrame(columns=columns)
     qualifications = _read(_qualification_sql(), ["enterprise_id", "kind", "valid_to"], on=on, **bounds)
-    register = _read(_register_sql(), list(REGISTER_COLUMNS), on=on, **bounds)
+    register = None
+    if _ip_counts_sql is not None:
+        register = _read(_ip_counts_sql(), list(REGISTER_COLUMNS), on=on, **bounds)
     return build_frame(firms, indicators, qualifications, register, fields=fields)
 
 
-# Per firm with a patent register: its valid, held Class I and Class II rights on the run's date (ip.counts).
+# Per firm with a patent register: its valid, held Class I and Class II rights on the run's date (the registered
+# source of IP counts, see register_ip_counts).
 REGISTER_COLUMNS = ("enterprise_id", "ip_register_class1", "ip_register_class2")
 
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from accounts.scoping import scope_to_user
 from enterprises.models import Enterprise
 from rulesets import RuleSet, get_ruleset
-from scoring.models import Portrait, ScoringRun, ScoringSettings
+from scoring.models import Portrait, ScoringChunk, ScoringRun, ScoringSettings
 from scoring.rules import TAG_BITS
 
 
@@ -36,6 +36,11 @@ def current_run() -> ScoringRun | None:
 def run_list() -> QuerySet[ScoringRun]:
     """Runs for the progress page (runs carry no firm data, only counts)."""
     return ScoringRun.objects.order_by("-started_at")
+
+
+def chunk_numbers(*, run_id: int) -> list[int]:
+    """The numbers of the run's chunks, in order (what the chunk tasks take)."""
+    return list(ScoringChunk.objects.filter(run_id=run_id).order_by("number").values_list("number", flat=True))
 
 
 def run_get(*, pk: int) -> ScoringRun:

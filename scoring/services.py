@@ -1,9 +1,13 @@
-"""Writes of the scoring engine: start a run, score a chunk of firms, publish the run.
+"""Writes of the scoring engine: create a run, score a chunk of firms, publish the run.
 
 A run is split into chunks of consecutive firm ids. Each chunk is scored in one transaction that replaces the
 chunk's portraits and marks its ScoringChunk row done, so a task delivered twice does the work once. When every
 chunk is done, `publish_run` ranks the firms and flips the run's status to published in one UPDATE: readers, who
 only read the newest published run, never see half a run, and a run killed midway leaves the previous one shown.
+
+Who runs the chunks and what else happens when a run is published is the caller's: the nightly pipeline
+(pipeline/nightly.py) dispatches the chunks and hands `publish_run` the steps of the apps above (placement, plans,
+warnings, policy matching), which it runs in its transaction.
 """
 
 import datetime
@@ -11,9 +15,9 @@ import io
 import json
 import logging
 import time
+from collections.abc import Callable, Sequence
 
 import pandas as pd
-from celery import chord, current_app
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
@@ -55,13 +59,14 @@ DETAIL_DOUBLE_PRECISION = 6
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Starting
+# Creating a run
 
 
-def start_run(
+def create_run(
     *, on: datetime.date | None = None, force: bool = False, user=None, chunk_size: int | None = None
 ) -> ScoringRun | None:
-    """Create the run of `on` (default today) with its chunks and enqueue them when the transaction commits.
+    """Create the run of `on` (default today) with its chunks, in one transaction; scoring them is the caller's
+    (pipeline.nightly.start_run dispatches them once this commits).
 
     Idempotent: returns None, doing nothing, when an unforced run of that date exists, unless `force`."""
     on = on or timezone.localdate()
@@ -87,28 +92,11 @@ def start_run(
                 ScoringChunk(run=run, number=number, first_id=first, last_id=last)
                 for number, (first, last) in enumerate(ranges)
             )
-            transaction.on_commit(lambda: dispatch(run.pk))
     except IntegrityError:
         # Another start of the same day won the race.
         logger.info("Scoring run of %s started concurrently; nothing started", on)
         return None
     return run
-
-
-def dispatch(run_id: int) -> None:
-    """Run the chunks: inline without a broker, else as a chord of chunk tasks across all running workers."""
-    from scoring import tasks
-
-    numbers = list(ScoringChunk.objects.filter(run_id=run_id).order_by("number").values_list("number", flat=True))
-    if current_app.conf.task_always_eager:
-        for number in numbers:
-            score_chunk(run_id=run_id, number=number)
-        publish_run(run_id=run_id)
-        return
-    if not numbers:
-        tasks.publish_run.delay(run_id)
-        return
-    chord(tasks.score_chunk.si(run_id, number) for number in numbers)(tasks.publish_run.si(run_id))
 
 
 def fail_stale_runs() -> int:
@@ -232,9 +220,14 @@ FROM {portraits} WHERE run_id = %s
 """
 
 
-def publish_run(*, run_id: int) -> ScoringRun:
+def publish_run(*, run_id: int, steps: Sequence[Callable[..., object]] = ()) -> ScoringRun:
     """Rank the run's firms and publish it, in one transaction whose last statement flips the status; or fail it
-    when a chunk failed or is missing. A second call (a redelivered task) finds the run no longer running."""
+    when a chunk failed or is missing. A second call (a redelivered task) finds the run no longer running.
+
+    `steps`: the caller's work of publication, each called as `step(run=run)` in order, in the same transaction
+    after the flip. Readers then never see a published run without it, and a step that raises rolls the whole
+    publication back: the run stays unpublished (redelivered, or failed as stale by the next start) and the
+    previous one shown. The row lock on the run and the status check above make the steps happen once per run."""
     with transaction.atomic():
         run = ScoringRun.objects.select_for_update().get(pk=run_id)
         if run.status != ScoringRun.Status.RUNNING:
@@ -268,40 +261,11 @@ def publish_run(*, run_id: int) -> ScoringRun:
                 finished_at=now,
                 duration_s=(now - run.started_at).total_seconds(),
             )
-            # Tiers are placed in the publishing transaction, not after it (on_commit): readers then never see a
-            # published run whose firms still sit in yesterday's tiers, and a failed placement leaves the run
-            # unpublished (redelivered or failed as stale) instead of published without placement. The row lock
-            # on the run and the status check above make it happen once per run; PlacementLog makes it idempotent
-            # on its own too. It is a few set-based statements, seconds at 200,000 firms.
-            from cultivation.plans import plan_gaps_from_run
-            from cultivation.services import place_from_run
-            from cultivation.warnings import warnings_from_run
-
-            place_from_run(run=run)
-            # Then, in the same transaction and set-based too: the firms' plans (gaps opened, refreshed or closed,
-            # 一企一策) and the warnings (raised, refreshed, auto-resolved). Each is idempotent per run.
-            plan_gaps_from_run(run=run)
-            warnings_from_run(run=run)
-            # And which policies each firm meets or nearly meets (set-based, replaces the previous matching).
-            from policies.matching import match_from_run
-
-            match_from_run(run=run)
-            # The leaders' dashboards read aggregates of all of the above: recomputed once this commits.
-            from dashboards.models import RefreshTrigger
-            from dashboards.scheduling import schedule_refresh
-
-            schedule_refresh(trigger=RefreshTrigger.SCORING)
+            for step in steps:
+                step(run=run)
     run.refresh_from_db()
     if run.status == ScoringRun.Status.PUBLISHED:
         logger.info("Scoring run %s published: %s firms in %.1f s", run_id, run.firms_scored, run.duration_s)
     else:
         logger.warning("Scoring run %s failed: %s", run_id, "; ".join(run.errors))
-    return run
-
-
-def run_now(*, on: datetime.date | None = None, force: bool = False, user=None, chunk_size=None) -> ScoringRun | None:
-    """Start a run and, when tasks run inline, return it finished (refreshed)."""
-    run = start_run(on=on, force=force, user=user, chunk_size=chunk_size)
-    if run is not None:
-        run.refresh_from_db()
     return run

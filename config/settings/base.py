@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "firm_accounts",
     "dashboards",
     "workspaces",
+    "pipeline",
     # The demo data: above every other app of the portal, imported by none.
     "demo",
 ]
@@ -247,14 +248,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 _scoring_hour, _scoring_minute = (int(part) for part in SCORING_NIGHTLY_AT.split(":"))
-CELERY_BEAT_SCHEDULE["scoring-nightly-run"] = {
-    "task": "scoring.nightly_run",
+# The night (pipeline/nightly.py): patents re-evaluated as of the day, then the scoring run, its publication with
+# placement, plans, warnings and policy matching, and the dashboards' refresh.
+CELERY_BEAT_SCHEDULE["pipeline-nightly-run"] = {
+    "task": "pipeline.nightly_run",
     "schedule": crontab(hour=_scoring_hour, minute=_scoring_minute),
-}
-# Patents are re-evaluated as of each day just before the nightly run (the run's warnings read their term ends).
-CELERY_BEAT_SCHEDULE["ip-nightly-evaluation"] = {
-    "task": "ip.evaluate_all",
-    "schedule": crontab(hour=(_scoring_hour - 1) % 24, minute=_scoring_minute),
 }
 
 # ---------------------------------------------------------------------------------------------------------------

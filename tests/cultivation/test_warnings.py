@@ -38,7 +38,7 @@ def portrait(run, firm, *, tier="t2", readiness=50.0, tag_mask=0, sme_eligible=T
 
 
 def publish(run):
-    """What scoring.services.publish_run does after ranking: placement, then warnings."""
+    """What the nightly pipeline's publication does after ranking: placement, then warnings."""
     place_from_run(run=run)
     return warnings_from_run(run=run)
 
@@ -204,8 +204,8 @@ def test_transitions_follow_the_table(make_run, make_user):
 
 
 def test_publishing_a_scored_run_raises_warnings(city, run_scoring):
-    """The hook in scoring.services.publish_run: the city fixture's two certificates end within the rule set's days
-    of a run on 2027-06-30."""
+    """The step in the nightly pipeline's publication (pipeline.nightly): the city fixture's two certificates end
+    within the rule set's days of a run on 2027-06-30."""
     run = run_scoring(on=datetime.date(2027, 6, 30))
     assert run.status == "published"
     assert live(CERTIFICATE_EXPIRING.kind) == {city["home"][0].pk, city["away"][0].pk}

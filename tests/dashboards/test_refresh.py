@@ -87,10 +87,10 @@ def test_an_imported_qualification_is_counted(run_import, run_commit, corpus_reg
 
 
 def test_publishing_a_scoring_run_refreshes(small_city, django_capture_on_commit_callbacks):
-    from scoring import services
+    from pipeline import nightly
 
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.start_run(on=TODAY, force=True)
+        run = nightly.start_run(on=TODAY, force=True)
     run.refresh_from_db()
     assert run.status == "published"
     refresh = DashboardRefresh.objects.get()

@@ -33,9 +33,9 @@ from demo.officers import assign_and_serve
 from demo.vouchers import SHOWCASE_USERNAMES, check_invariants
 from enterprises.models import Qualification, QualificationKind
 from officers.models import Assignment, OfficerProfile, ServiceLog
+from pipeline.nightly import start_run
 from scoring.models import Tier
 from scoring.selectors import current_run
-from scoring.services import start_run
 from vouchers.models import ClaimEvent, ClaimStatus, VoucherClaim, VoucherPolicy, VoucherQuota
 
 AS_OF = datetime.date(2026, 11, 26)

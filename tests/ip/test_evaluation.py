@@ -122,4 +122,5 @@ def test_nightly_task_reevaluates_as_of_today_and_is_scheduled(db, settings):
     patent.refresh_from_db()
     assert patent.high_value and patent.evaluated_on == today
     assert tasks.evaluate_all() == 0  # idempotent
-    assert settings.CELERY_BEAT_SCHEDULE["ip-nightly-evaluation"]["task"] == "ip.evaluate_all"
+    # Scheduled as the first step of the nightly pipeline (tests/pipeline/test_nightly.py).
+    assert settings.CELERY_BEAT_SCHEDULE["pipeline-nightly-run"]["task"] == "pipeline.nightly_run"

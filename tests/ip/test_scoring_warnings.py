@@ -10,7 +10,7 @@ from enterprises.models import QualificationKind
 from ip.models import IpKind, LegalStatus
 from ip.services import patent_save
 from ip.warnings import CORE_IP_LAPSED, IP_FALLING, PATENT_TERM_ENDING
-from scoring import services
+from pipeline import nightly
 from scoring.models import Portrait
 from tests import factories
 from tests.ip.factories import PatentFactory
@@ -23,7 +23,7 @@ DAY2 = datetime.date(2026, 6, 2)
 def run_scoring(db, django_capture_on_commit_callbacks):
     def run(on):
         with django_capture_on_commit_callbacks(execute=True):
-            started = services.start_run(on=on, force=True)
+            started = nightly.start_run(on=on, force=True)
         started.refresh_from_db()
         return started
 

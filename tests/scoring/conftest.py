@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from enterprises.models import QualificationKind
-from scoring import services
+from pipeline import nightly
 from tests import factories
 
 RUN_DAY = datetime.date(2026, 6, 30)
@@ -45,11 +45,12 @@ def city(db):
 
 @pytest.fixture
 def run_scoring(django_capture_on_commit_callbacks):
-    """Start a run as the command does and let its on-commit dispatch (inline in tests) happen."""
+    """Start a run as the command does and let its on-commit dispatch (inline in tests) happen: scored, published,
+    placed, planned, warned and matched (pipeline.nightly)."""
 
     def run(on=RUN_DAY, force=False, chunk_size=None):
         with django_capture_on_commit_callbacks(execute=True):
-            started = services.start_run(on=on, force=force, chunk_size=chunk_size)
+            started = nightly.start_run(on=on, force=force, chunk_size=chunk_size)
         if started is not None:
             started.refresh_from_db()
         return started

@@ -3,10 +3,11 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
-from scoring import services
+from enterprises.models import Enterprise
+from pipeline import nightly
+from scoring import frames, services
 from scoring.frames import load_frame
 from scoring.models import Portrait, PortraitRank, ScoringChunk, ScoringRun, ScoringSettings
 from scoring.selectors import current_run
@@ -53,7 +54,7 @@ def test_chunk_scored_twice_writes_once(city, run_scoring):
 
 def test_publish_twice_does_nothing_the_second_time(city, run_scoring):
     run = run_scoring()
-    assert services.publish_run(run_id=run.pk).status == ScoringRun.Status.PUBLISHED
+    assert nightly.publish(run_id=run.pk).status == ScoringRun.Status.PUBLISHED  # a redelivered publish task
     assert PortraitRank.objects.count() == 9
 
 
@@ -74,7 +75,7 @@ def test_failed_chunk_fails_the_run_and_keeps_the_previous_one_shown(city, run_s
 def test_run_in_progress_is_not_shown(city, run_scoring, django_capture_on_commit_callbacks):
     yesterday = run_scoring(on=RUN_DAY - datetime.timedelta(days=1))
     with django_capture_on_commit_callbacks(execute=False):
-        started = services.start_run(on=RUN_DAY)
+        started = nightly.start_run(on=RUN_DAY)
     # Half the chunks scored, publication not reached.
     services.score_chunk(run_id=started.pk, number=0)
     assert Portrait.objects.filter(run=started).exists()
@@ -147,42 +148,35 @@ def test_frame_ignores_the_current_and_future_years(db):
     assert frame.loc[enterprise.pk, "latest_year"] == 2025
 
 
+def test_frame_reads_the_registered_source_of_ip_counts(db, monkeypatch):
+    held, other = factories.EnterpriseFactory.create_batch(2)
+    add_years(held)
+    add_years(other)
+    # A source of one firm's counts that also uses the run's date: formatted like the frame's own queries.
+    source = (
+        f"SELECT id, 7, 2 FROM {Enterprise._meta.db_table} WHERE id BETWEEN {{first}} AND {{last}} "
+        f"AND id = {held.pk} AND '{{on}}' = '{RUN_DAY.isoformat()}'"
+    )
+    monkeypatch.setattr(frames, "_ip_counts_sql", lambda: source)
+    first, last = sorted((held.pk, other.pk))
+    frame = load_frame(first_id=first, last_id=last, on=RUN_DAY)
+    assert frame.loc[held.pk, "ip_from_register"]
+    assert (frame.loc[held.pk, "ip_register_class1"], frame.loc[held.pk, "ip_register_class2"]) == (7, 2)
+    assert not frame.loc[other.pk, "ip_from_register"]
+    assert pd.isna(frame.loc[other.pk, "ip_register_class1"])
+    # No registered source: no register read, every firm's counts come from its indicators.
+    monkeypatch.setattr(frames, "_ip_counts_sql", None)
+    frame = load_frame(first_id=first, last_id=last, on=RUN_DAY)
+    assert not frame["ip_from_register"].any()
+    assert frame["ip_register_class1"].isna().all()
+
+
 def test_firm_without_indicators_gets_a_portrait(db, run_scoring):
     factories.EnterpriseFactory()
     run = run_scoring()
     portrait = Portrait.objects.get(run=run)
     assert portrait.tier == "outside"
     assert portrait.sme_score == 0
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_recompute_command_runs_inline_once_per_date(transactional_db, capsys):
-    # Committed transactions, as in real use, so that the run's on-commit dispatch happens.
-    for enterprise in factories.EnterpriseFactory.create_batch(9):
-        add_years(enterprise)
-    call_command("recompute_portraits", date=RUN_DAY)
-    assert "published: 9 portraits" in capsys.readouterr().out
-    call_command("recompute_portraits", date=RUN_DAY)
-    assert "nothing done" in capsys.readouterr().out
-    call_command("recompute_portraits", date=RUN_DAY, force=True)
-    assert ScoringRun.objects.filter(status=ScoringRun.Status.PUBLISHED).count() == 2
-
-
-def test_nightly_task_starts_todays_run_once(city):
-    from scoring.tasks import nightly_run
-
-    first = nightly_run.apply().get()
-    assert first is not None
-    assert nightly_run.apply().get() is None
-    assert ScoringRun.objects.get().run_date == timezone.localdate()
-
-
-def test_beat_schedule_runs_at_the_configured_time(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["scoring-nightly-run"]
-    hour, minute = (int(part) for part in settings.SCORING_NIGHTLY_AT.split(":"))
-    assert entry["task"] == "scoring.nightly_run"
-    assert entry["schedule"].hour == {hour}
-    assert entry["schedule"].minute == {minute}
 
 
 @pytest.mark.usefixtures("require_postgres")

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from scoring import services
+from pipeline import nightly
 from scoring.models import Portrait, ScoringRun
 from scoring.selectors import current_run
 from tests import factories
@@ -89,7 +89,7 @@ def worker(require_postgres, require_redis, transactional_db, tmp_path):
 def test_killed_worker_leaves_the_previous_run_published(worker):
     for enterprise in factories.EnterpriseFactory.create_batch(FIRMS):
         add_years(enterprise)
-    yesterday = services.start_run(on=RUN_DAY - datetime.timedelta(days=1))  # inline: the test settings are eager
+    yesterday = nightly.start_run(on=RUN_DAY - datetime.timedelta(days=1))  # inline: the test settings are eager
     yesterday.refresh_from_db()
     assert yesterday.status == ScoringRun.Status.PUBLISHED
 

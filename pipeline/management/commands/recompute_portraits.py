@@ -4,14 +4,15 @@ import time
 from celery import current_app
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring import services
+from pipeline import nightly
 from scoring.models import ScoringRun
 
 
 class Command(BaseCommand):
     help = (
-        "Compute every firm's portrait now, as the nightly job does: once per date unless --force. Inline when no "
-        "broker is configured (or with --inline), else spread over the running Celery workers."
+        "Compute every firm's portrait now, as the nightly job does from the scoring run on (placement, plans, "
+        "warnings, policy matching, dashboard refresh): once per date unless --force. Inline when no broker is "
+        "configured (or with --inline), else spread over the running Celery workers."
     )
 
     def add_arguments(self, parser):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             current_app.conf.task_always_eager = True
         try:
             started = time.monotonic()
-            run = services.start_run(on=date, force=force, chunk_size=chunk_size)
+            run = nightly.start_run(on=date, force=force, chunk_size=chunk_size)
         finally:
             current_app.conf.task_always_eager = eager
         if run is None:
