@@ -71,7 +71,7 @@ from rest_framework.authtoken.models import Token
 from accounts.models import Role, User
 from enterprises.models import Enterprise
 from vouchers.models import ClaimDocument, ClaimEvent, ClaimStatus, VoucherClaim, VoucherPolicy, VoucherQuota
-from vouchers.services import claim_transition
+from vouchers.workflows import claim_transition
 
 FIRMS, PER_FIRM, SEED, OUT = {firms}, {per_firm}, {seed}, {out!r}
 rng = random.Random(SEED)
@@ -115,10 +115,10 @@ earlier = VoucherClaim.objects.bulk_create(earlier, batch_size=5000)
 VoucherQuota.objects.bulk_create((VoucherQuota(enterprise_id=claim.enterprise_id, year=policy.year,
                                                cap=policy.annual_cap, committed=claim.subsidy_requested)
                                   for claim in earlier), batch_size=5000)
-ClaimEvent.objects.bulk_create((ClaimEvent(claim=claim, from_status=ClaimStatus.DRAFT, to_status=ClaimStatus.SUBMITTED,
+ClaimEvent.objects.bulk_create((ClaimEvent(claim=claim, from_state=ClaimStatus.DRAFT, to_state=ClaimStatus.SUBMITTED,
                                            actor_id=claim.created_by_id) for claim in earlier), batch_size=5000)
 claims = VoucherClaim.objects.bulk_create(claims, batch_size=5000)
-ClaimEvent.objects.bulk_create((ClaimEvent(claim=claim, from_status="", to_status=ClaimStatus.DRAFT,
+ClaimEvent.objects.bulk_create((ClaimEvent(claim=claim, from_state="", to_state=ClaimStatus.DRAFT,
                                            actor_id=claim.created_by_id) for claim in claims), batch_size=5000)
 ClaimDocument.objects.bulk_create((
     ClaimDocument(claim=claim, kind=kind_, invoice_number=f"FP{{claim.pk}}" if kind_ == "invoice" else "",

@@ -90,7 +90,7 @@ class Inputs:
     indicators: pd.DataFrame  # enterprise_id, year, above_scale, has_rd; sorted by firm and year
     assignments: pd.DataFrame  # enterprise_id, started_at, ended_at (UTC)
     claims: pd.DataFrame  # id, enterprise_id, year, kind_code, kind_name, subsidy (cents), status
-    claim_events: pd.DataFrame  # claim_id, to_status, at; in order
+    claim_events: pd.DataFrame  # claim_id, to_state, at; in order
     entries: pd.DataFrame  # id, enterprise_id, year, stage
     entry_events: pd.DataFrame  # entry_id, to_stage, at; in order
     budgets: dict[int, Decimal] = field(default_factory=dict)
@@ -161,10 +161,8 @@ def load_inputs(points: list[Point], ruleset: RuleSet) -> Inputs:
         ["id", "enterprise_id", "year", "kind_code", "kind_name", "subsidy", "status"],
     )
     claim_events = _frame(
-        ClaimEvent.objects.filter(claim__year__in=years)
-        .order_by("at", "pk")
-        .values_list("claim_id", "to_status", "at"),
-        ["claim_id", "to_status", "at"],
+        ClaimEvent.objects.filter(claim__year__in=years).order_by("at", "pk").values_list("claim_id", "to_state", "at"),
+        ["claim_id", "to_state", "at"],
     )
     entries = _frame(
         CampaignEntry.objects.filter(campaign__year__in=years).values_list(

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.permissions import is_county_staff
 from demo.common import aware, office_times
 from enterprises.credit_codes import make_credit_code
 from enterprises.models import Enterprise, HighTechField, Qualification, QualificationKind
 from notifications.models import Notification
 from vouchers.models import (
-    CLAIM_TRANSITIONS,
     QUOTA_HOLDING,
     ClaimDocument,
     ClaimEvent,
@@ -36,7 +36,8 @@ from vouchers.models import (
     VoucherQuota,
 )
 from vouchers.selectors import budget_committed_by_claims, max_subsidy
-from vouchers.services import claim_create, claim_transition, document_add, policy_open
+from vouchers.services import claim_create, document_add, policy_open
+from vouchers.workflows import claim_transition, party_of_move
 
 # (name, kind, fields); credit codes are generated (public institutions: 12 + Pingdingshan's area code).
 DEMO_PROVIDERS = (
@@ -90,7 +91,7 @@ def seed_vouchers(*, as_of: datetime.date) -> dict:
         year=as_of.year, actor=admin, city_budget=Decimal("20000000")
     )
     users = {user.username: user for user in User.objects.filter(username__in=["city", "xinhua", "ruzhou"])}
-    county_staff = {user.county_id: user for user in users.values() if user.role == Role.COUNTY_STAFF}
+    county_staff = {user.county_id: user for user in users.values() if is_county_staff(user)}
     kinds = {kind.code: kind for kind in policy.kinds.all()}
     plans = (
         ("firm_sme", "equipment", None, "400000", "120000", [ClaimStatus.SUBMITTED]),
@@ -389,12 +390,12 @@ def _write_claims(rng, claims: dict, *, actors: dict) -> dict:
     for row, steps in zip(rows, paths, strict=True):
         previous = ""
         for status, at, comment in steps:
-            party = CLAIM_TRANSITIONS.get((previous, status), ClaimParty.ENTERPRISE)
+            party = party_of_move(previous, status) or ClaimParty.ENTERPRISE
             actor = {ClaimParty.ENTERPRISE: users[row.enterprise_id], ClaimParty.CITY: city}.get(
                 party, actors.get(county_of[row.enterprise_id]) or city
             )
-            events.append(ClaimEvent(claim=row, from_status=previous, to_status=status, actor=actor, at=at,
-                                     comment=comment))  # fmt: skip
+            events.append(ClaimEvent(claim=row, from_state=previous, to_state=status, actor=actor, at=at,
+                                     note=comment))  # fmt: skip
             previous = status
     ClaimEvent.objects.bulk_create(events, batch_size=2000)
 
@@ -474,7 +475,7 @@ def check_invariants() -> list[str]:
     }  # fmt: skip
     paths: dict[int, list] = {}
     for claim_id, from_status, to_status, at in ClaimEvent.objects.order_by("claim_id", "at", "pk").values_list(
-        "claim_id", "from_status", "to_status", "at"
+        "claim_id", "from_state", "to_state", "at"
     ):
         paths.setdefault(claim_id, []).append((from_status, to_status, at))
     holding: dict[tuple[int, int], Decimal] = {}
@@ -484,7 +485,7 @@ def check_invariants() -> list[str]:
             problems.append(f"claim {pk}: no creation event")
             continue
         for (_f1, to1, _at1), (from2, to2, _at2) in itertools.pairwise(path):
-            if from2 != to1 or (from2, to2) not in CLAIM_TRANSITIONS:
+            if from2 != to1 or party_of_move(from2, to2) is None:
                 problems.append(f"claim {pk}: {from2} → {to2} after {to1}")
         if path[-1][1] != claim.status:
             problems.append(f"claim {pk}: status {claim.status}, last event {path[-1][1]}")

@@ -1,8 +1,8 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role
 from notifications.models import Notification
+from notifications.permissions import reads_firm_notifications
 
 
 def notification_list(*, user, unread: bool | None = None) -> QuerySet[Notification]:
@@ -10,7 +10,7 @@ def notification_list(*, user, unread: bool | None = None) -> QuerySet[Notificat
     if not (user and user.is_authenticated and user.is_active):
         return Notification.objects.none()
     addressed = Q(recipient_user=user)
-    if user.role == Role.ENTERPRISE and user.enterprise_id:
+    if reads_firm_notifications(user):
         addressed |= Q(recipient_enterprise_id=user.enterprise_id)
     queryset = Notification.objects.filter(addressed)
     if unread is not None:

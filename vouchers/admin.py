@@ -59,7 +59,7 @@ class VoucherPolicyAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Claims move only through vouchers.services.claim_transition; quotas and budgets only with them."""
+    """Claims move only through vouchers.workflows.claim_transition; quotas and budgets only with them."""
 
     def has_add_permission(self, request):
         return False
@@ -75,7 +75,8 @@ class ClaimEventInline(admin.TabularInline):
     model = ClaimEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "from_status", "to_status", "actor", "comment"]
+    fields = ["at", "from_state", "to_state", "actor", "note"]
+    readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False

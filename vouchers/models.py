@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import AppendOnlyModel
+from core.models import TransitionEvent
 from enterprises.credit_codes import DB_PATTERN
 
 
@@ -146,7 +145,7 @@ class VoucherQuota(models.Model):
     """What a firm has committed against its cap in a year: the row every submission and give-back locks.
 
     `committed` is the sum of the subsidies of its claims under review, approved or paid; the check constraint
-    is the backstop of the locked read-then-write in vouchers.services.claim_transition."""
+    is the backstop of the locked read-then-write in vouchers.workflows.claim_transition."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.PROTECT, related_name="voucher_quotas", verbose_name=_("enterprise")
@@ -246,28 +245,6 @@ class ClaimParty(models.TextChoices):
     ENTERPRISE = "enterprise", _("Enterprise")
     COUNTY = "county", _("County review")
     CITY = "city", _("City review")
-
-
-# The only allowed moves and who takes each (vouchers.services.claim_transition).
-CLAIM_TRANSITIONS: dict[tuple[str, str], str] = {
-    (ClaimStatus.DRAFT, ClaimStatus.SUBMITTED): ClaimParty.ENTERPRISE,
-    (ClaimStatus.DRAFT, ClaimStatus.WITHDRAWN): ClaimParty.ENTERPRISE,
-    (ClaimStatus.SUBMITTED, ClaimStatus.WITHDRAWN): ClaimParty.ENTERPRISE,
-    (ClaimStatus.RETURNED, ClaimStatus.SUBMITTED): ClaimParty.ENTERPRISE,
-    (ClaimStatus.RETURNED, ClaimStatus.WITHDRAWN): ClaimParty.ENTERPRISE,
-    (ClaimStatus.SUBMITTED, ClaimStatus.COUNTY_APPROVED): ClaimParty.COUNTY,
-    (ClaimStatus.SUBMITTED, ClaimStatus.RETURNED): ClaimParty.COUNTY,
-    (ClaimStatus.SUBMITTED, ClaimStatus.REJECTED): ClaimParty.COUNTY,
-    (ClaimStatus.COUNTY_APPROVED, ClaimStatus.CITY_APPROVED): ClaimParty.CITY,
-    (ClaimStatus.COUNTY_APPROVED, ClaimStatus.RETURNED): ClaimParty.CITY,
-    (ClaimStatus.COUNTY_APPROVED, ClaimStatus.REJECTED): ClaimParty.CITY,
-    (ClaimStatus.CITY_APPROVED, ClaimStatus.PUBLICITY): ClaimParty.CITY,
-    # An objection upheld during the public notice cancels the award.
-    (ClaimStatus.PUBLICITY, ClaimStatus.REJECTED): ClaimParty.CITY,
-    (ClaimStatus.PUBLICITY, ClaimStatus.PAID): ClaimParty.CITY,
-}
-# Moves that must say why.
-COMMENT_REQUIRED = frozenset({ClaimStatus.RETURNED, ClaimStatus.REJECTED})
 
 
 class VoucherClaim(models.Model):
@@ -396,22 +373,15 @@ class ClaimDocument(models.Model):
         return self.original_name
 
 
-class ClaimEvent(AppendOnlyModel):
-    """One step of a claim (created, submitted, reviewed…): who, when, from, to, why. Never changed."""
+class ClaimEvent(TransitionEvent):
+    """One step of a claim (created, submitted, reviewed…): who, when, from, to, why (`note`, the comment the firm
+    reads). Never changed."""
+
+    subject_field = "claim"
 
     claim = models.ForeignKey(VoucherClaim, on_delete=models.CASCADE, related_name="events", verbose_name=_("claim"))
-    from_status = models.CharField(_("from"), max_length=20, choices=ClaimStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=ClaimStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), default=timezone.now)
-    comment = models.TextField(_("comment"), blank=True)
+    from_state, to_state = TransitionEvent.state_fields(ClaimStatus)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("claim event")
         verbose_name_plural = _("claim events")
-
-    def __str__(self):
-        return f"{self.claim_id}: {self.from_status} → {self.to_status}"

@@ -8,12 +8,10 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.scoping import ROLES_SEEING_ALL, scope_to_user
+from accounts.scoping import scope_to_user
 from enterprises.models import Qualification
 from vouchers.models import (
     BUDGET_HOLDING,
-    CLAIM_TRANSITIONS,
     QUOTA_HOLDING,
     ClaimDocument,
     ClaimEvent,
@@ -26,67 +24,11 @@ from vouchers.models import (
     VoucherPolicy,
     VoucherQuota,
 )
+from vouchers.permissions import reviewer_party, sees_city_voucher_pages
 
 CENT = Decimal("0.01")
-ROLES_CITY_REVIEW = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
 # Which status each reviewing party works from.
 QUEUE_STATUS = {ClaimParty.COUNTY: ClaimStatus.SUBMITTED, ClaimParty.CITY: ClaimStatus.COUNTY_APPROVED}
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def is_city_reviewer(user) -> bool:
-    return _active(user) and (user.is_superuser or user.role in ROLES_CITY_REVIEW)
-
-
-def is_policy_admin(user) -> bool:
-    return _active(user) and (user.is_superuser or user.role == Role.CITY_ADMIN)
-
-
-def can_edit_providers(user) -> bool:
-    return is_city_reviewer(user)
-
-
-def can_claim(user) -> bool:
-    return _active(user) and user.role == Role.ENTERPRISE and bool(user.enterprise_id)
-
-
-def may_see_vouchers(user) -> bool:
-    """Who has voucher pages at all: firms, county and city staff, administrators, leaders."""
-    return _active(user) and (
-        user.is_superuser or user.role in ROLES_SEEING_ALL or user.role in (Role.COUNTY_STAFF, Role.ENTERPRISE)
-    )
-
-
-def reviewer_party(user) -> str | None:
-    """The reviewing party `user` is, if any (a claim still has to be in their scope)."""
-    if is_city_reviewer(user):
-        return ClaimParty.CITY
-    if _active(user) and user.role == Role.COUNTY_STAFF:
-        return ClaimParty.COUNTY
-    return None
-
-
-def parties_of(user, claim) -> frozenset[str]:
-    """The parties `user` acts as on `claim` (its enterprise must be loaded)."""
-    if not _active(user):
-        return frozenset()
-    parties = set()
-    if user.role == Role.ENTERPRISE and user.enterprise_id == claim.enterprise_id:
-        parties.add(ClaimParty.ENTERPRISE)
-    if user.role == Role.COUNTY_STAFF and user.county_id == claim.enterprise.county_id:
-        parties.add(ClaimParty.COUNTY)
-    if is_city_reviewer(user):
-        parties.add(ClaimParty.CITY)
-    return frozenset(parties)
-
-
-def allowed_moves(user, claim) -> list[str]:
-    """The statuses `user` may move `claim` to now, in the order of the status choices."""
-    parties = parties_of(user, claim)
-    return [status for status in ClaimStatus.values if CLAIM_TRANSITIONS.get((claim.status, status)) in parties]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -182,7 +124,7 @@ def review_queue(*, user, county: str | None = None, year: int | None = None) ->
 
 def publicity_list(*, user, year: int | None = None, status: str | None = None) -> QuerySet[VoucherClaim]:
     """City-approved claims: waiting for the public notice, in it, or (status=paid) paid."""
-    if not (is_city_reviewer(user) or (_active(user) and user.role == Role.LEADER)):
+    if not sees_city_voucher_pages(user):
         return VoucherClaim.objects.none()
     statuses = [status] if status else [ClaimStatus.CITY_APPROVED, ClaimStatus.PUBLICITY]
     return claim_list(user=user, status=statuses, year=year).order_by(

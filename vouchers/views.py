@@ -4,13 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.scoping import scope_counties
-from core.pages import report_errors
+from core.pages import form_action, report_errors
 from enterprises.models import County, QualificationKind
 from vouchers.exports import publicity_workbook
 from vouchers.forms import (
@@ -24,23 +24,27 @@ from vouchers.forms import (
     TransitionForm,
 )
 from vouchers.models import ClaimParty, ClaimStatus, VoucherBudget, VoucherKind
-from vouchers.selectors import (
-    CHECK_LABELS,
-    allowed_moves,
-    attach_checks,
-    budget_for,
+from vouchers.permissions import (
     can_claim,
     can_edit_providers,
+    is_city_reviewer,
+    is_policy_admin,
+    may_see_vouchers,
+    parties_of,
+    reads_as_firm,
+    reviewer_party,
+    sees_city_voucher_pages,
+)
+from vouchers.selectors import (
+    CHECK_LABELS,
+    attach_checks,
+    budget_for,
     claim_documents,
     claim_events,
     claim_get,
     claim_list,
     document_get,
-    is_city_reviewer,
-    is_policy_admin,
     max_subsidy,
-    may_see_vouchers,
-    parties_of,
     policies_open_for_claims,
     policy_get,
     policy_list,
@@ -50,11 +54,9 @@ from vouchers.selectors import (
     quota_for,
     quotas_for,
     review_queue,
-    reviewer_party,
 )
 from vouchers.services import (
     claim_create,
-    claim_transition,
     claim_update,
     document_add,
     document_delete,
@@ -63,6 +65,7 @@ from vouchers.services import (
     policy_update,
     provider_save,
 )
+from vouchers.workflows import COMMENT_REQUIRED, allowed_moves, claim_transition
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -181,12 +184,13 @@ def claim_view(request, pk):
     claim = claim_get(user=user, pk=pk)
     parties = parties_of(user, claim)
     is_firm = ClaimParty.ENTERPRISE in parties
-    moves = [(status, *MOVE_BUTTONS[status], status in (ClaimStatus.RETURNED, ClaimStatus.REJECTED))
-             for status in allowed_moves(user, claim)]  # fmt: skip
+    as_firm = reads_as_firm(user)
+    moves = [(status, *MOVE_BUTTONS[status], status in COMMENT_REQUIRED) for status in allowed_moves(user, claim)]
     context = {
         "claim": claim,
         "is_firm": is_firm,
-        "status_label": claim.public_status if user.role == Role.ENTERPRISE else claim.get_status_display(),
+        "as_firm": as_firm,
+        "status_label": claim.public_status if as_firm else claim.get_status_display(),
         "documents": claim_documents(claim=claim),
         "events": claim_events(claim=claim),
         "moves": moves,
@@ -196,7 +200,7 @@ def claim_view(request, pk):
     }
     if is_firm:
         context["quota"] = quota_for(enterprise_id=claim.enterprise_id, policy=claim.policy)
-    if user.role != Role.ENTERPRISE:
+    if not as_firm:
         attach_checks([claim])
         context["show_checks"] = True
     return render(request, "vouchers/claim.html", context)
@@ -219,7 +223,7 @@ def claim_transition_view(request, pk):
         messages.success(request, _("Claim %(reference)s: %(status)s.") % {
             "reference": claim.reference, "status": ClaimStatus(to).label})  # fmt: skip
         if to in (ClaimStatus.COUNTY_APPROVED, ClaimStatus.CITY_APPROVED) or (
-            to in (ClaimStatus.RETURNED, ClaimStatus.REJECTED) and request.user.role != Role.ENTERPRISE
+            to in (ClaimStatus.RETURNED, ClaimStatus.REJECTED) and not reads_as_firm(request.user)
         ):
             return redirect("vouchers:queue")
     return redirect("vouchers:claim", pk=claim.pk)
@@ -229,23 +233,19 @@ def claim_transition_view(request, pk):
 @require_POST
 def document_upload_view(request, pk):
     claim = claim_get(user=request.user, pk=pk)
-    form = DocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            document_add(
-                claim=claim, actor=request.user, kind=form.cleaned_data["kind"],
-                uploaded_file=form.cleaned_data["file"], invoice_number=form.cleaned_data["invoice_number"],
-            )  # fmt: skip
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Document attached."))
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-    return redirect("vouchers:claim", pk=claim.pk)
+    return form_action(
+        request,
+        DocumentForm(request.POST, request.FILES),
+        lambda data: document_add(
+            claim=claim,
+            actor=request.user,
+            kind=data["kind"],
+            uploaded_file=data["file"],
+            invoice_number=data["invoice_number"],
+        ),
+        success=_("Document attached."),
+        then=reverse("vouchers:claim", args=[claim.pk]),
+    )
 
 
 @login_required
@@ -330,7 +330,7 @@ def _year(value):
 def publicity_view(request):
     """City-approved claims: start the public notice, mark paid in bulk, export the notice list."""
     user = request.user
-    _need(is_city_reviewer(user) or user.role == Role.LEADER)
+    _need(sees_city_voucher_pages(user))
     year = _year(request.GET.get("year") or request.POST.get("year"))
     if request.method == "POST":
         _need(is_city_reviewer(user))
@@ -371,7 +371,7 @@ def publicity_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policies_view(request):
-    _need(is_city_reviewer(request.user) or request.user.role == Role.LEADER)
+    _need(sees_city_voucher_pages(request.user))
     if request.method == "POST":
         _need(is_policy_admin(request.user))
         try:
@@ -396,7 +396,7 @@ def policies_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_view(request, year):
-    _need(is_city_reviewer(request.user) or request.user.role == Role.LEADER)
+    _need(sees_city_voucher_pages(request.user))
     policy = policy_get(year=year)
     may_edit = is_policy_admin(request.user)
     initial = {name: getattr(policy, name) for name in PolicyForm.base_fields}
@@ -429,19 +429,13 @@ def kind_save_view(request, year, pk=None):
         kind = VoucherKind.objects.filter(policy=policy, pk=pk).first()
         if kind is None:
             raise Http404
-    form = KindForm(request.POST)
-    if form.is_valid():
-        try:
-            kind_save(policy=policy, actor=request.user, kind=kind, **form.cleaned_data)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Voucher kind saved."))
-    else:
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
-    return redirect("vouchers:policy", year=year)
+    return form_action(
+        request,
+        KindForm(request.POST),
+        lambda data: kind_save(policy=policy, actor=request.user, kind=kind, **data),
+        success=_("Voucher kind saved."),
+        then=reverse("vouchers:policy", kwargs={"year": year}),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

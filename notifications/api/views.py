@@ -1,8 +1,8 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
+from core.api import api_action
 from notifications.api.serializers import MarkReadResultSerializer, MarkReadSerializer, NotificationSerializer
 from notifications.selectors import notification_get, notification_list, unread_count
 from notifications.services import notifications_mark_read
@@ -28,7 +28,9 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=MarkReadSerializer, responses={200: MarkReadResultSerializer})
     @action(detail=False, methods=["post"], url_path="mark-read")
     def mark_read(self, request):
-        data = MarkReadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        marked = notifications_mark_read(user=request.user, ids=data.validated_data.get("ids"))
-        return Response({"marked": marked, "unread": unread_count(user=request.user)})
+        return api_action(
+            request,
+            MarkReadSerializer,
+            lambda data: notifications_mark_read(user=request.user, ids=data.get("ids")),
+            answer=lambda marked: {"marked": marked, "unread": unread_count(user=request.user)},
+        )

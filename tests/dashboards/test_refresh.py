@@ -18,7 +18,7 @@ from tests.data.make_corpus import R1
 from tests.scoring.test_worker import BASE_DIR, process_env, wait_for, worker  # noqa: F401  (the worker fixture)
 from tests.vouchers import factories as voucher_factories
 from vouchers.models import ClaimStatus, VoucherClaim, VoucherPolicy
-from vouchers.services import claim_transition
+from vouchers.workflows import claim_transition
 
 
 def _current(county, refresh=None) -> CountyFigures:
@@ -109,7 +109,7 @@ def test_a_real_worker_refreshes_after_an_approval_in_another_process(small_city
     code = (
         "from accounts.models import User\n"
         "from vouchers.models import VoucherClaim\n"
-        "from vouchers.services import claim_transition\n"
+        "from vouchers.workflows import claim_transition\n"
         f"claim_transition(claims=[VoucherClaim.objects.get(pk={claim.pk})], to='city_approved',"
         f" actor=User.objects.get(pk={city.pk}))\n"
     )

@@ -222,7 +222,7 @@ def test_voucher_history_keeps_the_vouchers_invariants(demo_city):
             enterprise_id=claim.enterprise_id, kind=QualificationKind.TECH_SME, valid_from__lte=year_end,
             valid_to__gte=year_start,
         ).exists()  # fmt: skip
-        first_submission = claim.events.filter(to_status=ClaimStatus.SUBMITTED).order_by("at").first()
+        first_submission = claim.events.filter(to_state=ClaimStatus.SUBMITTED).order_by("at").first()
         if first_submission:
             assert _local_day(first_submission.at) <= claim.policy.claims_close_on
         assert claim.created_at == claim.events.order_by("at").first().at
@@ -258,7 +258,7 @@ def _history_fingerprint() -> list:
         sorted(CampaignEvent.objects.values_list(
             "entry__campaign__year", "entry__enterprise__credit_code", "to_stage", "at", "actor__username")),
         sorted(ClaimEvent.objects.exclude(claim__created_by__username__in=SHOWCASE_USERNAMES).values_list(
-            "claim__enterprise__credit_code", "claim__year", "claim__subsidy_requested", "to_status", "at")),
+            "claim__enterprise__credit_code", "claim__year", "claim__subsidy_requested", "to_state", "at")),
     ]  # fmt: skip
 
 

@@ -13,7 +13,8 @@ from enterprises.credit_codes import make_credit_code
 from enterprises.models import QualificationKind
 from tests import factories
 from vouchers.models import ClaimStatus, DocumentKind, Provider, VoucherPolicy
-from vouchers.services import claim_create, claim_transition, document_add, policy_open
+from vouchers.services import claim_create, document_add, policy_open
+from vouchers.workflows import claim_transition
 
 YEAR = timezone.localdate().year
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"

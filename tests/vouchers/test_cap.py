@@ -21,7 +21,8 @@ from vouchers.models import (
     VoucherQuota,
 )
 from vouchers.selectors import claims_sum, quota_for
-from vouchers.services import claim_create, claim_transition, policy_update
+from vouchers.services import claim_create, policy_update
+from vouchers.workflows import claim_transition
 
 CAP = Decimal("500000")
 
@@ -66,7 +67,7 @@ def test_a_claim_above_the_remaining_quota_is_refused_and_changes_nothing(vouche
     assert "50000" in " ".join(error.value.message_dict["subsidy_requested"])
     assert VoucherClaim.objects.get(pk=claim.pk).status == ClaimStatus.DRAFT
     assert _quota(world["firm"]).committed == Decimal("450000")
-    assert not claim.events.filter(to_status=ClaimStatus.SUBMITTED).exists()
+    assert not claim.events.filter(to_state=ClaimStatus.SUBMITTED).exists()
 
 
 def test_the_check_constraint_backs_the_cap(voucher_world, actors):
@@ -219,6 +220,6 @@ def test_cap_holds_under_concurrent_submissions_and_reviews(require_postgres):
     assert quota.committed == holding
     # Every claim's history is whole: its events chain from draft to its status.
     for claim in VoucherClaim.objects.prefetch_related("events"):
-        steps = [(event.from_status, event.to_status) for event in claim.events.all()]
+        steps = [(event.from_state, event.to_state) for event in claim.events.all()]
         assert all(prev[1] == nxt[0] for prev, nxt in itertools.pairwise(steps))
         assert steps[-1][1] == claim.status

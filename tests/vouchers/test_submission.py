@@ -9,7 +9,8 @@ from tests import factories
 from tests.vouchers import factories as vf
 from vouchers.models import ClaimDocument, ClaimStatus, DocumentKind, ProviderStatus, VoucherClaim
 from vouchers.selectors import attach_checks, claim_list
-from vouchers.services import claim_transition, claim_update, document_add, policy_update
+from vouchers.services import claim_update, document_add, policy_update
+from vouchers.workflows import claim_transition
 
 
 def _submit(claim, user):

@@ -1,7 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import Role
 from enterprises.models import HighTechField
 from vouchers.models import (
     ClaimDocument,
@@ -15,7 +14,8 @@ from vouchers.models import (
     VoucherKind,
     VoucherPolicy,
 )
-from vouchers.selectors import allowed_moves
+from vouchers.permissions import reads_as_firm
+from vouchers.workflows import allowed_moves
 
 COUNTY_CODE = r"^\d{6}$"
 
@@ -48,7 +48,7 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     def get_status_label(self, claim) -> str:
         request = self.context.get("request")
-        if request is not None and request.user.role == Role.ENTERPRISE:
+        if request is not None and reads_as_firm(request.user):
             return str(claim.public_status)
         return str(ClaimStatus(claim.status).label)
 
@@ -95,7 +95,15 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class ClaimEventSerializer(serializers.ModelSerializer):
+    # A step of the timeline, under the API's names: the event's from_state, to_state and note are its
+    # from_status, to_status and comment (no docstring: it would show in the API schema).
+
+    from_status = serializers.ChoiceField(
+        source="from_state", choices=ClaimStatus.choices, allow_blank=True, required=False, label=_("from")
+    )
+    to_status = serializers.ChoiceField(source="to_state", choices=ClaimStatus.choices, label=_("to"))
     actor = serializers.CharField(source="actor.username", read_only=True)
+    comment = serializers.CharField(source="note", allow_blank=True, required=False, label=_("comment"))
 
     class Meta:
         model = ClaimEvent

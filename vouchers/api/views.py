@@ -8,8 +8,7 @@ from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.models import Role
-from core.api import call_service, query_params
+from core.api import api_action, body, call_service, query_params
 from enterprises.selectors import enterprise_get
 from vouchers.api.serializers import (
     BulkTransitionSerializer,
@@ -30,13 +29,13 @@ from vouchers.api.serializers import (
     VoucherPolicySerializer,
 )
 from vouchers.models import ClaimStatus, Provider, VoucherKind
+from vouchers.permissions import can_claim, is_city_reviewer, reads_as_firm, reviews_vouchers
 from vouchers.selectors import (
     attach_checks,
     claim_documents,
     claim_events,
     claim_get,
     claim_list,
-    is_city_reviewer,
     policy_get,
     policy_list,
     provider_get,
@@ -44,9 +43,9 @@ from vouchers.selectors import (
     publicity_list,
     quota_for,
     review_queue,
-    reviewer_party,
 )
-from vouchers.services import claim_create, claim_transition, claim_update, document_add, provider_save
+from vouchers.services import claim_create, claim_update, document_add, provider_save
+from vouchers.workflows import claim_transition
 
 
 def _claim_fields(data: dict, policy) -> dict:
@@ -71,7 +70,7 @@ def _claim_fields(data: dict, policy) -> dict:
 def _detail(request, claim) -> dict:
     claim.document_list = list(claim_documents(claim=claim))
     claim.event_list = list(claim_events(claim=claim).select_related(None).select_related("actor"))
-    if request.user.role != Role.ENTERPRISE:
+    if not reads_as_firm(request.user):
         attach_checks([claim])
     else:
         claim.checks = []
@@ -100,9 +99,7 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=ClaimWriteSerializer, responses={201: ClaimDetailSerializer})
     def create(self, request):
-        data = ClaimWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        values = body(ClaimWriteSerializer, request)
         year = values.get("year") or timezone.localdate().year
         try:
             policy = policy_get(year=year)
@@ -114,47 +111,60 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=ClaimWriteSerializer, responses={200: ClaimDetailSerializer})
     def partial_update(self, request, pk=None):
         claim = claim_get(user=request.user, pk=pk)
-        data = ClaimWriteSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        call_service(claim_update, claim=claim, actor=request.user, **_claim_fields(data.validated_data, claim.policy))
+        values = body(ClaimWriteSerializer, request, partial=True)
+        call_service(claim_update, claim=claim, actor=request.user, **_claim_fields(values, claim.policy))
         return Response(_detail(request, claim_get(user=request.user, pk=pk)))
 
-    def _move(self, request, pk, to: str, comment: str):
-        # The scoped queryset is found and locked in one statement: a claim outside the scope is a 404.
-        claims = claim_list(user=request.user).filter(pk=pk)
-        moved = call_service(claim_transition, claims=claims, to=to, actor=request.user, comment=comment)[0]
-        return Response(MoveResultSerializer(moved, context={"request": request}).data)
+    def _move(self, request, pk, to: str | None, serializer_class):
+        """Move one claim as the body says (`to`, or the body's own `to`): the scoped queryset is found and locked
+        in one statement, so a claim outside the scope is a 404."""
+
+        def move(data):
+            claims = claim_list(user=request.user).filter(pk=pk)
+            return claim_transition(
+                claims=claims, to=to or data["to"], actor=request.user, comment=data.get("comment", "")
+            )[0]
+
+        return api_action(
+            request,
+            serializer_class,
+            move,
+            answer=lambda moved: MoveResultSerializer(moved, context={"request": request}).data,
+        )
 
     @extend_schema(request=TransitionSerializer, responses={200: MoveResultSerializer})
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
-        data = TransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._move(request, pk, data.validated_data["to"], data.validated_data.get("comment", ""))
+        return self._move(request, pk, None, TransitionSerializer)
 
     @extend_schema(request=CommentSerializer, responses={200: MoveResultSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Submit a draft or returned claim of the caller's firm (the same move as transition to=submitted)."""
-        data = CommentSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._move(request, pk, ClaimStatus.SUBMITTED, data.validated_data.get("comment", ""))
+        return self._move(request, pk, ClaimStatus.SUBMITTED, CommentSerializer)
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
         claim = claim_get(user=request.user, pk=pk)
-        data = DocumentUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = call_service(document_add, claim=claim, actor=request.user, kind=data.validated_data["kind"],
-                         uploaded_file=data.validated_data["file"],
-                         invoice_number=data.validated_data.get("invoice_number", ""))  # fmt: skip
-        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        return api_action(
+            request,
+            DocumentUploadSerializer,
+            lambda data: document_add(
+                claim=claim,
+                actor=request.user,
+                kind=data["kind"],
+                uploaded_file=data["file"],
+                invoice_number=data.get("invoice_number", ""),
+            ),
+            answer=lambda document: DocumentSerializer(document).data,
+            status_code=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(responses={200: QueueClaimSerializer(many=True)})
     @action(detail=False, methods=["get"])
     def queue(self, request):
-        if reviewer_party(request.user) is None:
+        if not reviews_vouchers(request.user):
             raise DrfPermissionDenied
         page = self.paginate_queryset(review_queue(user=request.user))
         attach_checks(page)
@@ -166,14 +176,14 @@ class ClaimViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         """City staff: start the public notice for, or mark paid, many city-approved claims at once (all or none)."""
         if not is_city_reviewer(request.user):
             raise DrfPermissionDenied
-        data = BulkTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ids = set(data.validated_data["ids"])
+        data = body(BulkTransitionSerializer, request)
+        ids = set(data["ids"])
         claims = list(publicity_list(user=request.user).filter(pk__in=ids))
         if len(claims) != len(ids):
             raise drf_serializers.ValidationError({"ids": ["Some claims are not city-approved or in public notice."]})
-        moved = call_service(claim_transition, claims=claims, to=data.validated_data["to"], actor=request.user,
-                      comment=data.validated_data.get("comment", ""))  # fmt: skip
+        moved = call_service(
+            claim_transition, claims=claims, to=data["to"], actor=request.user, comment=data.get("comment", "")
+        )
         return Response(MoveResultSerializer(moved, many=True, context={"request": request}).data)
 
 
@@ -188,7 +198,7 @@ class QuotaView(generics.GenericAPIView):
     def get(self, request):
         params = query_params(QuotaQuerySerializer, request)
         policy = policy_get(year=params.get("year") or timezone.localdate().year)
-        if request.user.role == Role.ENTERPRISE:
+        if can_claim(request.user):
             enterprise_id = request.user.enterprise_id
         elif params.get("credit_code"):
             enterprise_id = enterprise_get(user=request.user, credit_code=params["credit_code"].upper()).pk
@@ -236,18 +246,19 @@ class ProviderViewSet(
         return super().list(request, *args, **kwargs)
 
     def create(self, request):
-        data = ProviderSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        provider = call_service(provider_save, actor=request.user, **data.validated_data)
-        return Response(ProviderSerializer(provider).data, status=status.HTTP_201_CREATED)
+        return api_action(
+            request,
+            ProviderSerializer,
+            lambda data: provider_save(actor=request.user, **data),
+            answer=lambda provider: ProviderSerializer(provider).data,
+            status_code=status.HTTP_201_CREATED,
+        )
 
     def partial_update(self, request, pk=None):
         provider = self.get_object()
-        data = ProviderSerializer(provider, data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
         values = {
             name: getattr(provider, name) for name in ProviderSerializer.Meta.fields if name not in ("id", "updated_at")
         }
-        values.update(data.validated_data)
+        values.update(body(ProviderSerializer, request, instance=provider, partial=True))
         provider = call_service(provider_save, actor=request.user, provider=provider, **values)
         return Response(ProviderSerializer(provider).data)
