@@ -126,12 +126,6 @@ def notice_get(*, user, pk: int) -> Notice:
         raise Http404("No such notice") from None
 
 
-def unread_notice_count(*, user) -> int:
-    if not is_enterprise_user(user):
-        return 0
-    return notice_list(user=user).filter(is_read=False).count()
-
-
 def event_list(*, user, upcoming: bool = False) -> QuerySet[Event]:
     """A firm: the events it is invited to, with its registration state. Staff: the events of their scope."""
     if is_enterprise_user(user):

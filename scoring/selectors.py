@@ -1,8 +1,6 @@
 """Reads of scoring runs and portraits. Every function reading firm data takes `user=` and scopes through
 accounts.scoping; only published runs are ever shown."""
 
-import datetime
-
 from django.conf import settings
 from django.db.models import F, QuerySet
 from django.http import Http404
@@ -121,7 +119,3 @@ def portrait_history(*, user, enterprise: Enterprise, limit: int = 60) -> list[d
         }
         for row in reversed(rows)
     ]
-
-
-def runs_for_date(on: datetime.date) -> QuerySet[ScoringRun]:
-    return ScoringRun.objects.filter(run_date=on)

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -208,11 +208,6 @@ def claims_sum(*, year: int, statuses=QUOTA_HOLDING, enterprise_id: int | None =
 
 def budget_committed_by_claims(*, year: int) -> Decimal:
     return claims_sum(year=year, statuses=BUDGET_HOLDING)
-
-
-def status_counts(*, user, year: int | None = None) -> dict[str, int]:
-    queryset = claim_list(user=user, year=year).order_by().values("status").annotate(n=Count("id"))
-    return {row["status"]: row["n"] for row in queryset}
 
 
 # ---------------------------------------------------------------------------------------------------------------

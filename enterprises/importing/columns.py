@@ -90,10 +90,6 @@ def _choice_map(choices: type[models.TextChoices], names: dict[str, str], aliase
     return accepted
 
 
-def _english(choices: type[models.TextChoices]) -> dict[str, str]:
-    return {value: str(label) for value, label in choices.choices}
-
-
 CREDIT_CODE = Column(
     "credit_code",
     "统一社会信用代码",
