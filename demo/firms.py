@@ -15,6 +15,7 @@ import numpy as np
 from django.db import transaction
 
 from accounts.models import Role, User
+from accounts.permissions import is_county_staff, opens_admin_site
 from demo.common import DEMO_PASSWORD, GIVEN_NAMES, SURNAMES, reviewer_usernames
 from enterprises.credit_codes import ALPHABET, make_credit_code
 from enterprises.industries import INDUSTRY_DIVISIONS
@@ -440,7 +441,7 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
 @dataclass(frozen=True)
 class DemoUser:
     username: str
-    role: str
+    account_role: str
     name: str
     county_code: str | None = None
     pick: int | None = None  # for enterprise users: which segment their firm comes from
@@ -509,15 +510,9 @@ def _create_users(city: DemoCity) -> int:
     taken: set[int] = set()
     users = []
     for spec in DEMO_USERS:
-        user = User(
-            username=spec.username,
-            first_name=spec.name,
-            role=spec.role,
-            password=password_hash,
-            is_staff=spec.role == Role.CITY_ADMIN,
-            is_superuser=spec.role == Role.CITY_ADMIN,
-        )
-        if spec.role == Role.COUNTY_STAFF:
+        user = User(username=spec.username, first_name=spec.name, role=spec.account_role, password=password_hash)
+        user.is_staff = user.is_superuser = opens_admin_site(user)
+        if is_county_staff(user):
             user.county = counties[spec.county_code]
         if spec.pick is not None:
             index = _first_firm(city, segment=spec.pick, county_code=spec.county_code, taken=taken)
