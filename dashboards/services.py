@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import bulk
 from dashboards.computing import (
     CENTS,
     county_counts,
@@ -44,7 +45,6 @@ from dashboards.models import (
     VoucherSpend,
 )
 from dashboards.selectors import may_set_targets
-from policies import bulk
 from scoring.models import Tier
 from scoring.selectors import ruleset_in_force
 
@@ -146,7 +146,7 @@ FIRM_FIGURE_COLUMNS = [bulk.Column(name, bulk.INT8) for name in ("refresh_id", "
 
 
 def _write_firm_figures(refresh_id: int, firms) -> None:
-    """The current figures' firms: binary COPY on PostgreSQL (policies.bulk), else in batches."""
+    """The current figures' firms: binary COPY on PostgreSQL (core.bulk), else in batches."""
     if firms.empty:
         return
     rows = firms.assign(refresh_id=refresh_id)[[column.name for column in FIRM_FIGURE_COLUMNS]]

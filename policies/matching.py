@@ -10,7 +10,7 @@ indicators are most of the reading, and few conditions need more than a handful 
 nightly run (`match_from_run` is a step of its publication, inside the publishing transaction: pipeline/nightly.py),
 and one policy when staff save it (`match_policy`, a task after commit).
 
-Writing (PostgreSQL): binary COPY (policies.bulk). When the table is empty (the first matching, or after a reset)
+Writing (PostgreSQL): binary COPY (core.bulk). When the table is empty (the first matching, or after a reset)
 a large load goes into it with its indexes built afterwards; otherwise only the differences from the stored
 matches are written, so that an unchanged match is not rewritten every night.
 """
@@ -26,8 +26,8 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import bulk
 from enterprises.models import County
-from policies import bulk
 from policies.conditions import FIELDS, NEARLY, evaluate
 from policies.models import MatchStatus, Policy, PolicyMatch
 from scoring import rules
@@ -342,7 +342,7 @@ def diff(new: pd.DataFrame, old: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFra
 
 def _load(rows: pd.DataFrame) -> None:
     """Insert every row into a table holding none of these policies' matches: when the whole table is empty and
-    the load is large, its indexes are built once afterwards (policies.bulk: a third of the cost of keeping them
+    the load is large, its indexes are built once afterwards (core.bulk: a third of the cost of keeping them
     up to date row by row); else one COPY with the indexes in place."""
     table = PolicyMatch._meta.db_table
     if len(rows) >= BULK_LOAD_MIN_ROWS and bulk.lock_if_empty(table):

@@ -1,4 +1,4 @@
-"""Bulk writing of the match table (policies.bulk) and the from-scratch load of matching (PostgreSQL only)."""
+"""Bulk writing (core.bulk) of the match table and the from-scratch load of matching (PostgreSQL only)."""
 
 import math
 
@@ -8,7 +8,8 @@ import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from policies import bulk, matching
+from core import bulk
+from policies import matching
 from policies.matching import match_from_run
 from policies.models import MatchStatus, PolicyMatch
 from tests.policies.factories import PolicyFactory
