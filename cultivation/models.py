@@ -13,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import AuditEvent, SingletonModel, TransitionEvent
 from cultivation.warning_registry import warning_kind_choices
+from rulesets import get_ruleset
 from scoring.models import Tier
 
 # Rung order, for the direction of a move (up / down).
@@ -375,7 +376,9 @@ class PlanTaskEvent(TransitionEvent):
         verbose_name_plural = _("plan task events")
 
 
-DEFAULT_KEY_LIST_SIZE = 20
+def key_list_size_by_rule() -> int:
+    """The key list's size when the city administrator has set none: the rule set's (rulesets.CultivationRules)."""
+    return get_ruleset().cultivation.key_list_size
 
 
 class CultivationSettings(SingletonModel):
@@ -383,7 +386,7 @@ class CultivationSettings(SingletonModel):
 
     key_list_size = models.PositiveSmallIntegerField(
         _("key cultivation list size"),
-        default=DEFAULT_KEY_LIST_SIZE,
+        default=key_list_size_by_rule,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("How many firms of each tier per county make the key cultivation list (重点培育)."),
     )
@@ -398,8 +401,9 @@ class CultivationSettings(SingletonModel):
 
     @classmethod
     def key_list_size_in_force(cls) -> int:
+        """The saved size, else the rule set's (one query)."""
         size = cls.objects.filter(pk=cls.SINGLETON_PK).values_list("key_list_size", flat=True).first()
-        return size if size is not None else DEFAULT_KEY_LIST_SIZE
+        return size if size is not None else key_list_size_by_rule()
 
 
 class WarningSeverity(models.TextChoices):
