@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from accounts.models import Role
 from cultivation.models import (
     CultivationSettings,
     CultivationWarning,
@@ -14,6 +13,7 @@ from cultivation.models import (
     TierPlacement,
     WarningEvent,
 )
+from cultivation.permissions import may_change_settings
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -83,12 +83,8 @@ class PlanTaskAdmin(ReadOnlyAdmin):
 
 @admin.register(PlanTaskEvent)
 class PlanTaskEventAdmin(ReadOnlyAdmin):
-    list_display = ["task", "from_status", "to_status", "actor", "at"]
+    list_display = ["task", "from_state", "to_state", "actor", "at"]
     list_select_related = ["actor"]
-
-
-def is_city_admin(user) -> bool:
-    return bool(user and user.is_active and (user.is_superuser or user.role == Role.CITY_ADMIN))
 
 
 @admin.register(CultivationSettings)
@@ -99,10 +95,10 @@ class CultivationSettingsAdmin(admin.ModelAdmin):
     fields = ["key_list_size"]
 
     def has_add_permission(self, request):
-        return is_city_admin(request.user) and not CultivationSettings.objects.exists()
+        return may_change_settings(request.user) and not CultivationSettings.objects.exists()
 
     def has_change_permission(self, request, obj=None):
-        return is_city_admin(request.user)
+        return may_change_settings(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False

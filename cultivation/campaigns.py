@@ -1,7 +1,7 @@
 """The yearly high-tech application campaign (高企申报): reads (scoped through accounts.scoping: an entry outside
-the user's scope is not found, 404) and writes (one transition function, audited in the same transaction)."""
+the user's scope is not found, 404) and the writes that open a campaign and select its candidates. An entry's moves
+are `cultivation.workflows.campaign_entry_transition`'s."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,24 +10,12 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from accounts.scoping import scope_to_user
-from core.parsing import required_date, text
-from core.signals import figures_changed
-from cultivation.models import (
-    CAMPAIGN_TRANSITIONS,
-    Campaign,
-    CampaignEntry,
-    CampaignEvent,
-    CampaignStage,
-    PreReviewResult,
-)
-from cultivation.selectors import can_pin, may_see_board
-from enterprises.models import Enterprise, Qualification, QualificationKind
+from cultivation.models import Campaign, CampaignEntry, CampaignEvent, CampaignStage
+from cultivation.permissions import can_open_campaign, can_pin, may_see_board
+from enterprises.models import Enterprise
 from scoring.models import Portrait, ScoringRun, Tier
-from scoring.selectors import current_run, ruleset_in_force
-
-ROLES_OPENING_CAMPAIGNS = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
+from scoring.selectors import current_run
 
 # Stages counted at each step of the funnel: an entry counts at every step it has reached.
 FUNNEL_STEPS = (
@@ -40,21 +28,6 @@ FUNNEL_STEPS = (
     ("failed", _("Failed"), (CampaignStage.FAILED,)),
     ("withdrawn", _("Withdrawn"), (CampaignStage.WITHDRAWN,)),
 )  # fmt: skip
-
-
-def can_open_campaign(user) -> bool:
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.role in ROLES_OPENING_CAMPAIGNS
-
-
-def can_act_on_entry(user, entry) -> bool:
-    """Selecting and moving entries: city admin and staff anywhere, county staff in their county."""
-    return can_pin(user, entry.enterprise)
-
-
-def allowed_targets(stage: str) -> list[str]:
-    return [target.value for target in CampaignStage if target in CAMPAIGN_TRANSITIONS[CampaignStage(stage)]]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -161,13 +134,6 @@ def candidate_portraits(*, user, campaign, run: ScoringRun | None, county: str |
 # Writes
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def campaign_create(*, year: int, actor, title: str = "", notes: str = "") -> Campaign:
     if not can_open_campaign(actor):
         raise PermissionDenied
@@ -220,79 +186,11 @@ def campaign_add_candidates(*, campaign, enterprises, actor, override: bool = Fa
         CampaignEvent.objects.bulk_create(
             CampaignEvent(
                 entry=entry,
-                from_stage="",
-                to_stage=CampaignStage.CANDIDATE,
+                from_state="",
+                to_state=CampaignStage.CANDIDATE,
                 data={"override": entry.override, "tier": entry.tier_at_selection},
                 actor=actor,
             )
             for entry in created
         )
     return created
-
-
-def _apply(entry: CampaignEntry, to: str, data: dict) -> tuple[list[str], dict]:
-    """Check and set the fields of the move to `to`; returns the fields changed and the event's data."""
-    if to == CampaignStage.PRE_REVIEWED:
-        result = text(data.get("result"))
-        if result not in PreReviewResult.values:
-            raise ValidationError({"result": _("Choose a pre-review result.")})
-        entry.pre_review_result, entry.pre_review_notes = result, text(data.get("notes"))
-        return ["pre_review_result", "pre_review_notes"], {"result": result, "notes": entry.pre_review_notes}
-    if to == CampaignStage.SUBMITTED:
-        entry.submitted_on = required_date(data.get("submitted_on"), field="submitted_on", label=_("Submission date"))
-        return ["submitted_on"], {"submitted_on": entry.submitted_on.isoformat()}
-    if to == CampaignStage.APPROVED:
-        number = text(data.get("certificate_number"))
-        if not number:
-            raise ValidationError({"certificate_number": _("Give the certificate number.")})
-        issued = required_date(data.get("issued_on"), field="issued_on", label=_("Issue date"))
-        years = ruleset_in_force().high_tech.certificate_years
-        try:
-            with transaction.atomic():
-                qualification = Qualification.objects.create(
-                    enterprise_id=entry.enterprise_id,
-                    kind=QualificationKind.HIGH_TECH,
-                    number=number,
-                    valid_from=issued,
-                    valid_to=_add_years(issued, years) - datetime.timedelta(days=1),
-                )
-        except IntegrityError:
-            raise ValidationError(_("This firm already has a high-tech certificate issued that day.")) from None
-        entry.certificate_number, entry.certificate_issued_on, entry.qualification = number, issued, qualification
-        fields = ["certificate_number", "certificate_issued_on", "qualification"]
-        return fields, {"certificate_number": number, "issued_on": issued.isoformat(),
-                        "valid_to": qualification.valid_to.isoformat(), "qualification": qualification.pk}  # fmt: skip
-    if to in (CampaignStage.FAILED, CampaignStage.WITHDRAWN):
-        reason = text(data.get("reason"))
-        if not reason:
-            raise ValidationError({"reason": _("Give a reason.")})
-        field = "failure_reason" if to == CampaignStage.FAILED else "withdrawal_reason"
-        setattr(entry, field, reason)
-        return [field], {"reason": reason}
-    return [], {}
-
-
-def campaign_entry_transition(*, entry: CampaignEntry, to: str, actor, **data) -> CampaignEntry:
-    """The one way an entry (from a scoped selector) changes stage, as CAMPAIGN_TRANSITIONS allows, with an
-    append-only CampaignEvent in the same transaction; approval creates the high-tech qualification too."""
-    if not can_act_on_entry(actor, entry):
-        raise PermissionDenied
-    if to not in CampaignStage.values:
-        raise ValidationError({"to": _("Unknown stage.")})
-    with transaction.atomic():
-        locked = CampaignEntry.objects.select_for_update().get(pk=entry.pk)
-        if to not in CAMPAIGN_TRANSITIONS[CampaignStage(locked.stage)]:
-            raise ValidationError(
-                _("An entry at stage “%(stage)s” cannot move to “%(to)s”.")
-                % {"stage": CampaignStage(locked.stage).label, "to": CampaignStage(to).label}
-            )
-        fields, event_data = _apply(locked, to, data)
-        from_stage, locked.stage = locked.stage, to
-        locked.save(update_fields=[*fields, "stage", "updated_at"])
-        CampaignEvent.objects.create(entry=locked, from_stage=from_stage, to_stage=to, data=event_data, actor=actor)
-        if to in (CampaignStage.APPROVED, CampaignStage.FAILED):
-            # The pass rate, and with an approval a new certificate, are dashboard figures.
-            figures_changed.send(sender=CampaignEntry, change="campaign")
-    for field in [*fields, "stage", "updated_at"]:
-        setattr(entry, field, getattr(locked, field))
-    return entry

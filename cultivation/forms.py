@@ -51,6 +51,35 @@ class PlanTaskStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=PlanTaskStatus.choices)
 
 
+class WarningNoteForm(forms.Form):
+    """A staff move of a warning (its action is in the URL), with an optional note."""
+
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class CampaignCandidatesForm(forms.Form):
+    """Adding candidates (the firms themselves are read by the view in the user's scope): `override` "1" confirms
+    firms outside T2."""
+
+    override = forms.CharField(required=False)
+
+    def clean_override(self) -> bool:
+        return self.cleaned_data["override"] == "1"
+
+
+class CampaignMoveForm(forms.Form):
+    """A campaign entry's move: the target stage and that move's data, as text (the transition parses and checks
+    each for its move)."""
+
+    to = forms.CharField(required=False)
+    result = forms.CharField(required=False)
+    notes = forms.CharField(required=False)
+    submitted_on = forms.CharField(required=False)
+    certificate_number = forms.CharField(required=False)
+    issued_on = forms.CharField(required=False)
+    reason = forms.CharField(required=False)
+
+
 class BoardFilterForm(forms.Form):
     """The tier board's filters."""
 

@@ -11,8 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import AppendOnlyModel, SingletonModel
+from core.models import AuditEvent, SingletonModel, TransitionEvent
 from cultivation.warning_registry import warning_kind_choices
+from rulesets import get_ruleset
 from scoring.models import Tier
 
 # Rung order, for the direction of a move (up / down).
@@ -199,8 +200,9 @@ class TierPin(models.Model):
         return self.ended_at is None
 
 
-class PinEvent(AppendOnlyModel):
-    """The audit trail of pins: one row per pin, unpin or expiry, never changed afterwards."""
+class PinEvent(AuditEvent):
+    """The audit trail of pins: one row per pin, unpin or expiry, never changed afterwards. Not a workflow's step
+    (a pin has no states to move between): an audit row with what was done (`action`) and the pin's terms then."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("Pinned")
@@ -215,18 +217,8 @@ class PinEvent(AppendOnlyModel):
     tier = models.CharField(_("tier"), max_length=8, choices=Tier.choices)
     ends_on = models.DateField(_("ends on"))
     reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-        help_text=_("Empty when the nightly placement ended an expired pin."),
-    )
-    at = models.DateTimeField(_("at"))
 
-    class Meta:
+    class Meta(AuditEvent.Meta):
         ordering = ["-at", "-id"]
         verbose_name = _("pin event")
         verbose_name_plural = _("pin events")
@@ -329,15 +321,6 @@ class PlanTaskStatus(models.TextChoices):
     DROPPED = "dropped", _("Dropped")
 
 
-# The only allowed status changes (`cultivation.plans.plan_task_set_status`); done and dropped tasks may be reopened.
-PLAN_TASK_TRANSITIONS = {
-    PlanTaskStatus.TODO: frozenset({PlanTaskStatus.DOING, PlanTaskStatus.DONE, PlanTaskStatus.DROPPED}),
-    PlanTaskStatus.DOING: frozenset({PlanTaskStatus.TODO, PlanTaskStatus.DONE, PlanTaskStatus.DROPPED}),
-    PlanTaskStatus.DONE: frozenset({PlanTaskStatus.DOING}),
-    PlanTaskStatus.DROPPED: frozenset({PlanTaskStatus.TODO}),
-}
-
-
 class PlanTask(models.Model):
     """A task of a firm's plan, optionally against one of its gaps."""
 
@@ -379,27 +362,23 @@ class PlanTask(models.Model):
         return f"{self.enterprise_id}: {self.what[:40]}"
 
 
-class PlanTaskEvent(AppendOnlyModel):
-    """The audit of a task: its creation and every status change, never changed afterwards."""
+class PlanTaskEvent(TransitionEvent):
+    """The audit of a task: its creation and every status change (`cultivation.workflows.plan_task_transition`),
+    never changed afterwards."""
+
+    subject_field = "task"
 
     task = models.ForeignKey(PlanTask, on_delete=models.CASCADE, related_name="events", verbose_name=_("task"))
-    from_status = models.CharField(_("from"), max_length=10, choices=PlanTaskStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, choices=PlanTaskStatus.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state, to_state = TransitionEvent.state_fields(PlanTaskStatus)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("plan task event")
         verbose_name_plural = _("plan task events")
 
-    def __str__(self):
-        return f"{self.task_id}: {self.from_status or '—'} → {self.to_status}"
 
-
-DEFAULT_KEY_LIST_SIZE = 20
+def key_list_size_by_rule() -> int:
+    """The key list's size when the city administrator has set none: the rule set's (rulesets.CultivationRules)."""
+    return get_ruleset().cultivation.key_list_size
 
 
 class CultivationSettings(SingletonModel):
@@ -407,7 +386,7 @@ class CultivationSettings(SingletonModel):
 
     key_list_size = models.PositiveSmallIntegerField(
         _("key cultivation list size"),
-        default=DEFAULT_KEY_LIST_SIZE,
+        default=key_list_size_by_rule,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("How many firms of each tier per county make the key cultivation list (重点培育)."),
     )
@@ -422,8 +401,9 @@ class CultivationSettings(SingletonModel):
 
     @classmethod
     def key_list_size_in_force(cls) -> int:
+        """The saved size, else the rule set's (one query)."""
         size = cls.objects.filter(pk=cls.SINGLETON_PK).values_list("key_list_size", flat=True).first()
-        return size if size is not None else DEFAULT_KEY_LIST_SIZE
+        return size if size is not None else key_list_size_by_rule()
 
 
 class WarningSeverity(models.TextChoices):
@@ -448,7 +428,7 @@ class CultivationWarning(models.Model):
     """A condition found on a firm by a published run, followed until staff resolve it or it clears by itself.
 
     Written in bulk by `cultivation.warnings.warnings_from_run`; changed by staff only through
-    `cultivation.warnings.warning_transition`."""
+    `cultivation.workflows.warning_transition`."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="warnings", verbose_name=_("enterprise")
@@ -518,8 +498,11 @@ class CultivationWarning(models.Model):
         return "—" if value is None else str(value)
 
 
-class WarningEvent(AppendOnlyModel):
-    """The audit trail of warnings: one row per change of state, never changed afterwards."""
+class WarningEvent(TransitionEvent):
+    """The audit trail of warnings: one row per change of state (staff's `cultivation.workflows.warning_transition`,
+    or a run finding the condition cleared, with no actor), never changed afterwards."""
+
+    subject_field = "warning"
 
     warning = models.ForeignKey(
         CultivationWarning, on_delete=models.CASCADE, related_name="events", verbose_name=_("warning")
@@ -527,31 +510,16 @@ class WarningEvent(AppendOnlyModel):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
     )
-    from_state = models.CharField(_("from"), max_length=15, choices=WarningState.choices)
-    to_state = models.CharField(_("to"), max_length=15, choices=WarningState.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("by"),
-        help_text=_("Empty when a run found the condition cleared."),
-    )
+    from_state, to_state = TransitionEvent.state_fields(WarningState)
     run = models.ForeignKey(
         "scoring.ScoringRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("run"),
     )  # fmt: skip
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"))
 
-    class Meta:
+    class Meta(TransitionEvent.Meta):
         ordering = ["-at", "-id"]
         verbose_name = _("warning event")
         verbose_name_plural = _("warning events")
-
-    def __str__(self):
-        return f"{self.warning_id}: {self.from_state} → {self.to_state}"
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -591,18 +559,6 @@ class PreReviewResult(models.TextChoices):
     PASS = "pass", _("Pass")
     CONCERNS = "concerns", _("Pass with concerns")
     FAIL = "fail", _("Fail")
-
-
-# The only allowed moves (`cultivation.campaigns.campaign_entry_transition`). Approved and failed are final;
-# a withdrawn entry may be taken back as a candidate.
-CAMPAIGN_TRANSITIONS = {
-    CampaignStage.CANDIDATE: frozenset({CampaignStage.PRE_REVIEWED, CampaignStage.WITHDRAWN}),
-    CampaignStage.PRE_REVIEWED: frozenset({CampaignStage.SUBMITTED, CampaignStage.WITHDRAWN}),
-    CampaignStage.SUBMITTED: frozenset({CampaignStage.APPROVED, CampaignStage.FAILED, CampaignStage.WITHDRAWN}),
-    CampaignStage.APPROVED: frozenset(),
-    CampaignStage.FAILED: frozenset(),
-    CampaignStage.WITHDRAWN: frozenset({CampaignStage.CANDIDATE}),
-}
 
 
 class CampaignEntry(models.Model):
@@ -651,22 +607,15 @@ class CampaignEntry(models.Model):
         return f"{self.campaign_id}: {self.enterprise_id} ({self.stage})"
 
 
-class CampaignEvent(AppendOnlyModel):
-    """The audit of campaign entries: the selection and every stage change, never changed afterwards."""
+class CampaignEvent(TransitionEvent):
+    """The audit of campaign entries: the selection and every stage change
+    (`cultivation.workflows.campaign_entry_transition`), never changed afterwards."""
+
+    subject_field = "entry"
 
     entry = models.ForeignKey(CampaignEntry, on_delete=models.CASCADE, related_name="events", verbose_name=_("entry"))
-    from_stage = models.CharField(_("from"), max_length=15, choices=CampaignStage.choices, blank=True)
-    to_stage = models.CharField(_("to"), max_length=15, choices=CampaignStage.choices)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state, to_state = TransitionEvent.state_fields(CampaignStage)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("campaign event")
         verbose_name_plural = _("campaign events")
-
-    def __str__(self):
-        return f"{self.entry_id}: {self.from_stage or '—'} → {self.to_stage}"

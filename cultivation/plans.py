@@ -4,7 +4,7 @@
 query reads the run's portraits, one the open gaps of the run's firms; the gaps are derived from the stored portrait
 columns in pandas in one vectorised pass (the same rules as `scoring.presentation.gaps`, each with a stable code),
 and the differences are written in a few bulk statements. Task writes go through the services below; every status
-change goes through `plan_task_set_status` and its transitions table, and is audited.
+change goes through `cultivation.workflows.plan_task_transition` and its transitions table, and is audited.
 """
 
 import logging
@@ -17,15 +17,8 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cultivation.models import (
-    PLAN_TASK_TRANSITIONS,
-    PlacementLog,
-    PlanGap,
-    PlanTask,
-    PlanTaskEvent,
-    PlanTaskStatus,
-)
-from cultivation.selectors import can_edit_plan
+from cultivation.models import PlacementLog, PlanGap, PlanTask, PlanTaskEvent
+from cultivation.permissions import can_change_task, can_edit_plan
 from scoring.models import Portrait, ScoringRun, Tier
 
 logger = logging.getLogger(__name__)
@@ -230,13 +223,14 @@ def plan_task_create(*, enterprise, actor, **data) -> PlanTask:
         raise ValidationError({"what": _("Say what is to be done.")})
     with transaction.atomic():
         task = PlanTask.objects.create(enterprise=enterprise, created_by=actor, **data)
-        PlanTaskEvent.objects.create(task=task, from_status="", to_status=task.status, actor=actor)
+        PlanTaskEvent.objects.create(task=task, from_state="", to_state=task.status, actor=actor)
     return task
 
 
 def plan_task_update(*, task: PlanTask, actor, **data) -> PlanTask:
-    """Change what, who, due date, notes or gap of a task. The status changes through `plan_task_set_status`."""
-    if not can_edit_plan(actor, task.enterprise):
+    """Change what, who, due date, notes or gap of a task. The status changes through
+    `cultivation.workflows.plan_task_transition`."""
+    if not can_change_task(actor, task):
         raise PermissionDenied
     if "status" in data:
         raise ValidationError({"status": _("Change the status through its own action.")})
@@ -249,34 +243,11 @@ def plan_task_update(*, task: PlanTask, actor, **data) -> PlanTask:
     return task
 
 
-def plan_task_set_status(*, task: PlanTask, status: str, actor) -> PlanTask:
-    """Move a task to `status` if the transitions table allows it; every change is recorded as an event."""
-    if not can_edit_plan(actor, task.enterprise):
-        raise PermissionDenied
-    if status not in PlanTaskStatus.values:
-        raise ValidationError({"status": _("Unknown status.")})
-    with transaction.atomic():
-        locked = PlanTask.objects.select_for_update().get(pk=task.pk)
-        if status not in PLAN_TASK_TRANSITIONS[locked.status]:
-            raise ValidationError(
-                {
-                    "status": _("A task cannot go from %(from)s to %(to)s.")
-                    % {"from": locked.get_status_display(), "to": PlanTaskStatus(status).label}
-                }
-            )
-        PlanTaskEvent.objects.create(task=locked, from_status=locked.status, to_status=status, actor=actor)
-        locked.status = status
-        locked.save(update_fields=["status", "updated_at"])
-    task.status, task.updated_at = locked.status, locked.updated_at
-    return task
-
-
 __all__ = [
     "GAP_SPECS",
     "gap_label",
     "gaps_frame",
     "plan_gaps_from_run",
     "plan_task_create",
-    "plan_task_set_status",
     "plan_task_update",
 ]

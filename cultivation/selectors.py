@@ -11,8 +11,7 @@ from django.db.models.lookups import Exact
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import ROLES_SEEING_ALL, firms_with_officer, is_assigned_officer, scope_counties, scope_to_user
+from accounts.scoping import firms_with_officer, scope_counties, scope_to_user, sees_whole_counties
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
     CultivationSettings,
@@ -27,21 +26,11 @@ from cultivation.models import (
     WarningSeverity,
     WarningState,
 )
+from cultivation.permissions import board_shows_own_county
 from enterprises.models import County, Enterprise
 from rulesets import ReadinessBands, get_ruleset
 from scoring.models import Portrait, Tier
 from scoring.rules import TAG_BITS
-
-ROLES_PINNING_EVERYWHERE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
-
-
-def can_pin(user, enterprise) -> bool:
-    """City admin and staff pin any firm; county staff the firms of their county (DESIGN §6)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    if user.is_superuser or user.role in ROLES_PINNING_EVERYWHERE:
-        return True
-    return user.role == Role.COUNTY_STAFF and enterprise.county_id == user.county_id
 
 
 def placement_for(*, user, enterprise) -> TierPlacement | None:
@@ -115,12 +104,6 @@ def pin_get(*, user, pk: int) -> TierPin:
 # One plan per firm
 
 
-def can_edit_plan(user, enterprise) -> bool:
-    """Who adds and edits a firm's plan tasks: city admin and staff anywhere, county staff in their county, and the
-    firm's active officer (here and only here)."""
-    return can_pin(user, enterprise) or is_assigned_officer(user, enterprise)
-
-
 def plan_enterprise_get(*, user, credit_code: str) -> Enterprise:
     """The firm whose plan is shown, in the user's scope (404 outside it): one query, no indicators."""
     queryset = scope_to_user(Enterprise.objects.all(), user=user).select_related("county")
@@ -168,7 +151,6 @@ def plan_task_get(*, user, pk: int) -> PlanTask:
 
 # The tier board and the key cultivation list (重点培育)
 
-ROLES_SEEING_BOARD = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.LEADER, Role.COUNTY_STAFF})
 # Tiers with a next rung, hence a readiness to rank by; "outside" is counted but not listed.
 BOARD_TIERS = (Tier.T1, Tier.T2, Tier.T3)
 BOARD_PAGE_SIZE = 20
@@ -188,13 +170,6 @@ BOARD_PLACEMENT_FIELDS = (
 KEY_LIST_PORTRAIT_FIELDS = ("id", "run_id", "enterprise_id", "sme_score", "capability_estimate", "conditions_met")
 
 
-def may_see_board(user) -> bool:
-    """City admin, city staff and leaders see every county's board; county staff their own (DESIGN §6)."""
-    if not (user and user.is_authenticated and user.is_active):
-        return False
-    return user.is_superuser or user.role in ROLES_SEEING_BOARD
-
-
 def board_counties(*, user) -> list[County]:
     """The counties `user` may pick on the board (one query)."""
     return list(scope_counties(County.objects.all(), user=user).order_by("code"))
@@ -207,7 +182,7 @@ def board_county(*, user, counties: list[County], code: str | None) -> County | 
             if county.code == code:
                 return county
         raise Http404("No such county")
-    if user.is_superuser or user.role != Role.COUNTY_STAFF:
+    if not board_shows_own_county(user):
         return None
     return next((county for county in counties if county.pk == user.county_id), None)
 
@@ -215,10 +190,6 @@ def board_county(*, user, counties: list[County], code: str | None) -> County | 
 def tier_counts(*, user, county: County | None = None) -> dict[str, int]:
     """Firms per tier now (TierPlacement, pins included), every tier present (one query)."""
     return board_counts(user=user, county=county)[0]
-
-
-# Roles whose scope is whole counties (all, or their own): the per-county tallies answer their counts.
-ROLES_COUNTING_BY_COUNTY = ROLES_SEEING_ALL | {Role.COUNTY_STAFF}
 
 
 def board_counts(
@@ -235,7 +206,8 @@ def board_counts(
     these filters; one query. Without filters, for a user who sees whole counties, from the tallies placement
     keeps (a few rows); otherwise one grouped pass over the placements in scope."""
     filtered = industry or tag or band or has_officer is not None
-    if not filtered and (user.is_superuser or user.role in ROLES_COUNTING_BY_COUNTY):
+    # A scope of whole counties (all, or their own) is what the per-county tallies answer.
+    if not filtered and sees_whole_counties(user):
         tallies = PlacementTally.objects.filter(county__in=scope_counties(County.objects.all(), user=user))
         if county is not None:
             tallies = tallies.filter(county_id=county.pk)
@@ -399,12 +371,6 @@ def key_list(*, user, county: County | None = None, size: int | None = None) -> 
         row.tier_label = Tier(row.tier).label
         row.portrait = by_firm.get((row.placed_by_run_id, row.enterprise_id))
     return rows
-
-
-def can_handle_warning(user, warning) -> bool:
-    """Acknowledging and resolving warnings: the staff who pin (city admin and staff anywhere, county staff in their
-    county); leaders read only."""
-    return can_pin(user, warning.enterprise)
 
 
 def warning_list(

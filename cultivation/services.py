@@ -27,7 +27,7 @@ from cultivation.models import (
     TierPin,
     TierPlacement,
 )
-from cultivation.selectors import can_pin
+from cultivation.permissions import can_pin
 from scoring.models import Portrait, ScoringRun, Tier
 
 logger = logging.getLogger(__name__)

@@ -13,36 +13,48 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_counties, scope_to_user
-from core.pages import page_number, report_errors, report_form_errors
+from core.pages import form_action, page_number, report_errors
 from cultivation.campaigns import (
     FUNNEL_STEPS,
-    allowed_targets,
     campaign_add_candidates,
     campaign_create,
-    campaign_entry_transition,
     campaign_funnel,
     campaign_get,
     campaign_list,
-    can_act_on_entry,
-    can_open_campaign,
     candidate_portraits,
     entry_get,
     entry_list,
 )
 from cultivation.exports import key_list_workbook
-from cultivation.forms import BoardFilterForm, PinEndForm, PinForm, PlanTaskForm, PlanTaskStatusForm
+from cultivation.forms import (
+    BoardFilterForm,
+    CampaignCandidatesForm,
+    CampaignMoveForm,
+    PinEndForm,
+    PinForm,
+    PlanTaskForm,
+    PlanTaskStatusForm,
+    WarningNoteForm,
+)
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
-    PLAN_TASK_TRANSITIONS,
     CampaignStage,
     CultivationSettings,
     PlanGap,
-    PlanTaskStatus,
     PreReviewResult,
     WarningSeverity,
     WarningState,
 )
-from cultivation.plans import gap_label, plan_task_create, plan_task_set_status, plan_task_update
+from cultivation.permissions import (
+    can_act_on_entry,
+    can_edit_plan,
+    can_handle_warning,
+    can_open_campaign,
+    can_pin,
+    can_select_candidates,
+    may_see_board,
+)
+from cultivation.plans import gap_label, plan_task_create, plan_task_update
 from cultivation.selectors import (
     BOARD_TIERS,
     board_counties,
@@ -50,11 +62,7 @@ from cultivation.selectors import (
     board_county,
     board_placements,
     board_tier_pages,
-    can_edit_plan,
-    can_handle_warning,
-    can_pin,
     key_list,
-    may_see_board,
     movements_this_month,
     pin_get,
     plan_enterprise_get,
@@ -66,7 +74,14 @@ from cultivation.selectors import (
 )
 from cultivation.services import pin_create, pin_end
 from cultivation.warning_registry import warning_kind_choices, warning_kinds
-from cultivation.warnings import WARNING_ACTIONS, warning_transition
+from cultivation.workflows import (
+    WARNING_ACTIONS,
+    campaign_entry_targets,
+    campaign_entry_transition,
+    plan_task_targets,
+    plan_task_transition,
+    warning_transition,
+)
 from enterprises.models import County, Enterprise
 from enterprises.selectors import enterprise_get
 from rulesets import get_ruleset
@@ -80,17 +95,13 @@ def pin_create_view(request, credit_code):
     enterprise = enterprise_get(user=request.user, credit_code=credit_code)
     if not can_pin(request.user, enterprise):
         raise PermissionDenied
-    form = PinForm(request.POST)
-    if form.is_valid():
-        try:
-            pin_create(enterprise=enterprise, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Pinned."))
-    else:
-        report_form_errors(request, form)
-    return redirect("enterprises:detail", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        PinForm(request.POST),
+        lambda data: pin_create(enterprise=enterprise, actor=request.user, **data),
+        success=_("Pinned."),
+        then=reverse("enterprises:detail", kwargs={"credit_code": enterprise.credit_code}),
+    )
 
 
 @login_required
@@ -99,26 +110,17 @@ def pin_end_view(request, pk):
     pin = pin_get(user=request.user, pk=pk)
     if not can_pin(request.user, pin.enterprise):
         raise PermissionDenied
-    form = PinEndForm(request.POST)
-    if form.is_valid():
-        try:
-            pin_end(pin=pin, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Pin ended."))
-    else:
-        report_form_errors(request, form)
-    return redirect("enterprises:detail", credit_code=pin.enterprise.credit_code)
+    return form_action(
+        request,
+        PinEndForm(request.POST),
+        lambda data: pin_end(pin=pin, actor=request.user, reason=data["reason"]),
+        success=_("Pin ended."),
+        then=reverse("enterprises:detail", kwargs={"credit_code": pin.enterprise.credit_code}),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # One plan per firm
-
-
-def _next_statuses(task) -> list[tuple[str, str]]:
-    allowed = PLAN_TASK_TRANSITIONS[task.status]
-    return [(value, label) for value, label in PlanTaskStatus.choices if value in allowed]
 
 
 @login_required
@@ -131,7 +133,7 @@ def plan_view(request, credit_code):
     editable = can_edit_plan(request.user, enterprise)
     by_gap: dict[int | None, list] = {}
     for task in tasks:
-        task.next_statuses = _next_statuses(task) if editable else []
+        task.next_statuses = plan_task_targets(task.status) if editable else []
         by_gap.setdefault(task.gap_id, []).append(task)
     for gap in gaps:
         gap.label = gap_label(gap.key)
@@ -155,8 +157,12 @@ def _gaps_of(enterprise):
     return PlanGap.objects.filter(enterprise=enterprise)
 
 
-def _task_data(form) -> dict:
-    return {name: form.cleaned_data[name] for name in ("gap", "what", "who", "due_on", "notes")}
+def _task_data(data: dict) -> dict:
+    return {name: data[name] for name in ("gap", "what", "who", "due_on", "notes")}
+
+
+def _plan_url(enterprise) -> str:
+    return reverse("cultivation:plan", kwargs={"credit_code": enterprise.credit_code})
 
 
 @login_required
@@ -165,17 +171,13 @@ def plan_task_create_view(request, credit_code):
     enterprise = plan_enterprise_get(user=request.user, credit_code=credit_code)
     if not can_edit_plan(request.user, enterprise):
         raise PermissionDenied
-    form = PlanTaskForm(request.POST, gaps=_gaps_of(enterprise))
-    if form.is_valid():
-        try:
-            plan_task_create(enterprise=enterprise, actor=request.user, **_task_data(form))
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Task added."))
-    else:
-        report_form_errors(request, form)
-    return redirect("cultivation:plan", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        PlanTaskForm(request.POST, gaps=_gaps_of(enterprise)),
+        lambda data: plan_task_create(enterprise=enterprise, actor=request.user, **_task_data(data)),
+        success=_("Task added."),
+        then=_plan_url(enterprise),
+    )
 
 
 @login_required
@@ -184,17 +186,13 @@ def plan_task_update_view(request, pk):
     task = plan_task_get(user=request.user, pk=pk)
     if not can_edit_plan(request.user, task.enterprise):
         raise PermissionDenied
-    form = PlanTaskForm(request.POST, gaps=_gaps_of(task.enterprise))
-    if form.is_valid():
-        try:
-            plan_task_update(task=task, actor=request.user, **_task_data(form))
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Task saved."))
-    else:
-        report_form_errors(request, form)
-    return redirect("cultivation:plan", credit_code=task.enterprise.credit_code)
+    return form_action(
+        request,
+        PlanTaskForm(request.POST, gaps=_gaps_of(task.enterprise)),
+        lambda data: plan_task_update(task=task, actor=request.user, **_task_data(data)),
+        success=_("Task saved."),
+        then=_plan_url(task.enterprise),
+    )
 
 
 @login_required
@@ -203,17 +201,13 @@ def plan_task_status_view(request, pk):
     task = plan_task_get(user=request.user, pk=pk)
     if not can_edit_plan(request.user, task.enterprise):
         raise PermissionDenied
-    form = PlanTaskStatusForm(request.POST)
-    if form.is_valid():
-        try:
-            plan_task_set_status(task=task, status=form.cleaned_data["status"], actor=request.user)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Status changed."))
-    else:
-        report_form_errors(request, form)
-    return redirect("cultivation:plan", credit_code=task.enterprise.credit_code)
+    return form_action(
+        request,
+        PlanTaskStatusForm(request.POST),
+        lambda data: plan_task_transition(task=task, to=data["status"], actor=request.user),
+        success=_("Status changed."),
+        then=_plan_url(task.enterprise),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -332,16 +326,13 @@ def warning_transition_view(request, pk, action):
     warning = warning_get(user=request.user, pk=pk)
     if not can_handle_warning(request.user, warning):
         raise PermissionDenied
-    try:
-        warning_transition(warning=warning, action=action, actor=request.user, note=request.POST.get("note", ""))
-    except ValidationError as error:
-        report_errors(request, error)
-    else:
-        messages.success(request, _("Warning acknowledged.") if action == "acknowledge" else _("Warning resolved."))
-    back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("cultivation:warnings")
+    return form_action(
+        request,
+        WarningNoteForm(request.POST),
+        lambda data: warning_transition(warning=warning, action=action, actor=request.user, note=data["note"]),
+        success=_("Warning acknowledged.") if action == "acknowledge" else _("Warning resolved."),
+        then=_back(request, reverse("cultivation:warnings")),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -395,11 +386,10 @@ def campaign_view(request, year):
     )
     for entry in entries.object_list:
         entry.may_act = can_act_on_entry(user, entry)
-        entry.targets = [(value, CampaignStage(value).label) for value in allowed_targets(entry.stage)]
+        entry.targets = [(value, CampaignStage(value).label) for value in campaign_entry_targets(entry.stage)]
     run = current_run()
     candidates = Paginator(candidate_portraits(user=user, campaign=campaign, run=run, county=code),
                            CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("cpage"))  # fmt: skip
-    may_select = user.is_superuser or user.role in ("city_admin", "city_staff", "county_staff")
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("cpage", None)
@@ -416,7 +406,7 @@ def campaign_view(request, year):
             "funnel_steps": [(key, label) for key, label, _stages in FUNNEL_STEPS],
             "entries": entries,
             "candidates": candidates,
-            "may_select": may_select,
+            "may_select": can_select_candidates(user),
             "run": run,
             "pre_review_choices": PreReviewResult.choices,
             "querystring": query.urlencode(),
@@ -426,11 +416,12 @@ def campaign_view(request, year):
     )
 
 
-def _back(request, default):
+def _back(request, default: str) -> str:
+    """The posted `next` URL when it is safe (this host), else `default`."""
     back = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect(default)
+        return back
+    return default
 
 
 @login_required
@@ -456,16 +447,16 @@ def campaign_add_view(request, year):
         enterprises += [enterprise for enterprise in by_code if enterprise.pk not in set(ids)]
     if not enterprises:
         messages.error(request, _("Select at least one firm."))
-    else:
-        try:
-            created = campaign_add_candidates(
-                campaign=campaign, enterprises=enterprises, actor=user, override=request.POST.get("override") == "1"
-            )
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("%(count)s firm(s) added as candidates.") % {"count": len(created)})
-    return redirect("cultivation:campaign", year=campaign.year)
+        return redirect("cultivation:campaign", year=campaign.year)
+    return form_action(
+        request,
+        CampaignCandidatesForm(request.POST),
+        lambda data: campaign_add_candidates(
+            campaign=campaign, enterprises=enterprises, actor=user, override=data["override"]
+        ),
+        success=lambda created: _("%(count)s firm(s) added as candidates.") % {"count": len(created)},
+        then=reverse("cultivation:campaign", kwargs={"year": campaign.year}),
+    )
 
 
 @login_required
@@ -475,12 +466,10 @@ def campaign_entry_transition_view(request, pk):
     entry = entry_get(user=request.user, pk=pk)
     if not can_act_on_entry(request.user, entry):
         raise PermissionDenied
-    data = {key: request.POST.get(key, "") for key in ("result", "notes", "submitted_on", "certificate_number",
-                                                        "issued_on", "reason")}  # fmt: skip
-    try:
-        campaign_entry_transition(entry=entry, to=request.POST.get("to", ""), actor=request.user, **data)
-    except ValidationError as error:
-        report_errors(request, error)
-    else:
-        messages.success(request, _("Entry moved to “%(stage)s”.") % {"stage": entry.get_stage_display()})
-    return _back(request, reverse("cultivation:campaign", kwargs={"year": entry.campaign.year}))
+    return form_action(
+        request,
+        CampaignMoveForm(request.POST),
+        lambda data: campaign_entry_transition(entry=entry, actor=request.user, **data),
+        success=lambda moved: _("Entry moved to “%(stage)s”.") % {"stage": moved.get_stage_display()},
+        then=_back(request, reverse("cultivation:campaign", kwargs={"year": entry.campaign.year})),
+    )

@@ -1,23 +1,20 @@
-"""The nightly warnings (DESIGN §4) and staff's changes to them.
+"""The nightly warnings (DESIGN §4).
 
 `warnings_from_run` runs every rule of the registry (`cultivation.warning_registry`: cultivation's own, ip's, the
 officers') on a published run's firms and opens, carries forward and auto-resolves warnings, set-based: a few reads,
-one bulk insert, bulk updates, whatever the number of firms. It knows no kind by name. `warning_transition` is the one
-way staff acknowledge or resolve a warning.
+one bulk insert, bulk updates, whatever the number of firms. It knows no kind by name. Staff acknowledge or resolve a
+warning through `cultivation.workflows.warning_transition`.
 """
 
 import json
 import logging
 
 import pandas as pd
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import ACTIVE_WARNING_STATES, CultivationWarning, PlacementLog, WarningEvent, WarningState
-from cultivation.selectors import can_handle_warning
 from cultivation.warning_registry import WarningContext, warning_rules
 from rulesets import get_ruleset
 from scoring.models import Portrait, ScoringRun
@@ -34,14 +31,8 @@ PREVIOUS_PORTRAITS_SQL = """
 SELECT enterprise_id, tier AS prev_tier, readiness AS prev_readiness FROM {portrait} WHERE run_id = %s
 """
 
-# Staff transitions: (state, action) → new state. Anything else is refused. Auto-resolution (open or acknowledged
-# → auto_resolved) is the nightly run's, in bulk, never a staff action.
-WARNING_TRANSITIONS = {
-    (WarningState.OPEN, "acknowledge"): WarningState.ACKNOWLEDGED,
-    (WarningState.OPEN, "resolve"): WarningState.RESOLVED,
-    (WarningState.ACKNOWLEDGED, "resolve"): WarningState.RESOLVED,
-}
-WARNING_ACTIONS = ("acknowledge", "resolve")
+# Auto-resolution (open or acknowledged → auto_resolved) is the nightly run's, in bulk, never a staff move (staff's
+# are cultivation.workflows.WARNING_TRANSITIONS).
 AUTO_RESOLVABLE_STATES = ACTIVE_WARNING_STATES
 
 # Bound on the number of ids in one IN (…) list (PostgreSQL allows 65,535 parameters a statement).
@@ -208,40 +199,3 @@ def warnings_from_run(*, run: ScoringRun) -> dict[str, int]:
         summary = {"opened": len(new), "continued": len(continued), "auto_resolved": len(cleared)}
     logger.info("Run %s warnings: %s", run.pk, summary)
     return summary
-
-
-def warning_transition(*, warning: CultivationWarning, action: str, actor, note: str = "") -> CultivationWarning:
-    """The one way staff change a warning (from a scoped selector): acknowledge or resolve, as WARNING_TRANSITIONS
-    allows, with an append-only WarningEvent in the same transaction."""
-    if not can_handle_warning(actor, warning):
-        raise PermissionDenied
-    with transaction.atomic():
-        locked = CultivationWarning.objects.select_for_update().get(pk=warning.pk)
-        target = WARNING_TRANSITIONS.get((locked.state, action))
-        if target is None:
-            raise ValidationError(
-                _("A warning in state “%(state)s” cannot be changed that way.")
-                % {"state": WarningState(locked.state).label}
-            )
-        now = timezone.now()
-        from_state = locked.state
-        locked.state = target
-        if action == "acknowledge":
-            locked.acknowledged_by, locked.acknowledged_at = actor, now
-            fields = ["state", "acknowledged_by", "acknowledged_at"]
-        else:
-            locked.resolved_by, locked.resolved_at = actor, now
-            fields = ["state", "resolved_by", "resolved_at"]
-        locked.save(update_fields=fields)
-        WarningEvent.objects.create(
-            warning=locked,
-            enterprise_id=locked.enterprise_id,
-            from_state=from_state,
-            to_state=target,
-            actor=actor,
-            note=(note or "").strip(),
-            at=now,
-        )
-    for field in fields:
-        setattr(warning, field, getattr(locked, field))
-    return warning

@@ -92,7 +92,7 @@ class Inputs:
     claims: pd.DataFrame  # id, enterprise_id, year, kind_code, kind_name, subsidy (cents), status
     claim_events: pd.DataFrame  # claim_id, to_state, at; in order
     entries: pd.DataFrame  # id, enterprise_id, year, stage
-    entry_events: pd.DataFrame  # entry_id, to_stage, at; in order
+    entry_events: pd.DataFrame  # entry_id, to_state, at; in order
     budgets: dict[int, Decimal] = field(default_factory=dict)
 
 
@@ -173,8 +173,8 @@ def load_inputs(points: list[Point], ruleset: RuleSet) -> Inputs:
     entry_events = _frame(
         CampaignEvent.objects.filter(entry__campaign__year__in=years)
         .order_by("at", "pk")
-        .values_list("entry_id", "to_stage", "at"),
-        ["entry_id", "to_stage", "at"],
+        .values_list("entry_id", "to_state", "at"),
+        ["entry_id", "to_state", "at"],
     )
     budgets = {
         year: budget

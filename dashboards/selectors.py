@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
 from accounts.scoping import scope_county_rows, scope_to_user
-from cultivation.selectors import BOARD_TIERS, board_counties, board_county, may_see_board
+from cultivation.permissions import may_see_board
+from cultivation.selectors import BOARD_TIERS, board_counties, board_county
 from dashboards.computing import movement_months
 from dashboards.figures import (
     COUNT_COLUMNS,

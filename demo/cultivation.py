@@ -456,26 +456,18 @@ def _write_campaign(rng, *, timeline: RegistryTimeline, year: int, plans: list, 
     for entry, times in zip(entries, stamps, strict=True):
         entry.selected_at, entry.updated_at = times[0], times[-1]
     CampaignEntry.objects.bulk_update(entries, ["selected_at", "updated_at"], batch_size=1000)
-    events, times_of_events = [], []
+    events = []
     for (_firm, steps), entry, times in zip(plans, entries, stamps, strict=True):
         previous = ""
         for (stage, _when, data), at in zip(steps, times, strict=True):
             if stage == CampaignStage.CANDIDATE:
                 data = {"override": entry.override, "tier": entry.tier_at_selection}
             actor = entry.selected_by if stage in (CampaignStage.CANDIDATE, CampaignStage.WITHDRAWN) else city
-            events.append(CampaignEvent(entry_id=entry.pk, from_stage=previous, to_stage=stage, data=data, actor=actor))
-            times_of_events.append(at)
+            # An event's time defaults to now: the past's are given.
+            events.append(
+                CampaignEvent(entry_id=entry.pk, from_state=previous, to_state=stage, data=data, actor=actor, at=at)
+            )
             previous = stage
     CampaignEvent.objects.bulk_create(events, batch_size=2000)
-    if events and events[0].pk is None:
-        ids = CampaignEvent.objects.filter(entry__campaign=campaign).order_by("entry_id", "pk").values_list("pk")
-        order = sorted(range(len(events)), key=lambda position: events[position].entry_id)  # stable: steps in order
-        for position, (pk,) in zip(order, ids, strict=True):
-            events[position].pk = pk
-    # CampaignEvent.at is auto_now_add, stamped at the insert: the past's times are set after it (the portal never
-    # updates an event; this is the demo writing its past once).
-    for event, at in zip(events, times_of_events, strict=True):
-        event.at = at
-    CampaignEvent.objects.bulk_update(events, ["at"], batch_size=1000)
     stages = pd.Series([entry.stage for entry in entries]).value_counts()
     return {str(stage): int(count) for stage, count in stages.items()}

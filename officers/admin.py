@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
-from cultivation.admin import ReadOnlyAdmin, is_city_admin
+from accounts.permissions import is_city_admin
+from cultivation.admin import ReadOnlyAdmin
 from officers.models import (
     EXPERTISE_CHOICES,
     Assignment,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Role
 from accounts.scoping import scope_to_user
 from core.parsing import required_date, text
-from cultivation.selectors import can_pin
+from cultivation.permissions import can_pin
 from enterprises.models import Enterprise, HighTechField
 from officers.models import (
     OPEN_DEMAND_STATUSES,

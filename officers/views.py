@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from accounts.scoping import scope_counties, scope_to_user
 from core.pages import page_number, report_errors, report_form_errors
-from cultivation.selectors import can_edit_plan, plan_gaps
+from cultivation.permissions import can_edit_plan
+from cultivation.selectors import plan_gaps
 from enterprises.models import County, Enterprise
 from officers import demands as demand_module
 from officers.forms import (

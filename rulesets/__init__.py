@@ -304,6 +304,16 @@ class CultivationTargets:
 
 
 @dataclass(frozen=True)
+class CultivationRules:
+    """Three-tier cultivation (DESIGN §4): the bureau's own choices, not an official threshold."""
+
+    # The key cultivation list (重点培育): "the top of each county's list is its key cultivation list" (DESIGN §4),
+    # i.e. this many firms of each board tier in each county by readiness. The bureau's number; the city
+    # administrator may set another in the admin (cultivation.models.CultivationSettings), which then prevails.
+    key_list_size: int = 20
+
+
+@dataclass(frozen=True)
 class RuleSet:
     year: int
     tech_sme: TechSmeEligibility = TechSmeEligibility()
@@ -320,6 +330,7 @@ class RuleSet:
     patent_warnings: PatentWarningRules = PatentWarningRules()
     vouchers: VoucherRules = VoucherRules()
     targets: CultivationTargets = CultivationTargets()
+    cultivation: CultivationRules = CultivationRules()
     # 规模以上工业企业: annual revenue at or above this amount.
     above_scale_min_revenue: Decimal = 20 * MILLION
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as DrfPermissionDenied
 from rest_framework.response import Response
 
-from core.api import call_service, query_params
+from core.api import api_action, body, call_service, query_params
 from cultivation.api.serializers import (
     CampaignEntryQuerySerializer,
     CampaignEntrySerializer,
@@ -29,19 +29,11 @@ from cultivation.api.serializers import (
     WarningSerializer,
     WarningTransitionSerializer,
 )
-from cultivation.campaigns import (
-    campaign_entry_transition,
-    campaign_funnel,
-    campaign_get,
-    campaign_list,
-    entry_get,
-    entry_list,
-)
+from cultivation.campaigns import campaign_funnel, campaign_get, campaign_list, entry_get, entry_list
 from cultivation.models import PlanGap
-from cultivation.plans import plan_task_create, plan_task_set_status, plan_task_update
+from cultivation.permissions import can_edit_plan, can_handle_warning
+from cultivation.plans import plan_task_create, plan_task_update
 from cultivation.selectors import (
-    can_edit_plan,
-    can_handle_warning,
     movement_list,
     pin_get,
     pin_list,
@@ -55,7 +47,7 @@ from cultivation.selectors import (
     warning_list,
 )
 from cultivation.services import pin_create, pin_end
-from cultivation.warnings import warning_transition
+from cultivation.workflows import campaign_entry_transition, plan_task_transition, warning_transition
 from enterprises.selectors import enterprise_get
 
 
@@ -108,21 +100,29 @@ class PinViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 
     @extend_schema(request=PinCreateSerializer, responses={201: PinSerializer})
     def create(self, request):
-        data = PinCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        params = dict(data.validated_data)
-        enterprise = enterprise_get(user=request.user, credit_code=params.pop("credit_code").upper())
-        pin = call_service(pin_create, enterprise=enterprise, actor=request.user, **params)
-        return Response(PinSerializer(pin_get(user=request.user, pk=pin.pk)).data, status=status.HTTP_201_CREATED)
+        def create_pin(data):
+            # Scoped: a firm outside the caller's scope is a 404.
+            enterprise = enterprise_get(user=request.user, credit_code=data.pop("credit_code").upper())
+            return pin_create(enterprise=enterprise, actor=request.user, **data)
+
+        return api_action(
+            request,
+            PinCreateSerializer,
+            create_pin,
+            answer=lambda created: PinSerializer(pin_get(user=request.user, pk=created.pk)).data,
+            status_code=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=PinEndSerializer, responses={200: PinSerializer})
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
         pin = self.get_object()
-        data = PinEndSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        call_service(pin_end, pin=pin, actor=request.user, reason=data.validated_data["reason"])
-        return Response(PinSerializer(pin_get(user=request.user, pk=pin.pk)).data)
+        return api_action(
+            request,
+            PinEndSerializer,
+            lambda data: pin_end(pin=pin, actor=request.user, reason=data["reason"]),
+            answer=lambda ended: PinSerializer(pin_get(user=request.user, pk=ended.pk)).data,
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -192,9 +192,7 @@ class PlanTaskViewSet(
 
     @extend_schema(request=PlanTaskWriteSerializer, responses={201: PlanTaskSerializer})
     def create(self, request):
-        data = PlanTaskWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        params = dict(data.validated_data)
+        params = body(PlanTaskWriteSerializer, request)
         if "credit_code" not in params:
             raise drf_serializers.ValidationError({"credit_code": [_("This field is required.")]})
         params.pop("status", None)
@@ -210,9 +208,7 @@ class PlanTaskViewSet(
     @extend_schema(request=PlanTaskWriteSerializer, responses={200: PlanTaskSerializer})
     def partial_update(self, request, pk=None):
         task = self.get_object()
-        data = PlanTaskWriteSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        params = dict(data.validated_data)
+        params = body(PlanTaskWriteSerializer, request, partial=True)
         params.pop("credit_code", None)
         new_status = params.pop("status", None)
         if not can_edit_plan(request.user, task.enterprise):
@@ -223,7 +219,7 @@ class PlanTaskViewSet(
             if params:
                 call_service(plan_task_update, task=task, actor=request.user, **params)
             if new_status and new_status != task.status:
-                call_service(plan_task_set_status, task=task, status=new_status, actor=request.user)
+                call_service(plan_task_transition, task=task, to=new_status, actor=request.user)
         return Response(PlanTaskSerializer(plan_task_get(user=request.user, pk=task.pk)).data)
 
     def update(self, request, *args, **kwargs):
@@ -260,16 +256,12 @@ class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         warning = self.get_object()
         if not can_handle_warning(request.user, warning):
             raise DrfPermissionDenied
-        data = WarningTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        call_service(
-            warning_transition,
-            warning=warning,
-            action=action_name,
-            actor=request.user,
-            note=data.validated_data["note"],
+        return api_action(
+            request,
+            WarningTransitionSerializer,
+            lambda data: warning_transition(warning=warning, action=action_name, actor=request.user, note=data["note"]),
+            answer=lambda moved: WarningSerializer(warning_get(user=request.user, pk=moved.pk)).data,
         )
-        return Response(WarningSerializer(warning_get(user=request.user, pk=warning.pk)).data)
 
     @extend_schema(request=WarningTransitionSerializer, responses={200: WarningSerializer})
     @action(detail=True, methods=["post"])
@@ -331,8 +323,9 @@ class CampaignEntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         entry = self.get_object()
-        data = CampaignTransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        params = dict(data.validated_data)
-        call_service(campaign_entry_transition, entry=entry, actor=request.user, **params)
-        return Response(CampaignEntrySerializer(entry_get(user=request.user, pk=entry.pk)).data)
+        return api_action(
+            request,
+            CampaignTransitionSerializer,
+            lambda data: campaign_entry_transition(entry=entry, actor=request.user, **data),
+            answer=lambda moved: CampaignEntrySerializer(entry_get(user=request.user, pk=moved.pk)).data,
+        )

@@ -1,8 +1,9 @@
 from django import template
 
 from cultivation.forms import PinEndForm, PinForm
-from cultivation.selectors import can_pin, live_pin_for, movement_history, placement_for
-from cultivation.selectors import may_see_board as allowed_to_see_board
+from cultivation.permissions import can_pin
+from cultivation.permissions import may_see_board as allowed_to_see_board
+from cultivation.selectors import live_pin_for, movement_history, placement_for
 
 register = template.Library()
 

@@ -321,3 +321,14 @@ def test_readiness_bands_follow_the_rule_set(build_board, make_user):
     stricter = dataclasses.replace(get_ruleset().readiness_bands, high_min=90, mid_min=70)
     assert tier_pages(user=user, band="high", bands=stricter)[0].total == 0
     assert [p.readiness for p in tier_pages(user=user, band="mid", bands=stricter)[0].rows] == [85, 70]
+
+
+def test_the_key_list_size_defaults_to_the_rule_sets(monkeypatch, db):
+    assert get_ruleset().cultivation.key_list_size == 20
+    assert CultivationSettings.key_list_size_in_force() == 20 and CultivationSettings().key_list_size == 20
+    ruleset = get_ruleset()
+    other = dataclasses.replace(ruleset, cultivation=dataclasses.replace(ruleset.cultivation, key_list_size=7))
+    monkeypatch.setattr("cultivation.models.get_ruleset", lambda: other)
+    assert CultivationSettings.key_list_size_in_force() == 7 and CultivationSettings().key_list_size == 7
+    CultivationSettings.objects.create(key_list_size=3)
+    assert CultivationSettings.key_list_size_in_force() == 3

@@ -5,15 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from cultivation.campaigns import (
-    campaign_add_candidates,
-    campaign_create,
-    campaign_entry_transition,
-    campaign_funnel,
-    entry_get,
-)
+from cultivation.campaigns import campaign_add_candidates, campaign_create, campaign_funnel, entry_get
 from cultivation.models import (
-    CAMPAIGN_TRANSITIONS,
     CampaignEntry,
     CampaignEvent,
     CampaignStage,
@@ -21,6 +14,7 @@ from cultivation.models import (
     TierMovement,
     TierPlacement,
 )
+from cultivation.workflows import CAMPAIGN_TRANSITIONS, campaign_entry_transition
 from enterprises.models import Qualification, QualificationKind
 from rulesets import get_ruleset
 from scoring.selectors import ruleset_in_force
@@ -93,7 +87,7 @@ def test_transitions_table(campaign, city_staff, start, to):
         campaign_entry_transition(entry=entry, to=to, actor=city_staff, **MOVE_DATA[to])
         assert CampaignEntry.objects.get(pk=entry.pk).stage == to
         event = CampaignEvent.objects.latest("id")
-        assert (event.from_stage, event.to_stage, event.actor) == (start, to, city_staff)
+        assert (event.from_state, event.to_state, event.actor) == (start, to, city_staff)
         assert CampaignEvent.objects.count() == events + 1
     else:
         with pytest.raises(ValidationError):
@@ -133,7 +127,7 @@ def test_validity_follows_the_rule_set(campaign, city_staff, monkeypatch):
     ruleset = get_ruleset()
     longer = type(ruleset.high_tech)(**{**ruleset.high_tech.__dict__, "certificate_years": 5})
     monkeypatch.setattr(
-        "cultivation.campaigns.ruleset_in_force", lambda: type(ruleset)(**{**ruleset.__dict__, "high_tech": longer})
+        "cultivation.workflows.ruleset_in_force", lambda: type(ruleset)(**{**ruleset.__dict__, "high_tech": longer})
     )
     entry = _entry(campaign, city_staff, stage=CampaignStage.APPROVED)
     assert entry.qualification.valid_to == datetime.date(2031, 10, 31)

@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from accounts.models import Role
 from cultivation.models import PlanGap, PlanTask, PlanTaskEvent
-from cultivation.plans import plan_gaps_from_run, plan_task_create, plan_task_set_status, plan_task_update
+from cultivation.plans import plan_gaps_from_run, plan_task_create, plan_task_update
 from cultivation.services import place_from_run
+from cultivation.workflows import plan_task_transition
 from tests import factories
 
 DAY1 = datetime.date(2026, 3, 1)
@@ -121,13 +122,13 @@ def test_task_create_update_and_transitions_are_audited(planned):
         plan_task_update(task=task, actor=staff, what="  ")
     with pytest.raises(ValidationError):
         plan_task_update(task=task, actor=staff, gap=PlanGap.objects.get(enterprise=planned["away"]))
-    plan_task_set_status(task=task, status="doing", actor=staff)
-    plan_task_set_status(task=task, status="done", actor=staff)
+    plan_task_transition(task=task, to="doing", actor=staff)
+    plan_task_transition(task=task, to="done", actor=staff)
     with pytest.raises(ValidationError):
-        plan_task_set_status(task=task, status="dropped", actor=staff)  # done → dropped is not allowed
+        plan_task_transition(task=task, to="dropped", actor=staff)  # done → dropped is not allowed
     task.refresh_from_db()
     assert task.status == "done"
-    events = list(PlanTaskEvent.objects.filter(task=task).values_list("from_status", "to_status"))
+    events = list(PlanTaskEvent.objects.filter(task=task).values_list("from_state", "to_state"))
     assert events == [("", "todo"), ("todo", "doing"), ("doing", "done")]
     with pytest.raises(ValueError):
         PlanTaskEvent.objects.first().save()
@@ -143,7 +144,7 @@ def test_only_staff_in_scope_write_plans(planned):
     city = factories.make_user(Role.CITY_STAFF)
     task = plan_task_create(enterprise=planned["away"], actor=city, what="Visit")
     with pytest.raises(PermissionDenied):
-        plan_task_set_status(task=task, status="doing", actor=county)
+        plan_task_transition(task=task, to="doing", actor=county)
     assert PlanTask.objects.count() == 1
 
 

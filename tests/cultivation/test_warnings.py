@@ -13,7 +13,8 @@ from cultivation.warning_rules import (
     READINESS_DROP,
     SME_NOT_REREGISTERED,
 )
-from cultivation.warnings import warning_transition, warnings_from_run
+from cultivation.warnings import warnings_from_run
+from cultivation.workflows import warning_transition
 from enterprises.models import QualificationKind
 from ip.warnings import IP_FALLING
 from rulesets import get_ruleset

@@ -68,9 +68,9 @@ def figures(firm, year, revenue, rd):
 
 def entry(campaign, firm, stage, actor):
     made = CampaignEntry.objects.create(campaign=campaign, enterprise=firm, stage=stage, selected_by=actor)
-    CampaignEvent.objects.create(entry=made, from_stage="", to_stage=CampaignStage.CANDIDATE, actor=actor)
+    CampaignEvent.objects.create(entry=made, from_state="", to_state=CampaignStage.CANDIDATE, actor=actor)
     if stage != CampaignStage.CANDIDATE:
-        CampaignEvent.objects.create(entry=made, from_stage=CampaignStage.SUBMITTED, to_stage=stage, actor=actor)
+        CampaignEvent.objects.create(entry=made, from_state=CampaignStage.SUBMITTED, to_state=stage, actor=actor)
     return made
 
 

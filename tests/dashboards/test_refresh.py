@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from cultivation.campaigns import campaign_entry_transition
 from cultivation.models import CampaignEntry, CampaignStage
+from cultivation.workflows import campaign_entry_transition
 from dashboards.models import CountyFigures, DashboardRefresh, PointKind, RefreshTrigger
 from dashboards.services import refresh_dashboard
 from tests.dashboards.conftest import TODAY

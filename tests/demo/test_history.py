@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from cultivation.models import (
-    CAMPAIGN_TRANSITIONS,
     TIER_RANK,
     Campaign,
     CampaignEntry,
@@ -25,6 +24,7 @@ from cultivation.models import (
     TierPlacement,
 )
 from cultivation.services import place_from_run
+from cultivation.workflows import CAMPAIGN_TRANSITIONS
 from dashboards.models import CountyFigures, PointKind
 from dashboards.services import refresh_dashboard
 from demo.common import launch_day, reviewer_usernames
@@ -166,7 +166,7 @@ def test_campaigns_follow_the_demo_certificates(demo_city):
         assert entry.qualification.enterprise_id == entry.enterprise_id
         assert entry.certificate_number == entry.qualification.number
         assert entry.certificate_issued_on == entry.qualification.valid_from
-        approval = entry.events.get(to_stage=CampaignStage.APPROVED)
+        approval = entry.events.get(to_state=CampaignStage.APPROVED)
         assert _local_day(approval.at) == entry.certificate_issued_on
         assert approval.data["qualification"] == entry.qualification_id
     decided = approved.count() + last_year.entries.filter(stage=CampaignStage.FAILED).count()
@@ -175,10 +175,10 @@ def test_campaigns_follow_the_demo_certificates(demo_city):
 
     for entry in CampaignEntry.objects.select_related("campaign").prefetch_related("events"):
         events = sorted(entry.events.all(), key=lambda event: (event.at, event.pk))
-        assert [event.from_stage for event in events] == ["", *[event.to_stage for event in events[:-1]]]
+        assert [event.from_state for event in events] == ["", *[event.to_state for event in events[:-1]]]
         for event in events[1:]:
-            assert event.to_stage in CAMPAIGN_TRANSITIONS[CampaignStage(event.from_stage)]
-        assert events[-1].to_stage == entry.stage
+            assert event.to_state in CAMPAIGN_TRANSITIONS[CampaignStage(event.from_state)]
+        assert events[-1].to_state == entry.stage
         assert entry.selected_at == events[0].at and entry.campaign.opened_at < events[0].at
         assert _local_day(events[-1].at) <= AS_OF
         if entry.stage in (CampaignStage.FAILED, CampaignStage.WITHDRAWN):
@@ -256,7 +256,7 @@ def _history_fingerprint() -> list:
         sorted(Assignment.objects.values_list(
             "enterprise__credit_code", "officer__user__username", "started_at", "ended_at", "end_reason")),
         sorted(CampaignEvent.objects.values_list(
-            "entry__campaign__year", "entry__enterprise__credit_code", "to_stage", "at", "actor__username")),
+            "entry__campaign__year", "entry__enterprise__credit_code", "to_state", "at", "actor__username")),
         sorted(ClaimEvent.objects.exclude(claim__created_by__username__in=SHOWCASE_USERNAMES).values_list(
             "claim__enterprise__credit_code", "claim__year", "claim__subsidy_requested", "to_state", "at")),
     ]  # fmt: skip

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from cultivation.models import PlanTask
-from cultivation.selectors import can_edit_plan
+from cultivation.permissions import can_edit_plan
 from officers.services import assign_officer
 from tests.officers import factories as officer_factories
 
