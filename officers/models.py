@@ -11,10 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import AppendOnlyModel, SingletonModel
 from enterprises.models import HighTechField
-
-# The one place these defaults live; the city administrator overrides them in OfficerSettings.
-DEFAULT_MAX_LOAD = 15
-DEFAULT_NO_SERVICE_DAYS = 90
+from rulesets import OfficerRules, get_ruleset
 
 
 class ServiceArea(models.TextChoices):
@@ -38,17 +35,19 @@ class OfficerLevel(models.TextChoices):
 
 
 class OfficerSettings(SingletonModel):
-    """The city administrator's officer settings: one row (pk 1); absent, the defaults above apply."""
+    """The city administrator's officer settings: one row (pk 1), overriding the rule set's officer rules; absent,
+    those rules apply (`in_force`). The fields' defaults, what the administration's form starts from, are the same
+    numbers (the rules' base values)."""
 
     default_max_load = models.PositiveSmallIntegerField(
         _("default maximum load"),
-        default=DEFAULT_MAX_LOAD,
+        default=OfficerRules.default_max_load,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("How many firms a new officer may serve at most, unless set on the officer."),
     )
     no_service_days = models.PositiveSmallIntegerField(
         _("days without service before a firm is overdue"),
-        default=DEFAULT_NO_SERVICE_DAYS,
+        default=OfficerRules.no_service_days,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text=_("An assigned firm with no service logged for this many days is overdue and raises a warning."),
     )
@@ -60,6 +59,16 @@ class OfficerSettings(SingletonModel):
 
     def __str__(self):
         return str(_("Officer settings"))
+
+    @classmethod
+    def in_force(cls, *, rules: OfficerRules | None = None) -> "OfficerSettings":
+        """The saved row, or an unsaved one holding `rules` (default: the configured rule set's officer rules), in
+        one query."""
+        saved = cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        if saved is not None:
+            return saved
+        rules = rules or get_ruleset().officers
+        return cls(pk=cls.SINGLETON_PK, default_max_load=rules.default_max_load, no_service_days=rules.no_service_days)
 
 
 class OfficerProfile(models.Model):
@@ -78,7 +87,9 @@ class OfficerProfile(models.Model):
     # Values of EXPERTISE_CHOICES; read whole and matched in memory, so a list rather than a join table.
     expertise = models.JSONField(_("fields of expertise"), default=list, blank=True)
     max_load = models.PositiveSmallIntegerField(
-        _("maximum load"), default=DEFAULT_MAX_LOAD, validators=[MinValueValidator(1), MaxValueValidator(500)]
+        _("maximum load"),
+        default=OfficerRules.default_max_load,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     load = models.PositiveSmallIntegerField(_("firms assigned"), default=0, editable=False)
     active = models.BooleanField(_("active"), default=True)

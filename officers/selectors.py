@@ -18,6 +18,7 @@ from officers.models import (
     OfficerSettings,
     ServiceLog,
 )
+from rulesets import OfficerRules
 
 ROLES_MANAGING_OFFICERS = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF})
 ROLES_SEEING_COVERAGE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF, Role.LEADER, Role.OFFICER})
@@ -71,8 +72,9 @@ def may_see_coverage(user) -> bool:
     return _active(user) and (user.is_superuser or user.role in ROLES_SEEING_COVERAGE)
 
 
-def settings_in_force() -> OfficerSettings:
-    return OfficerSettings.in_force()
+def settings_in_force(*, rules: OfficerRules | None = None) -> OfficerSettings:
+    """The city administrator's officer settings, else `rules` (default: the configured rule set's)."""
+    return OfficerSettings.in_force(rules=rules)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -265,10 +267,9 @@ def my_firms(
     return rows
 
 
-def unserved_assignments(*, on: datetime.date, enterprise_ids=None) -> list[dict]:
-    """Every active assignment whose firm has had no service in the configured number of days before `on` (and
-    was assigned before that): one query, for the nightly warning. Not scoped: the nightly job sees everything."""
-    days = settings_in_force().no_service_days
+def unserved_assignments(*, on: datetime.date, days: int, enterprise_ids=None) -> list[dict]:
+    """Every active assignment whose firm has had no service in the `days` before `on` (and was assigned before
+    that): one query, for the nightly warning. Not scoped: the nightly job sees everything."""
     cutoff = on - datetime.timedelta(days=days)
     queryset = Assignment.objects.filter(ended_at__isnull=True, officer__active=True)
     if enterprise_ids is not None:
