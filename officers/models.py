@@ -1,6 +1,7 @@
 """Chief tech service officers (首席科技服务官): profiles, one-to-one assignments with their history, service logs,
 and the demands firms raise (重大创新需求 / 绿色通道). Models hold data and constraints only; writes are in
-`officers.services` and `officers.demands`, reads in `officers.selectors`."""
+`officers.services`, `officers.demands` and `officers.workflows`, reads in `officers.selectors`, who may do what in
+`officers.permissions`."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import AppendOnlyModel, SingletonModel
+from core.models import SingletonModel, TransitionEvent
 from enterprises.models import HighTechField
 from rulesets import OfficerRules, get_ruleset
 
@@ -321,7 +322,7 @@ OPEN_DEMAND_STATUSES = (
 
 class Demand(models.Model):
     """A firm's demand (重大创新需求), filed by the firm or its officer, followed through the green channel until
-    closed with an outcome. Changed only by `officers.demands.demand_transition`."""
+    closed with an outcome. Changed only by `officers.workflows.demand_transition`."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="demands", verbose_name=_("enterprise")
@@ -381,22 +382,15 @@ class Demand(models.Model):
         return self.status in OPEN_DEMAND_STATUSES
 
 
-class DemandEvent(AppendOnlyModel):
-    """The audit of a demand: its filing and every transition, never changed afterwards."""
+class DemandEvent(TransitionEvent):
+    """The audit of a demand: its filing and every transition (`officers.workflows`), never changed afterwards;
+    `data` holds what the step set (urgency, owner, visit, outcome, a withdrawal's reason)."""
+
+    subject_field = "demand"
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events", verbose_name=_("demand"))
-    from_status = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state, to_state = TransitionEvent.state_fields(DemandStatus)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
-
-    def __str__(self):
-        return f"{self.demand_id}: {self.from_status or '—'} → {self.to_status}"
