@@ -4,11 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import scope_counties, scope_to_user
-from core.pages import page_number, report_errors, report_form_errors
+from core.pages import form_action, page_number, report_errors, report_form_errors
 from cultivation.selectors import can_edit_plan, plan_gaps
 from enterprises.models import County, Enterprise
 from officers import demands as demand_module
@@ -150,17 +151,13 @@ def officer_update_view(request, pk):
     if not can_manage_officer(request.user, officer):
         raise PermissionDenied
     counties = scope_counties(County.objects.all(), user=request.user)
-    form = OfficerProfileForm(request.POST, counties=counties)
-    if form.is_valid():
-        try:
-            officer_update(officer=officer, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Officer updated."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:officer", pk=officer.pk)
+    return form_action(
+        request,
+        OfficerProfileForm(request.POST, counties=counties),
+        lambda data: officer_update(officer=officer, actor=request.user, **data),
+        success=_("Officer updated."),
+        then=reverse("officers:officer", args=[officer.pk]),
+    )
 
 
 @login_required
@@ -237,17 +234,13 @@ def firm_assign_view(request, credit_code):
     enterprise = firm_get(user=request.user, credit_code=credit_code)
     if not can_assign(request.user, enterprise):
         raise PermissionDenied
-    form = AssignForm(request.POST, officers=assignable_officers(user=request.user))
-    if form.is_valid():
-        try:
-            assign_officer(enterprise=enterprise, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Officer assigned."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:firm", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        AssignForm(request.POST, officers=assignable_officers(user=request.user)),
+        lambda data: assign_officer(enterprise=enterprise, actor=request.user, **data),
+        success=_("Officer assigned."),
+        then=reverse("officers:firm", args=[enterprise.credit_code]),
+    )
 
 
 @login_required
@@ -256,17 +249,13 @@ def firm_unassign_view(request, credit_code):
     enterprise = firm_get(user=request.user, credit_code=credit_code)
     if not can_assign(request.user, enterprise):
         raise PermissionDenied
-    form = UnassignForm(request.POST)
-    if form.is_valid():
-        try:
-            unassign_officer(enterprise=enterprise, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Assignment ended."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:firm", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        UnassignForm(request.POST),
+        lambda data: unassign_officer(enterprise=enterprise, actor=request.user, reason=data["reason"]),
+        success=_("Assignment ended."),
+        then=reverse("officers:firm", args=[enterprise.credit_code]),
+    )
 
 
 @login_required
@@ -276,16 +265,13 @@ def service_log_create_view(request, credit_code):
     if not may_log_service(request.user, enterprise):
         raise PermissionDenied
     form = ServiceLogForm(request.POST)
-    if form.is_valid():
-        try:
-            service_log_create(enterprise=enterprise, actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Service recorded."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:firm", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        form,
+        lambda _data: service_log_create(enterprise=enterprise, actor=request.user, **form.service_kwargs()),
+        success=_("Service recorded."),
+        then=reverse("officers:firm", args=[enterprise.credit_code]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
