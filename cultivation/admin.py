@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from cultivation.models import (
     CultivationSettings,
     CultivationWarning,
@@ -14,19 +15,6 @@ from cultivation.models import (
     WarningEvent,
 )
 from cultivation.permissions import may_change_settings
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Placement, movements and the pin audit are written by services only; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TierPlacement)

@@ -2,7 +2,15 @@
 warnings, run the high-tech campaign, change the cultivation settings. Built on accounts.permissions (who a user is)
 and accounts.scoping (which rows a user sees); nothing else in the app reads a user's role."""
 
-from accounts.permissions import is_city_admin, is_city_staff, is_county_staff, is_staff, is_staff_of_county
+from accounts.permissions import (
+    is_active_user,
+    is_city_admin,
+    is_city_staff,
+    is_county_staff,
+    is_enterprise_user,
+    is_staff,
+    is_staff_of_county,
+)
 from accounts.scoping import is_assigned_officer, sees_whole_city, sees_whole_counties
 
 
@@ -58,3 +66,8 @@ def may_change_settings(user) -> bool:
     """The cultivation settings (the key list's size) are the city administrator's; other staff with admin access
     may look."""
     return is_city_admin(user)
+
+
+def may_see_warning_list(user) -> bool:
+    """The early-warning list is the staff's, officers' and leaders' worklist; a firm reads its own on its page."""
+    return is_active_user(user) and not is_enterprise_user(user)

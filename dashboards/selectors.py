@@ -15,9 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
 from accounts.scoping import scope_county_rows, scope_to_user
-from cultivation.permissions import may_see_board
 from cultivation.selectors import BOARD_TIERS, board_counties, board_county
 from dashboards.computing import movement_months
 from dashboards.figures import (
@@ -48,17 +46,10 @@ from scoring.models import Tier
 from scoring.selectors import ruleset_in_force
 from vouchers.models import ClaimStatus
 
-# Who sees a dashboard, and of which counties, is the tier board's rule (DESIGN §6): city admin, staff and leaders the
-# city and every county, county staff their own county.
-may_see_dashboard = may_see_board
+# Which counties a dashboard shows is the tier board's rule (DESIGN §6): city admin, staff and leaders the city and
+# every county, county staff their own county.
 dashboard_counties = board_counties
 dashboard_county = board_county
-
-
-def may_set_targets(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active) and (
-        user.is_superuser or user.role == Role.CITY_ADMIN
-    )
 
 
 def current_refresh() -> DashboardRefresh | None:

@@ -44,7 +44,7 @@ from dashboards.models import (
     ScoreBin,
     VoucherSpend,
 )
-from dashboards.selectors import may_set_targets
+from dashboards.permissions import may_set_targets
 from scoring.models import Tier
 from scoring.selectors import ruleset_in_force
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.pages import page_number, report_form_errors
 from dashboards.exports import dashboard_workbook
 from dashboards.forms import TargetsForm, YearForm
+from dashboards.permissions import may_see_dashboard, may_set_targets
 from dashboards.presentation import dashboard_data
 from dashboards.selectors import (
     current_refresh,
@@ -20,8 +21,6 @@ from dashboards.selectors import (
     dashboard_county,
     figure_firms,
     firm_set_get,
-    may_see_dashboard,
-    may_set_targets,
     sort_rows,
     targets_for,
     with_firm_details,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from demo.common import DEMO_PASSWORD, GIVEN_NAMES, SURNAMES, office_times
 from enterprises.models import County, Enterprise, HighTechField, Qualification
-from officers.demands import demand_create, demand_transition
+from officers.demands import demand_create
 from officers.models import (
     Assignment,
     AssignmentRun,
@@ -30,6 +30,7 @@ from officers.models import (
     ServiceLog,
 )
 from officers.services import auto_assign
+from officers.workflows import demand_transition
 from scoring.selectors import current_run
 
 DEMO_OFFICER_USERNAME = "officer"

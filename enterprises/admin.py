@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from core.admin import TransitionEventInline
 from enterprises.forms import EnterpriseAdminForm
 from enterprises.models import AnnualIndicator, County, Enterprise, ImportJob, ImportJobEvent, Qualification
 from enterprises.resources import AnnualIndicatorResource, EnterpriseResource, QualificationResource
@@ -63,14 +64,8 @@ class QualificationAdmin(ImportExportModelAdmin):
     show_full_result_count = False
 
 
-class ImportJobEventInline(admin.TabularInline):
+class ImportJobEventInline(TransitionEventInline):
     model = ImportJobEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["at", "from_state", "to_state", "actor", "note"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportJob)

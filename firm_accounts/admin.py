@@ -1,30 +1,12 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, TransitionEventInline
 from firm_accounts.models import AccountBatch, AccountRequest, AccountRequestEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Requests change only through their transition function, batches and events never: the admin only reads."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AccountRequestEventInline(admin.TabularInline):
+class AccountRequestEventInline(TransitionEventInline):
     model = AccountRequestEvent
     fields = ["at", "from_state", "to_state", "actor", "data"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AccountRequest)

@@ -3,9 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
-from accounts.permissions import is_city_admin
-from cultivation.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from officers.models import (
     EXPERTISE_CHOICES,
     Assignment,
@@ -16,6 +14,7 @@ from officers.models import (
     OfficerSettings,
     ServiceLog,
 )
+from officers.permissions import holds_officer_role, may_change_officer_settings
 from officers.services import clean_profile, officer_create, officer_update
 
 
@@ -27,10 +26,10 @@ class OfficerSettingsAdmin(admin.ModelAdmin):
     fields = ["default_max_load", "no_service_days"]
 
     def has_add_permission(self, request):
-        return is_city_admin(request.user) and not OfficerSettings.objects.exists()
+        return may_change_officer_settings(request.user) and not OfficerSettings.objects.exists()
 
     def has_change_permission(self, request, obj=None):
-        return is_city_admin(request.user)
+        return may_change_officer_settings(request.user)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -57,7 +56,7 @@ class OfficerProfileForm(forms.ModelForm):
         if data.get("max_load") is not None and data["max_load"] < load:
             self.add_error("max_load", _("This officer serves %(load)s firms now.") % {"load": load})
         user = data.get("user")
-        if not self.instance.pk and user is not None and user.role != Role.OFFICER:
+        if not self.instance.pk and user is not None and not holds_officer_role(user):
             self.add_error("user", _("Only a user with the officer role can have an officer profile."))
         return data
 
@@ -124,5 +123,5 @@ class DemandAdmin(ReadOnlyAdmin):
 
 @admin.register(DemandEvent)
 class DemandEventAdmin(ReadOnlyAdmin):
-    list_display = ["demand", "from_status", "to_status", "actor", "at"]
+    list_display = ["demand", "from_state", "to_state", "actor", "at"]
     list_select_related = ["actor"]

@@ -1,6 +1,7 @@
 """Chief tech service officers (首席科技服务官): profiles, one-to-one assignments with their history, service logs,
 and the demands firms raise (重大创新需求 / 绿色通道). Models hold data and constraints only; writes are in
-`officers.services` and `officers.demands`, reads in `officers.selectors`."""
+`officers.services`, `officers.demands` and `officers.workflows`, reads in `officers.selectors`, who may do what in
+`officers.permissions`."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -9,12 +10,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from core.models import AppendOnlyModel, SingletonModel
+from core.models import SingletonModel, TransitionEvent
 from enterprises.models import HighTechField
-
-# The one place these defaults live; the city administrator overrides them in OfficerSettings.
-DEFAULT_MAX_LOAD = 15
-DEFAULT_NO_SERVICE_DAYS = 90
+from rulesets import OfficerRules, get_ruleset
 
 
 class ServiceArea(models.TextChoices):
@@ -38,17 +36,19 @@ class OfficerLevel(models.TextChoices):
 
 
 class OfficerSettings(SingletonModel):
-    """The city administrator's officer settings: one row (pk 1); absent, the defaults above apply."""
+    """The city administrator's officer settings: one row (pk 1), overriding the rule set's officer rules; absent,
+    those rules apply (`in_force`). The fields' defaults, what the administration's form starts from, are the same
+    numbers (the rules' base values)."""
 
     default_max_load = models.PositiveSmallIntegerField(
         _("default maximum load"),
-        default=DEFAULT_MAX_LOAD,
+        default=OfficerRules.default_max_load,
         validators=[MinValueValidator(1), MaxValueValidator(500)],
         help_text=_("How many firms a new officer may serve at most, unless set on the officer."),
     )
     no_service_days = models.PositiveSmallIntegerField(
         _("days without service before a firm is overdue"),
-        default=DEFAULT_NO_SERVICE_DAYS,
+        default=OfficerRules.no_service_days,
         validators=[MinValueValidator(1), MaxValueValidator(3650)],
         help_text=_("An assigned firm with no service logged for this many days is overdue and raises a warning."),
     )
@@ -60,6 +60,16 @@ class OfficerSettings(SingletonModel):
 
     def __str__(self):
         return str(_("Officer settings"))
+
+    @classmethod
+    def in_force(cls, *, rules: OfficerRules | None = None) -> "OfficerSettings":
+        """The saved row, or an unsaved one holding `rules` (default: the configured rule set's officer rules), in
+        one query."""
+        saved = cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        if saved is not None:
+            return saved
+        rules = rules or get_ruleset().officers
+        return cls(pk=cls.SINGLETON_PK, default_max_load=rules.default_max_load, no_service_days=rules.no_service_days)
 
 
 class OfficerProfile(models.Model):
@@ -78,7 +88,9 @@ class OfficerProfile(models.Model):
     # Values of EXPERTISE_CHOICES; read whole and matched in memory, so a list rather than a join table.
     expertise = models.JSONField(_("fields of expertise"), default=list, blank=True)
     max_load = models.PositiveSmallIntegerField(
-        _("maximum load"), default=DEFAULT_MAX_LOAD, validators=[MinValueValidator(1), MaxValueValidator(500)]
+        _("maximum load"),
+        default=OfficerRules.default_max_load,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
     )
     load = models.PositiveSmallIntegerField(_("firms assigned"), default=0, editable=False)
     active = models.BooleanField(_("active"), default=True)
@@ -310,7 +322,7 @@ OPEN_DEMAND_STATUSES = (
 
 class Demand(models.Model):
     """A firm's demand (重大创新需求), filed by the firm or its officer, followed through the green channel until
-    closed with an outcome. Changed only by `officers.demands.demand_transition`."""
+    closed with an outcome. Changed only by `officers.workflows.demand_transition`."""
 
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", on_delete=models.CASCADE, related_name="demands", verbose_name=_("enterprise")
@@ -370,22 +382,15 @@ class Demand(models.Model):
         return self.status in OPEN_DEMAND_STATUSES
 
 
-class DemandEvent(AppendOnlyModel):
-    """The audit of a demand: its filing and every transition, never changed afterwards."""
+class DemandEvent(TransitionEvent):
+    """The audit of a demand: its filing and every transition (`officers.workflows`), never changed afterwards;
+    `data` holds what the step set (urgency, owner, visit, outcome, a withdrawal's reason)."""
+
+    subject_field = "demand"
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events", verbose_name=_("demand"))
-    from_status = models.CharField(_("from"), max_length=20, choices=DemandStatus.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, choices=DemandStatus.choices)
-    data = models.JSONField(_("data"), default=dict, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
-    )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    from_state, to_state = TransitionEvent.state_fields(DemandStatus)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(TransitionEvent.Meta):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
-
-    def __str__(self):
-        return f"{self.demand_id}: {self.from_status or '—'} → {self.to_status}"

@@ -7,8 +7,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role
-from accounts.scoping import ROLES_SEEING_ALL, scope_officers, scope_to_user
+from accounts.scoping import scope_officers, scope_to_user, sees_whole_city
 from enterprises.models import Enterprise
 from officers.models import (
     OPEN_DEMAND_STATUSES,
@@ -18,22 +17,8 @@ from officers.models import (
     OfficerSettings,
     ServiceLog,
 )
-
-ROLES_MANAGING_OFFICERS = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF})
-ROLES_SEEING_COVERAGE = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF, Role.COUNTY_STAFF, Role.LEADER, Role.OFFICER})
-
-
-def _active(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def is_active_officer_of(user, enterprise) -> bool:
-    """Whether `user` is the firm's active officer (one query, none for other roles)."""
-    if not _active(user) or user.role != Role.OFFICER:
-        return False
-    return Assignment.objects.filter(
-        officer__user_id=user.pk, officer__active=True, enterprise_id=enterprise.pk, ended_at__isnull=True
-    ).exists()
+from officers.permissions import may_read_service_logs, may_see_coverage, may_see_my_firms, may_see_officer_list
+from rulesets import OfficerRules
 
 
 def active_assignment_firms(officer_user_id: int | None = None) -> QuerySet:
@@ -45,34 +30,9 @@ def active_assignment_firms(officer_user_id: int | None = None) -> QuerySet:
     return rows.values("enterprise_id")
 
 
-def may_manage_officers(user) -> bool:
-    """City admin and staff manage every officer; county staff their county's (DESIGN §6)."""
-    return _active(user) and (user.is_superuser or user.role in ROLES_MANAGING_OFFICERS)
-
-
-def can_manage_officer(user, officer: OfficerProfile) -> bool:
-    if not may_manage_officers(user):
-        return False
-    if user.is_superuser or user.role != Role.COUNTY_STAFF:
-        return True
-    return officer.county_id == user.county_id
-
-
-def can_assign(user, enterprise) -> bool:
-    """Assigning and re-assigning a firm's officer: city admin and staff anywhere, county staff in their county."""
-    if not may_manage_officers(user):
-        return False
-    if user.is_superuser or user.role != Role.COUNTY_STAFF:
-        return True
-    return enterprise.county_id == user.county_id
-
-
-def may_see_coverage(user) -> bool:
-    return _active(user) and (user.is_superuser or user.role in ROLES_SEEING_COVERAGE)
-
-
-def settings_in_force() -> OfficerSettings:
-    return OfficerSettings.in_force()
+def settings_in_force(*, rules: OfficerRules | None = None) -> OfficerSettings:
+    """The city administrator's officer settings, else `rules` (default: the configured rule set's)."""
+    return OfficerSettings.in_force(rules=rules)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -96,7 +56,7 @@ def officer_get(*, user, pk: int) -> OfficerProfile:
 
 
 def officer_of_user(user) -> OfficerProfile | None:
-    if not _active(user) or user.role != Role.OFFICER:
+    if not may_see_my_firms(user):
         return None
     return OfficerProfile.objects.select_related("county", "user").filter(user_id=user.pk).first()
 
@@ -148,10 +108,10 @@ def current_assignment(*, user, enterprise) -> Assignment | None:
 
 def assignment_run_list(*, user) -> QuerySet[AssignmentRun]:
     """Auto-assign runs: everyone's for city-wide roles, one's own for county staff."""
-    if not may_manage_officers(user) and not (_active(user) and user.role == Role.LEADER):
+    if not may_see_officer_list(user):
         return AssignmentRun.objects.none()
     queryset = AssignmentRun.objects.select_related("requested_by", "released_from__user")
-    if user.is_superuser or user.role in ROLES_SEEING_ALL:
+    if sees_whole_city(user):
         return queryset
     return queryset.filter(requested_by__county_id=user.county_id)
 
@@ -177,7 +137,7 @@ def service_log_list(
     date_to: datetime.date | None = None,
 ) -> QuerySet[ServiceLog]:
     """Service logs of the firms in scope. Enterprises do not read officers' working notes."""
-    if _active(user) and user.role == Role.ENTERPRISE:
+    if not may_read_service_logs(user):
         return ServiceLog.objects.none()
     queryset = scope_to_user(ServiceLog.objects.all(), user=user, enterprise_path="enterprise")
     if enterprise is not None:
@@ -265,10 +225,9 @@ def my_firms(
     return rows
 
 
-def unserved_assignments(*, on: datetime.date, enterprise_ids=None) -> list[dict]:
-    """Every active assignment whose firm has had no service in the configured number of days before `on` (and
-    was assigned before that): one query, for the nightly warning. Not scoped: the nightly job sees everything."""
-    days = settings_in_force().no_service_days
+def unserved_assignments(*, on: datetime.date, days: int, enterprise_ids=None) -> list[dict]:
+    """Every active assignment whose firm has had no service in the `days` before `on` (and was assigned before
+    that): one query, for the nightly warning. Not scoped: the nightly job sees everything."""
     cutoff = on - datetime.timedelta(days=days)
     queryset = Assignment.objects.filter(ended_at__isnull=True, officer__active=True)
     if enterprise_ids is not None:
@@ -451,8 +410,3 @@ def coverage_by_officer(
             }
         )
     return result
-
-
-def may_see_officer_list(user) -> bool:
-    """The officers page: the staff who manage officers, and leaders (read-only)."""
-    return may_manage_officers(user) or (_active(user) and user.role == Role.LEADER)

@@ -14,7 +14,6 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
 from accounts.scoping import scope_officers, scope_to_user
 from core.signals import figures_changed
 from enterprises.models import County, Enterprise
@@ -30,7 +29,14 @@ from officers.models import (
     ServiceKind,
     ServiceLog,
 )
-from officers.selectors import can_assign, can_manage_officer, is_active_officer_of, may_manage_officers
+from officers.permissions import (
+    can_assign,
+    can_manage_officer,
+    can_place_officer,
+    holds_officer_role,
+    may_log_service,
+    may_manage_officers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,11 +70,9 @@ def officer_create(
     *, user, level: str, county: County | None = None, expertise=(), max_load: int | None = None, actor
 ) -> OfficerProfile:
     """Give a user with the officer role an officer profile; the maximum load defaults to the settings'."""
-    if not may_manage_officers(actor):
+    if not can_place_officer(actor, county):
         raise PermissionDenied
-    if actor.role == Role.COUNTY_STAFF and (county is None or county.pk != actor.county_id):
-        raise PermissionDenied
-    if user.role != Role.OFFICER:
+    if not holds_officer_role(user):
         raise ValidationError({"user": _("Only a user with the officer role can have an officer profile.")})
     values = clean_profile(level=level, county=county, expertise=expertise, max_load=max_load)
     if max_load is None:
@@ -84,9 +88,7 @@ def officer_update(
     *, officer: OfficerProfile, actor, level: str, county: County | None, expertise, max_load: int
 ) -> OfficerProfile:
     """Change an officer's level, county, fields and maximum load (not below the firms they serve now)."""
-    if not can_manage_officer(actor, officer):
-        raise PermissionDenied
-    if actor.role == Role.COUNTY_STAFF and (county is None or county.pk != actor.county_id):
+    if not (can_manage_officer(actor, officer) and can_place_officer(actor, county)):
         raise PermissionDenied
     values = clean_profile(level=level, county=county, expertise=expertise, max_load=max_load)
     with transaction.atomic():
@@ -423,7 +425,7 @@ def service_log_create(
 ) -> ServiceLog:
     """Record a service the firm's active officer gave it. With `demand` ({category, urgency, title}), the problems
     raised become a demand of the firm (filed by the officer, audited) in the same transaction."""
-    if not is_active_officer_of(actor, enterprise):
+    if not may_log_service(actor, enterprise):
         raise PermissionDenied
     errors = {}
     today = timezone.localdate()

@@ -4,16 +4,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Role
 from accounts.scoping import scope_counties, scope_to_user
-from core.pages import page_number, report_errors, report_form_errors
+from core.pages import form_action, page_number, report_errors, report_form_errors
 from cultivation.permissions import can_edit_plan
 from cultivation.selectors import plan_gaps
 from enterprises.models import County, Enterprise
 from officers import demands as demand_module
+from officers import workflows
 from officers.forms import (
     AssignForm,
     AutoAssignForm,
@@ -29,20 +30,25 @@ from officers.models import (
     DemandStatus,
     DemandUrgency,
 )
+from officers.permissions import (
+    can_assign,
+    can_file_demand,
+    can_manage_officer,
+    files_for_own_firm,
+    may_log_service,
+    may_manage_officers,
+    may_see_coverage,
+    may_see_officer_list,
+)
 from officers.presentation import REASON_TEXTS
 from officers.selectors import (
     assignable_officers,
     assignment_list,
     assignment_run_get,
     assignment_run_list,
-    can_assign,
-    can_manage_officer,
     coverage_by_county,
     coverage_by_officer,
     firm_get,
-    is_active_officer_of,
-    may_manage_officers,
-    may_see_coverage,
     my_firms,
     officer_get,
     officer_list,
@@ -63,10 +69,6 @@ from officers.services import (
 PAGE_SIZE = 50
 
 
-def _may_read_officers(user) -> bool:
-    return may_manage_officers(user) or (user.is_active and user.role == Role.LEADER)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # Officers and auto-assign
 
@@ -75,7 +77,7 @@ def _may_read_officers(user) -> bool:
 @require_GET
 def officers_view(request):
     """Officers in scope with their load; the auto-assign action and its latest runs (4 queries)."""
-    if not _may_read_officers(request.user):
+    if not may_see_officer_list(request.user):
         raise PermissionDenied
     counties = list(scope_counties(County.objects.all(), user=request.user).order_by("code"))
     county = request.GET.get("county") or ""
@@ -150,17 +152,13 @@ def officer_update_view(request, pk):
     if not can_manage_officer(request.user, officer):
         raise PermissionDenied
     counties = scope_counties(County.objects.all(), user=request.user)
-    form = OfficerProfileForm(request.POST, counties=counties)
-    if form.is_valid():
-        try:
-            officer_update(officer=officer, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Officer updated."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:officer", pk=officer.pk)
+    return form_action(
+        request,
+        OfficerProfileForm(request.POST, counties=counties),
+        lambda data: officer_update(officer=officer, actor=request.user, **data),
+        success=_("Officer updated."),
+        then=reverse("officers:officer", args=[officer.pk]),
+    )
 
 
 @login_required
@@ -213,7 +211,7 @@ def firm_view(request, credit_code):
     history = list(assignment_list(user=user, enterprise=enterprise))
     current = next((row for row in history if row.is_active), None)
     may_assign = can_assign(user, enterprise)
-    is_officer = is_active_officer_of(user, enterprise)
+    logs_services = may_log_service(user, enterprise)
     context = {
         "enterprise": enterprise,
         "current": current,
@@ -224,8 +222,8 @@ def firm_view(request, credit_code):
         "may_assign": may_assign,
         "assign_form": AssignForm(officers=assignable_officers(user=user)) if may_assign else None,
         "unassign_form": UnassignForm() if may_assign and current else None,
-        "log_form": ServiceLogForm() if is_officer else None,
-        "can_file": demand_module.can_file_demand(user, enterprise),
+        "log_form": ServiceLogForm() if logs_services else None,
+        "can_file": can_file_demand(user, enterprise),
         "can_edit_plan": can_edit_plan(user, enterprise),
     }
     return render(request, "officers/firm.html", context)
@@ -237,17 +235,13 @@ def firm_assign_view(request, credit_code):
     enterprise = firm_get(user=request.user, credit_code=credit_code)
     if not can_assign(request.user, enterprise):
         raise PermissionDenied
-    form = AssignForm(request.POST, officers=assignable_officers(user=request.user))
-    if form.is_valid():
-        try:
-            assign_officer(enterprise=enterprise, actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Officer assigned."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:firm", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        AssignForm(request.POST, officers=assignable_officers(user=request.user)),
+        lambda data: assign_officer(enterprise=enterprise, actor=request.user, **data),
+        success=_("Officer assigned."),
+        then=reverse("officers:firm", args=[enterprise.credit_code]),
+    )
 
 
 @login_required
@@ -256,36 +250,29 @@ def firm_unassign_view(request, credit_code):
     enterprise = firm_get(user=request.user, credit_code=credit_code)
     if not can_assign(request.user, enterprise):
         raise PermissionDenied
-    form = UnassignForm(request.POST)
-    if form.is_valid():
-        try:
-            unassign_officer(enterprise=enterprise, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Assignment ended."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:firm", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        UnassignForm(request.POST),
+        lambda data: unassign_officer(enterprise=enterprise, actor=request.user, reason=data["reason"]),
+        success=_("Assignment ended."),
+        then=reverse("officers:firm", args=[enterprise.credit_code]),
+    )
 
 
 @login_required
 @require_POST
 def service_log_create_view(request, credit_code):
     enterprise = firm_get(user=request.user, credit_code=credit_code)
-    if not is_active_officer_of(request.user, enterprise):
+    if not may_log_service(request.user, enterprise):
         raise PermissionDenied
     form = ServiceLogForm(request.POST)
-    if form.is_valid():
-        try:
-            service_log_create(enterprise=enterprise, actor=request.user, **form.service_kwargs())
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, _("Service recorded."))
-    else:
-        report_form_errors(request, form)
-    return redirect("officers:firm", credit_code=enterprise.credit_code)
+    return form_action(
+        request,
+        form,
+        lambda _data: service_log_create(enterprise=enterprise, actor=request.user, **form.service_kwargs()),
+        success=_("Service recorded."),
+        then=reverse("officers:firm", args=[enterprise.credit_code]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -317,11 +304,6 @@ def demands_view(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
-    own_firms = []
-    if user.role == Role.ENTERPRISE and user.enterprise_id:
-        own_firms = [user.enterprise]
-    elif user.role == Role.OFFICER:
-        own_firms = [row.enterprise for row in assignment_list(user=user, active=True).filter(officer__user=user)]
     context = {
         "page": page,
         "counties": counties,
@@ -330,7 +312,7 @@ def demands_view(request):
         "category_choices": DemandCategory.choices,
         "urgency_choices": DemandUrgency.choices,
         "querystring": query.urlencode(),
-        "own_firms": own_firms,
+        "own_firms": demand_module.own_demand_firms(user=user),
         "may_file_any": may_manage_officers(user),
     }
     return render(request, "officers/demands.html", context)
@@ -342,7 +324,7 @@ def demand_new_view(request):
     """File a demand for a firm in scope (`?firm=<credit code>`; an enterprise user's own firm by default)."""
     user = request.user
     code = request.POST.get("firm") or request.GET.get("firm") or ""
-    if not code and user.role == Role.ENTERPRISE and user.enterprise_id:
+    if not code and files_for_own_firm(user):
         code = user.enterprise.credit_code
     enterprise = None
     if code:
@@ -353,7 +335,7 @@ def demand_new_view(request):
         )
         if enterprise is None:
             raise Http404("No such enterprise")
-        if not demand_module.can_file_demand(user, enterprise):
+        if not can_file_demand(user, enterprise):
             raise PermissionDenied
     form = DemandForm(request.POST or None, initial={"field": enterprise.high_tech_field if enterprise else ""})
     if request.method == "POST":
@@ -374,7 +356,7 @@ def demand_new_view(request):
 @require_GET
 def demand_view(request, pk):
     demand = demand_module.demand_get(user=request.user, pk=pk)
-    targets = demand_module.allowed_targets(request.user, demand)
+    targets = workflows.allowed_targets(request.user, demand)
     context = {
         "demand": demand,
         "events": demand_module.demand_events(demand=demand),
@@ -399,7 +381,7 @@ def demand_transition_view(request, pk):
     if data["owner"]:
         data["owner"] = int(data["owner"]) if data["owner"].isdigit() else -1
     try:
-        demand_module.demand_transition(demand=demand, to=request.POST.get("to", ""), actor=request.user, **data)
+        workflows.demand_transition(demand=demand, to=request.POST.get("to", ""), actor=request.user, **data)
     except ValidationError as error:
         report_errors(request, error)
     else:

@@ -6,24 +6,28 @@ from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import WarningSeverity
 from cultivation.warning_registry import WarningContext, WarningRule
-from officers.selectors import unserved_assignments
+from officers.selectors import settings_in_force, unserved_assignments
 
 RULE = "officers.no_service_days"
 
 
 def no_service_warnings(context: WarningContext) -> list[dict]:
     """Warning rows ({enterprise_id, severity, rule, values}) for the firms of the run whose officer logged no
-    service in the configured days before the run's day. Twice as long or more is high severity."""
+    service in the configured days (the officer settings', else the run's rule set's) before the run's day. The
+    rule set's factor times as long or more is high severity."""
+    rules = context.ruleset.officers
+    days = settings_in_force(rules=rules).no_service_days
+    high_from = rules.no_service_high_factor * days
     scored = set(int(firm) for firm in context.firms)
     rows = []
-    for row in unserved_assignments(on=context.on):
+    for row in unserved_assignments(on=context.on, days=days):
         if row["enterprise_id"] not in scored:
             continue
         last = row["last_service"]
         rows.append(
             {
                 "enterprise_id": row["enterprise_id"],
-                "severity": WarningSeverity.HIGH if row["days"] >= 2 * row["threshold"] else WarningSeverity.MEDIUM,
+                "severity": WarningSeverity.HIGH if row["days"] >= high_from else WarningSeverity.MEDIUM,
                 "rule": RULE,
                 "values": {"value": row["days"], "threshold": row["threshold"], "previous": None,
                            "last_service": last.isoformat() if last else None, "officer": row["officer"]},

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from policies.models import Event, EventRegistration, Notice, Policy, RegistrationEvent
 
 
@@ -24,28 +25,13 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventRegistration)
-class EventRegistrationAdmin(admin.ModelAdmin):
-    """Read-only: registrations change through policies.services (seats and the audit trail)."""
+class EventRegistrationAdmin(ReadOnlyAdmin):
+    """Registrations change through policies.workflows (seats and the audit trail)."""
 
     list_display = ["event", "enterprise", "state", "created_at"]
     list_filter = ["state"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(RegistrationEvent)
-class RegistrationEventAdmin(admin.ModelAdmin):
+class RegistrationEventAdmin(ReadOnlyAdmin):
     list_display = ["registration", "from_state", "to_state", "actor", "at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

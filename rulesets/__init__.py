@@ -314,6 +314,20 @@ class CultivationRules:
 
 
 @dataclass(frozen=True)
+class OfficerRules:
+    """Chief tech service officers: the defaults of the city administrator's officer settings
+    (officers.models.OfficerSettings overrides the first two when saved) and the no-service warning's severity."""
+
+    # DESIGN §4: "an assigned firm with no service logged for 90 days" raises a warning.
+    no_service_days: int = 90
+    # The bureau's choice: how many firms an officer serves at most, unless set on the officer.
+    default_max_load: int = 15
+    # The bureau's choice: a firm unserved for this many times the threshold, or longer, is a high-severity warning
+    # (else medium).
+    no_service_high_factor: int = 2
+
+
+@dataclass(frozen=True)
 class RuleSet:
     year: int
     tech_sme: TechSmeEligibility = TechSmeEligibility()
@@ -331,6 +345,7 @@ class RuleSet:
     vouchers: VoucherRules = VoucherRules()
     targets: CultivationTargets = CultivationTargets()
     cultivation: CultivationRules = CultivationRules()
+    officers: OfficerRules = OfficerRules()
     # 规模以上工业企业: annual revenue at or above this amount.
     above_scale_min_revenue: Decimal = 20 * MILLION
 

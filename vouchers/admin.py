@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline, TransitionEventInline
 from vouchers.models import (
     ClaimDocument,
     ClaimEvent,
@@ -58,39 +59,13 @@ class VoucherPolicyAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Claims move only through vouchers.workflows.claim_transition; quotas and budgets only with them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ClaimEventInline(admin.TabularInline):
+class ClaimEventInline(TransitionEventInline):
     model = ClaimEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_state", "to_state", "actor", "note"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class ClaimDocumentInline(admin.TabularInline):
+class ClaimDocumentInline(ReadOnlyInline):
     model = ClaimDocument
-    extra = 0
-    can_delete = False
     fields = ["kind", "invoice_number", "original_name", "content_type", "size", "uploaded_at"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VoucherClaim)

@@ -1,8 +1,7 @@
 from django import template
 
+from cultivation import permissions
 from cultivation.forms import PinEndForm, PinForm
-from cultivation.permissions import can_pin
-from cultivation.permissions import may_see_board as allowed_to_see_board
 from cultivation.selectors import live_pin_for, movement_history, placement_for
 
 register = template.Library()
@@ -13,7 +12,7 @@ def tier_panel(context, enterprise):
     """The firm's tier, its live pin, its movements and, for staff in scope, the pin form (3 queries)."""
     user = context["request"].user
     pin = live_pin_for(user=user, enterprise=enterprise)
-    allowed = can_pin(user, enterprise)
+    allowed = permissions.can_pin(user, enterprise)
     return {
         "enterprise": enterprise,
         "placement": placement_for(user=user, enterprise=enterprise),
@@ -28,4 +27,9 @@ def tier_panel(context, enterprise):
 
 @register.filter
 def may_see_board(user) -> bool:
-    return allowed_to_see_board(user)
+    return permissions.may_see_board(user)
+
+
+@register.filter
+def may_see_warning_list(user) -> bool:
+    return permissions.may_see_warning_list(user)

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from core.api import query_params
 from dashboards.api.serializers import DashboardQuerySerializer, DashboardSerializer, FigureFirmSerializer
 from dashboards.models import FirmFigure
+from dashboards.permissions import may_see_dashboard
 from dashboards.presentation import dashboard_data
 from dashboards.selectors import (
     current_refresh,
@@ -15,7 +16,6 @@ from dashboards.selectors import (
     dashboard_county,
     figure_firms,
     firm_set_get,
-    may_see_dashboard,
     with_firm_details,
 )
 

@@ -5,6 +5,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
 from core.templatetags.portal import percent, wan
+from dashboards import permissions
 from dashboards.figures import Kind
 
 register = template.Library()
@@ -54,9 +55,7 @@ def bar_width(progress) -> str:
 
 @register.filter
 def may_see_dashboard(user) -> bool:
-    from dashboards.selectors import may_see_dashboard as allowed
-
-    return allowed(user)
+    return permissions.may_see_dashboard(user)
 
 
 @register.filter

@@ -1,3 +1,4 @@
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -139,11 +140,24 @@ class DemandSerializer(_FirmFields, serializers.ModelSerializer):
 
 
 class DemandEventSerializer(serializers.ModelSerializer):
+    # The API keeps its names from before the events took the transition-event shape (from_state, to_state, note).
+    from_status = serializers.ChoiceField(source="from_state", choices=DemandStatus.choices, allow_blank=True,
+                                          required=False, label=capfirst(_("from")))  # fmt: skip
+    to_status = serializers.ChoiceField(source="to_state", choices=DemandStatus.choices, label=capfirst(_("to")))
     actor = serializers.CharField(source="actor.username", read_only=True)
 
     class Meta:
         model = DemandEvent
         fields = ["from_status", "to_status", "data", "actor", "at"]
+        read_only_fields = ["at"]
+
+    def to_representation(self, event):
+        """The actor's note is given inside `data`, where the API has always carried it (first, as PostgreSQL
+        ordered it there: the shortest key)."""
+        row = super().to_representation(event)
+        if event.note:
+            row["data"] = {"note": event.note, **row["data"]}
+        return row
 
 
 class ProviderMatchSerializer(serializers.Serializer):

@@ -6,6 +6,7 @@ from rest_framework.response import Response
 
 from core.api import call_service, query_params
 from officers import demands as demand_module
+from officers import workflows
 from officers.api.serializers import (
     AssignmentCreateSerializer,
     AssignmentQuerySerializer,
@@ -25,6 +26,7 @@ from officers.api.serializers import (
     ServiceLogQuerySerializer,
     ServiceLogSerializer,
 )
+from officers.permissions import may_see_coverage
 from officers.selectors import (
     assignment_get,
     assignment_list,
@@ -33,7 +35,6 @@ from officers.selectors import (
     coverage_by_county,
     coverage_by_officer,
     firm_get,
-    may_see_coverage,
     officer_get,
     officer_list,
     service_log_get,
@@ -196,7 +197,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         demand = demand_module.demand_get(user=self.request.user, pk=demand.pk)
         demand.event_list = demand_module.demand_events(demand=demand)
         demand.provider_list = demand_module.matched_providers(demand=demand)
-        demand.allowed_transitions = demand_module.allowed_targets(self.request.user, demand)
+        demand.allowed_transitions = workflows.allowed_targets(self.request.user, demand)
         return DemandDetailSerializer(demand).data
 
     @extend_schema(parameters=[DemandQuerySerializer])
@@ -223,7 +224,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         data = DemandTransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
-        call_service(demand_module.demand_transition, demand=demand, actor=request.user, **params)
+        call_service(workflows.demand_transition, demand=demand, actor=request.user, **params)
         return Response(self._detail(demand))
 
 

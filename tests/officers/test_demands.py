@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from accounts.models import Role
 from enterprises.credit_codes import make_credit_code
-from officers.demands import demand_create, demand_transition
+from officers.demands import demand_create
 from officers.models import Demand, DemandEvent
+from officers.workflows import demand_transition
 from tests.officers import factories as officer_factories
 from vouchers.models import Provider
 
@@ -78,7 +79,7 @@ def test_the_full_path_is_audited(firms):
         "closed", "critical", True, owner, "Joint test plan signed",
     )  # fmt: skip
     assert demand.visit_participants[0].startswith("Prof. Li") and demand.closed_at
-    events = list(DemandEvent.objects.filter(demand=demand).order_by("id").values_list("from_status", "to_status"))
+    events = list(DemandEvent.objects.filter(demand=demand).order_by("id").values_list("from_state", "to_state"))
     assert events == [("", "submitted"), ("submitted", "triaged"), ("triaged", "assigned"),
                       ("assigned", "visit_scheduled"), ("visit_scheduled", "closed")]  # fmt: skip
     with pytest.raises(ValueError):

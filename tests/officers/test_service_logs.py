@@ -65,7 +65,7 @@ def test_problems_raised_become_a_demand(served):
         firm, entry, "technical", "urgent", officer.user,
     )  # fmt: skip
     assert demand.description == "Needs a partner to test a new alloy" and demand.status == "submitted"
-    assert DemandEvent.objects.get().to_status == "submitted"
+    assert DemandEvent.objects.get().to_state == "submitted"
 
 
 def test_a_demand_needs_problems_described(served):

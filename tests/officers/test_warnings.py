@@ -81,3 +81,21 @@ def test_an_ended_assignment_raises_nothing(db, city_staff):
     unassign_officer(enterprise=firm, actor=city_staff, reason="moved")
     publish(make_run(DAY1), [firm])
     assert live_no_service() == {}
+
+
+def test_the_days_and_the_severity_come_from_the_runs_rule_set_without_settings(db, monkeypatch):
+    from dataclasses import replace
+
+    from rulesets import RULESETS, OfficerRules
+
+    rules = OfficerRules(no_service_days=30, no_service_high_factor=3)
+    monkeypatch.setitem(RULESETS, 2026, replace(RULESETS[2026], officers=rules))
+    officer = officer_factories.officer()
+    medium, high = factories.EnterpriseFactory.create_batch(2)
+    for firm in (medium, high):
+        officer_factories.assign(firm, officer, started_at=timezone.make_aware(datetime.datetime(2025, 1, 1, 9)))
+    officer_factories.service(medium, officer, served_on=DAY1 - datetime.timedelta(days=89))
+    officer_factories.service(high, officer, served_on=DAY1 - datetime.timedelta(days=90))
+    publish(make_run(DAY1), [medium, high])
+    assert live_no_service() == {medium.pk: "medium", high.pk: "high"}
+    assert CultivationWarning.objects.filter(values__threshold=30).count() == 2
