@@ -1,6 +1,6 @@
 """What every page module needs between a form post and the messages the next page shows: a service's errors and a
-form's errors as messages, the one "form → service → message → redirect" step, and a page number from the query
-string."""
+form's errors as messages, the one "form → service → message → redirect" step (`form_action`, and `post_action`
+for a step without a form), and a page number from the query string."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -25,27 +25,47 @@ def report_form_errors(request, form) -> None:
             messages.error(request, f"{label}: {message}" if label else message)
 
 
+def post_action(
+    request,
+    action: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str] | None,
+    then: str | Callable[[Any], str],
+    failed: str | None = None,
+    level: int = messages.SUCCESS,
+) -> HttpResponseRedirect:
+    """A posted step: `action()` runs the service; its ValidationError becomes error messages and the answer a
+    redirect to `failed` (by default `then`); else `success` (a text, a function of the action's result, or None
+    for no message) becomes a message of `level`, and the answer a redirect to `then` (a URL, or a function of the
+    action's result giving one, with `failed` then required)."""
+    if callable(then) and failed is None:
+        raise TypeError("post_action: a `then` that depends on the result needs a `failed` URL")
+    try:
+        result = action()
+    except ValidationError as error:
+        report_errors(request, error)
+        return redirect(failed or then)
+    text = success(result) if callable(success) else success
+    if text:
+        messages.add_message(request, level, text)
+    return redirect(then(result) if callable(then) else then)
+
+
 def form_action(
     request,
     form,
     action: Callable[[dict], Any],
     *,
-    success: str | Callable[[Any], str],
-    then: str,
+    success: str | Callable[[Any], str] | None,
+    then: str | Callable[[Any], str],
+    failed: str | None = None,
 ) -> HttpResponseRedirect:
-    """A posted form's one step: when `form` is valid, `action(form.cleaned_data)` runs the service; its
-    ValidationError, or the form's own errors, become error messages, else `success` (a text, or a function of
-    the action's result) a success message; either way the answer is a redirect to the URL `then`."""
-    if form.is_valid():
-        try:
-            result = action(form.cleaned_data)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(request, success(result) if callable(success) else success)
-    else:
+    """A posted form's step: when `form` is valid, `post_action` with `action(form.cleaned_data)`; else the form's
+    errors as error messages and a redirect to `failed` (by default `then`)."""
+    if not form.is_valid():
         report_form_errors(request, form)
-    return redirect(then)
+        return redirect(failed or then)
+    return post_action(request, lambda: action(form.cleaned_data), success=success, then=then, failed=failed)
 
 
 def page_number(value) -> int:

@@ -2,7 +2,7 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_counties, scope_to_user
-from core.pages import form_action, page_number, report_errors
+from core.pages import form_action, page_number, post_action
 from cultivation.campaigns import (
     FUNNEL_STEPS,
     campaign_add_candidates,
@@ -352,14 +352,14 @@ def campaigns_view(request):
             year = int(request.POST.get("year", ""))
         except ValueError:
             messages.error(request, _("Give a year."))
-        else:
-            try:
-                campaign = campaign_create(year=year, actor=user, title=request.POST.get("title", ""))
-            except ValidationError as error:
-                report_errors(request, error)
-            else:
-                return redirect("cultivation:campaign", year=campaign.year)
-        return redirect("cultivation:campaigns")
+            return redirect("cultivation:campaigns")
+        return post_action(
+            request,
+            lambda: campaign_create(year=year, actor=user, title=request.POST.get("title", "")),
+            success=None,
+            then=lambda campaign: reverse("cultivation:campaign", args=[campaign.year]),
+            failed=reverse("cultivation:campaigns"),
+        )
     return render(
         request,
         "cultivation/campaigns.html",

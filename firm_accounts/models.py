@@ -93,9 +93,7 @@ class AccountRequestEvent(TransitionEvent):
 
     subject_field = "request"
 
-    request = models.ForeignKey(
-        AccountRequest, on_delete=models.CASCADE, related_name="events", verbose_name=_("request")
-    )
+    request = models.ForeignKey(AccountRequest, models.CASCADE, related_name="events", verbose_name=_("request"))
     from_state, to_state = TransitionEvent.state_fields(AccountRequestState)
 
     class Meta(TransitionEvent.Meta):

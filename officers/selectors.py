@@ -102,10 +102,6 @@ def firm_get(*, user, credit_code: str) -> Enterprise:
         raise Http404("No such enterprise") from None
 
 
-def current_assignment(*, user, enterprise) -> Assignment | None:
-    return assignment_list(user=user, enterprise=enterprise, active=True).first()
-
-
 def assignment_run_list(*, user) -> QuerySet[AssignmentRun]:
     """Auto-assign runs: everyone's for city-wide roles, one's own for county staff."""
     if not may_see_officer_list(user):
@@ -267,10 +263,6 @@ def _innovative_firms(*, user):
     active = Assignment.objects.filter(enterprise_id=OuterRef("enterprise_id"), ended_at__isnull=True)
     queryset = scope_to_user(Portrait.objects.filter(run=run, innovative=True), user=user, enterprise_path="enterprise")
     return queryset.annotate(covered=Exists(active))
-
-
-def _age_days(since, now) -> int | None:
-    return (now - since).days if since else None
 
 
 def coverage_by_county(

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import scope_counties, scope_to_user
-from core.pages import form_action, page_number, report_errors, report_form_errors
+from core.pages import form_action, page_number, post_action, report_errors
 from cultivation.permissions import can_edit_plan
 from cultivation.selectors import plan_gaps
 from enterprises.models import County, Enterprise
@@ -172,19 +172,16 @@ def officer_active_view(request, pk):
         officer_activate(officer=officer, actor=request.user)
         messages.success(request, _("Officer active again."))
         return redirect("officers:officer", pk=officer.pk)
-    form = DeactivateForm(request.POST)
-    if not form.is_valid():
-        report_form_errors(request, form)
-        return redirect("officers:officer", pk=officer.pk)
-    try:
-        run = officer_deactivate(officer=officer, actor=request.user, **form.cleaned_data)
-    except ValidationError as error:
-        report_errors(request, error)
-        return redirect("officers:officer", pk=officer.pk)
-    messages.success(request, _("Officer deactivated; their assignments ended."))
-    if run is not None:
-        return redirect("officers:run", pk=run.pk)
-    return redirect("officers:officer", pk=officer.pk)
+    officer_page = reverse("officers:officer", args=[officer.pk])
+    return form_action(
+        request,
+        DeactivateForm(request.POST),
+        lambda data: officer_deactivate(officer=officer, actor=request.user, **data),
+        success=_("Officer deactivated; their assignments ended."),
+        # With the firms re-assigned at once, the auto-assign run's report follows.
+        then=lambda run: reverse("officers:run", args=[run.pk]) if run is not None else officer_page,
+        failed=officer_page,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -380,13 +377,12 @@ def demand_transition_view(request, pk):
     data["green_channel"] = request.POST.get("green_channel") == "on"
     if data["owner"]:
         data["owner"] = int(data["owner"]) if data["owner"].isdigit() else -1
-    try:
-        workflows.demand_transition(demand=demand, to=request.POST.get("to", ""), actor=request.user, **data)
-    except ValidationError as error:
-        report_errors(request, error)
-    else:
-        messages.success(request, _("Demand updated."))
-    return redirect("officers:demand", pk=demand.pk)
+    return post_action(
+        request,
+        lambda: workflows.demand_transition(demand=demand, to=request.POST.get("to", ""), actor=request.user, **data),
+        success=_("Demand updated."),
+        then=reverse("officers:demand", args=[demand.pk]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -4,11 +4,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_enterprise_user
 from accounts.scoping import scope_counties
+from core.pages import post_action
 from enterprises.models import County
 from policies.conditions import FIELDS, describe
 from policies.forms import ConditionFormSet, EventForm, NoticeForm, PolicyForm, conditions_from, conditions_initial
@@ -225,13 +227,12 @@ def event_register_view(request, pk):
     event = event_get(user=request.user, pk=pk)
     if not is_enterprise_user(request.user):
         raise PermissionDenied
-    try:
-        event_register(event=event, enterprise=request.user.enterprise, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Registered."))
-    return redirect("policies:event", pk=event.pk)
+    return post_action(
+        request,
+        lambda: event_register(event=event, enterprise=request.user.enterprise, actor=request.user),
+        success=_("Registered."),
+        then=reverse("policies:event", args=[event.pk]),
+    )
 
 
 @login_required
@@ -240,8 +241,9 @@ def registration_transition_view(request, pk):
     registration = registration_get(user=request.user, pk=pk)
     if registration_side(request.user, registration.enterprise) is None:
         raise PermissionDenied
-    try:
-        registration_transition(registration=registration, to=request.POST.get("to", ""), actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("policies:event", pk=registration.event_id)
+    return post_action(
+        request,
+        lambda: registration_transition(registration=registration, to=request.POST.get("to", ""), actor=request.user),
+        success=None,
+        then=reverse("policies:event", args=[registration.event_id]),
+    )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import scope_counties
-from core.pages import form_action, report_errors
+from core.pages import form_action, post_action, report_errors
 from enterprises.models import County, QualificationKind
 from vouchers.exports import publicity_workbook
 from vouchers.forms import (
@@ -264,13 +264,12 @@ def document_download_view(request, pk):
 @require_POST
 def document_delete_view(request, pk):
     document = document_get(user=request.user, pk=pk)
-    try:
-        document_delete(document=document, actor=request.user)
-    except ValidationError as error:
-        report_errors(request, error)
-    else:
-        messages.success(request, _("Document removed."))
-    return redirect("vouchers:claim", pk=document.claim_id)
+    return post_action(
+        request,
+        lambda: document_delete(document=document, actor=request.user),
+        success=_("Document removed."),
+        then=reverse("vouchers:claim", args=[document.claim_id]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -339,17 +338,16 @@ def publicity_view(request):
             raise Http404
         ids = [int(value) for value in request.POST.getlist("claim") if value.isdigit()]
         claims = list(publicity_list(user=user).filter(pk__in=ids))
+        back = f"{request.path}?year={year}" if year else request.path
         if not claims:
             messages.error(request, _("Tick the claims first."))
-        else:
-            try:
-                claim_transition(claims=claims, to=to, actor=user)
-            except ValidationError as error:
-                report_errors(request, error)
-            else:
-                messages.success(request, _("%(count)s claims: %(status)s.") % {
-                    "count": len(claims), "status": ClaimStatus(to).label})  # fmt: skip
-        return redirect(f"{request.path}?year={year}" if year else request.path)
+            return redirect(back)
+        return post_action(
+            request,
+            lambda: claim_transition(claims=claims, to=to, actor=user),
+            success=_("%(count)s claims: %(status)s.") % {"count": len(claims), "status": ClaimStatus(to).label},
+            then=back,
+        )
     if request.GET.get("format") == "xlsx":
         claims = publicity_list(user=user, year=year, status=ClaimStatus.PUBLICITY)
         stamp = timezone.localtime().strftime("%Y%m%d")
@@ -374,16 +372,13 @@ def policies_view(request):
     _need(sees_city_voucher_pages(request.user))
     if request.method == "POST":
         _need(is_policy_admin(request.user))
-        try:
-            policy = policy_open(year=_year(request.POST.get("year")) or 0, actor=request.user)
-        except ValidationError as error:
-            report_errors(request, error)
-        else:
-            messages.success(
-                request, _("Voucher policy %(year)s opened with the default rules.") % {"year": policy.year}
-            )
-            return redirect("vouchers:policy", year=policy.year)
-        return redirect("vouchers:policies")
+        return post_action(
+            request,
+            lambda: policy_open(year=_year(request.POST.get("year")) or 0, actor=request.user),
+            success=lambda policy: _("Voucher policy %(year)s opened with the default rules.") % {"year": policy.year},
+            then=lambda policy: reverse("vouchers:policy", kwargs={"year": policy.year}),
+            failed=reverse("vouchers:policies"),
+        )
     policies = policy_list()
     budgets = {budget.year: budget for budget in VoucherBudget.objects.all()}
     for policy in policies:

@@ -4,16 +4,17 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.pages import post_action
 from enterprises.filters import EnterpriseFilter
 from enterprises.importing import services, workbooks
 from enterprises.importing.forms import ExportForm, ImportUploadForm
 from enterprises.importing.kinds import get_kind
 from enterprises.importing.selectors import import_job_get, import_jobs
-from enterprises.importing.workflows import TransitionNotAllowed
 from enterprises.models import ImportJob
 from enterprises.permissions import can_import
 from enterprises.selectors import enterprise_export_frame, enterprise_list
@@ -97,11 +98,12 @@ def import_progress_view(request, pk):
 def import_commit_view(request, pk):
     job = import_job_get(user=request.user, pk=pk)
     _require_importer(request.user)
-    try:
-        services.import_job_request_commit(job=job, actor=request.user)
-    except TransitionNotAllowed as refused:
-        messages.error(request, refused.messages[0])
-    return redirect("enterprises:import-detail", pk=job.pk)
+    return post_action(
+        request,
+        lambda: services.import_job_request_commit(job=job, actor=request.user),
+        success=None,
+        then=reverse("enterprises:import-detail", args=[job.pk]),
+    )
 
 
 @login_required
@@ -109,12 +111,13 @@ def import_commit_view(request, pk):
 def import_cancel_view(request, pk):
     job = import_job_get(user=request.user, pk=pk)
     _require_importer(request.user)
-    try:
-        services.import_job_cancel(job=job, actor=request.user)
-        messages.info(request, _("The import was cancelled; nothing was written."))
-    except TransitionNotAllowed as refused:
-        messages.error(request, refused.messages[0])
-    return redirect("enterprises:import-detail", pk=job.pk)
+    return post_action(
+        request,
+        lambda: services.import_job_cancel(job=job, actor=request.user),
+        success=_("The import was cancelled; nothing was written."),
+        level=messages.INFO,
+        then=reverse("enterprises:import-detail", args=[job.pk]),
+    )
 
 
 @login_required
