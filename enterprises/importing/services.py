@@ -22,9 +22,9 @@ from enterprises.importing import committing
 from enterprises.importing.kinds import get_kind
 from enterprises.importing.reading import ImportFileError, read_table
 from enterprises.importing.validation import ERROR, ImportContext, Issue, registry_rows, validate
-from enterprises.importing.workflows import import_job_transition
 from enterprises.models import ImportJob, ImportJobEvent
 from enterprises.permissions import can_import, imports_for_own_county, imports_for_whole_city
+from enterprises.workflows import import_job_transition
 
 logger = logging.getLogger(__name__)
 Status = ImportJob.Status

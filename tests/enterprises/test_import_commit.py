@@ -10,8 +10,8 @@ import pytest
 from accounts.models import Role
 from enterprises.importing import committing, services
 from enterprises.importing.services import import_job_cancel, import_job_request_commit
-from enterprises.importing.workflows import TransitionNotAllowed
 from enterprises.models import AnnualIndicator, Enterprise, ImportJob, ImportJobEvent, Qualification, QualificationKind
+from enterprises.workflows import TransitionNotAllowed
 from tests import factories
 from tests.data import make_corpus
 from tests.data.make_corpus import CORPUS_DIR, R1, R2, R3, YEAR, csv_text, firm_code, firm_name

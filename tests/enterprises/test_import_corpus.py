@@ -14,8 +14,8 @@ from enterprises.credit_codes import passes_check
 from enterprises.importing.columns import ENTERPRISE_COLUMNS
 from enterprises.importing.reading import decode_text
 from enterprises.importing.services import import_job_request_commit
-from enterprises.importing.workflows import TransitionNotAllowed
 from enterprises.models import AnnualIndicator, Enterprise, ImportJob
+from enterprises.workflows import TransitionNotAllowed
 from tests.data import make_corpus
 from tests.data.make_corpus import CORPUS_DIR, GOOD_CSV_VALUES, REGISTRY, TEMPLATE_COLUMNS, YEAR
 
