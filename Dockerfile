@@ -37,11 +37,25 @@ WORKDIR /app
 COPY pyproject.toml /tmp/src/
 RUN pip install /tmp/src && rm -rf /tmp/src
 
+# Every app of the portal, in its layers (ARCHITECTURE.md); tests/config/test_settings.py checks none is missing.
 COPY manage.py ./
-COPY config/ config/
+COPY core/ core/
+COPY rulesets/ rulesets/
 COPY accounts/ accounts/
 COPY enterprises/ enterprises/
 COPY scoring/ scoring/
+COPY cultivation/ cultivation/
+COPY ip/ ip/
+COPY officers/ officers/
+COPY vouchers/ vouchers/
+COPY policies/ policies/
+COPY notifications/ notifications/
+COPY firm_accounts/ firm_accounts/
+COPY dashboards/ dashboards/
+COPY workspaces/ workspaces/
+COPY pipeline/ pipeline/
+COPY demo/ demo/
+COPY config/ config/
 COPY templates/ templates/
 COPY static/ static/
 # locale/ holds the committed .po sources and their compiled .mo files.

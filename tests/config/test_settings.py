@@ -2,6 +2,7 @@ import os
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,11 @@ def test_pages_load_no_outside_resources(client, make_user, url, signed_in):
     html = response.content.decode()
     external = re.findall(r"""<(?:script|link|img)[^>]+(?:src|href)=["'](?:https?:)?//[^"']+""", html)
     assert external == []
+
+
+def test_the_production_image_copies_every_app():
+    """The Dockerfile names each app it copies: a new app must be added there too, or the image cannot start."""
+    root = Path(__file__).resolve().parents[2]
+    apps = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
+    copied = set(re.findall(r"^COPY (\w+)/ \1/$", (root / "Dockerfile").read_text(), flags=re.MULTILINE))
+    assert set(apps) <= copied
