@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import AuditEvent, SingletonModel, TransitionEvent
-from cultivation.warning_registry import warning_kind_choices
+from cultivation.warning_registry import describe_warning, warning_kind_choices
 from rulesets import get_ruleset
 from scoring.models import Tier
 
@@ -490,12 +490,9 @@ class CultivationWarning(models.Model):
         return self.state in ACTIVE_WARNING_STATES
 
     @property
-    def value_display(self) -> str:
-        """The measured value for pages: a list (the conditions broken) joined, a missing value as a dash."""
-        value = (self.values or {}).get("value")
-        if isinstance(value, list):
-            return ", ".join(map(str, value)) or "—"
-        return "—" if value is None else str(value)
+    def situation(self) -> str:
+        """What the rule found, in plain words with units (its rule's `describe`), for pages."""
+        return describe_warning(self.kind, self.values)
 
 
 class WarningEvent(TransitionEvent):

@@ -84,6 +84,8 @@ class WarningRule:
     kind: str  # stored in CultivationWarning.kind (at most 30 characters)
     label: str | Promise  # translatable, shown on pages
     finder: Callable[[WarningContext], Iterable[dict]]
+    # The warning's situation in plain words, with units, from its stored values (shown on pages instead of codes).
+    describe: Callable[[dict], str] = lambda values: ""
     # True: a live warning of this kind is resolved by the first run that scores its firm and no longer finds it.
     auto_resolves: bool = True
 
@@ -111,6 +113,12 @@ def warning_rules() -> list[WarningRule]:
 
 def warning_kinds() -> list[str]:
     return list(_RULES)
+
+
+def describe_warning(kind: str, values: dict) -> str:
+    """A warning's situation in plain words (empty for a kind no longer registered)."""
+    rule = _RULES.get(kind)
+    return str(rule.describe(values or {})) if rule is not None else ""
 
 
 def warning_kind_choices() -> list[tuple[str, str | Promise]]:

@@ -7,11 +7,13 @@ import math
 
 import pandas as pd
 from django.db.models import F
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import WarningSeverity
 from cultivation.warning_registry import WarningContext, WarningRule
 from scoring.models import Portrait
+from scoring.presentation import HIGH_TECH_CONDITION_NAMES
 from scoring.rules import TAG_BITS
 
 
@@ -101,17 +103,52 @@ def readiness_drop(context: WarningContext) -> list[dict]:
     ]  # fmt: skip
 
 
+def _days_left(values: dict) -> str:
+    return gettext("The high-tech certificate ends on %(date)s: %(days)s days left.") % {
+        "date": values.get("valid_to") or "—",
+        "days": values.get("value"),
+    }
+
+
+def _conditions_broken(values: dict) -> str:
+    names = [str(HIGH_TECH_CONDITION_NAMES.get(code, code)) for code in values.get("value") or []]
+    if not names:
+        return gettext("The latest data break a high-tech condition.")
+    return gettext("The latest data no longer meet: %(conditions)s.") % {"conditions": gettext(", ").join(names)}
+
+
+def _not_reregistered(values: dict) -> str:
+    return gettext("Registered as a tech-based SME last year, not yet in %(year)s.") % {"year": values.get("year")}
+
+
+def _readiness_dropped(values: dict) -> str:
+    return gettext("Readiness fell from %(previous)s to %(value)s points (a fall of %(threshold)s or more).") % {
+        "previous": values.get("previous"),
+        "value": values.get("value"),
+        "threshold": values.get("threshold"),
+    }
+
+
 CERTIFICATE_EXPIRING = WarningRule(
-    kind="certificate_expiring", label=_("High-tech certificate expiring"), finder=certificate_expiring
+    kind="certificate_expiring",
+    label=_("High-tech certificate expiring"),
+    finder=certificate_expiring,
+    describe=_days_left,
 )
 CERTIFIED_BREAKS_CONDITION = WarningRule(
     kind="certified_breaks_condition",
     label=_("Certified firm breaks a high-tech condition"),
     finder=certified_breaks_condition,
+    describe=_conditions_broken,
 )
 SME_NOT_REREGISTERED = WarningRule(
-    kind="sme_not_reregistered", label=_("Tech-based SME not re-registered this year"), finder=sme_not_reregistered
+    kind="sme_not_reregistered",
+    label=_("Tech-based SME not re-registered this year"),
+    finder=sme_not_reregistered,
+    describe=_not_reregistered,
 )
-READINESS_DROP = WarningRule(kind="readiness_drop", label=_("Readiness dropped sharply"), finder=readiness_drop)
+READINESS_DROP = WarningRule(
+    kind="readiness_drop", label=_("Readiness dropped sharply"), finder=readiness_drop, describe=_readiness_dropped
+)
 
 CULTIVATION_WARNING_RULES = (CERTIFICATE_EXPIRING, CERTIFIED_BREAKS_CONDITION, SME_NOT_REREGISTERED, READINESS_DROP)

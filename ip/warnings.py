@@ -14,6 +14,7 @@ import datetime
 import pandas as pd
 from django.db import connection
 from django.db.models import Count, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import WarningSeverity
@@ -207,9 +208,40 @@ def patent_term_ending(context: WarningContext) -> list[dict]:
     return found
 
 
-IP_FALLING = WarningRule(kind="ip_falling", label=_("Valid invention patents falling"), finder=ip_falling)
-CORE_IP_LAPSED = WarningRule(kind="core_ip_lapsed", label=_("High-tech firm's core IP lapsed"), finder=core_ip_lapsed)
+def _inventions_fell(values: dict) -> str:
+    return gettext("Valid invention patents fell from %(previous)s to %(value)s.") % {
+        "previous": values.get("previous"),
+        "value": values.get("value"),
+    }
+
+
+def _core_ip_lapsed(values: dict) -> str:
+    class1, class2 = (values.get("value") or [None, None])[:2]
+    need1, need2 = (values.get("threshold") or [None, None])[:2]
+    return gettext(
+        "Core IP lost: %(class1)s Class I and %(class2)s Class II rights left (the certificate needs %(need1)s Class I "
+        "or %(need2)s Class II)."
+    ) % {"class1": class1, "class2": class2, "need1": need1, "need2": need2}
+
+
+def _terms_ending(values: dict) -> str:
+    return gettext("%(count)s patents reach the end of their term within %(days)s days, the first on %(date)s.") % {
+        "count": values.get("value"),
+        "days": values.get("threshold"),
+        "date": values.get("first_ends") or "—",
+    }
+
+
+IP_FALLING = WarningRule(
+    kind="ip_falling", label=_("Valid invention patents falling"), finder=ip_falling, describe=_inventions_fell
+)
+CORE_IP_LAPSED = WarningRule(
+    kind="core_ip_lapsed", label=_("High-tech firm's core IP lapsed"), finder=core_ip_lapsed, describe=_core_ip_lapsed
+)
 PATENT_TERM_ENDING = WarningRule(
-    kind="patent_term_ending", label=_("Patent nearing the end of its term"), finder=patent_term_ending
+    kind="patent_term_ending",
+    label=_("Patent nearing the end of its term"),
+    finder=patent_term_ending,
+    describe=_terms_ending,
 )
 IP_WARNING_RULES = (IP_FALLING, CORE_IP_LAPSED, PATENT_TERM_ENDING)

@@ -2,6 +2,7 @@
 configured number of days. Registered with cultivation's warning registry by OfficersConfig.ready(); set-based (one
 query), so the warning auto-resolves at the next run after a service is logged, like every other warning."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cultivation.models import WarningSeverity
@@ -36,6 +37,19 @@ def no_service_warnings(context: WarningContext) -> list[dict]:
     return rows
 
 
+def _unserved(values: dict) -> str:
+    if values.get("last_service"):
+        text = gettext("No service logged for %(days)s days (the last on %(date)s); the limit is %(limit)s days.")
+    else:
+        text = gettext(
+            "No service logged in %(days)s days since the officer was assigned; the limit is %(limit)s days."
+        )
+    return text % {"days": values.get("value"), "date": values.get("last_service"), "limit": values.get("threshold")}
+
+
 NO_SERVICE = WarningRule(
-    kind="no_service", label=_("Assigned firm without service for too long"), finder=no_service_warnings
+    kind="no_service",
+    label=_("Assigned firm without service for too long"),
+    finder=no_service_warnings,
+    describe=_unserved,
 )

@@ -25,6 +25,19 @@ TAG_LABELS = {
 }
 assert set(TAG_LABELS) == set(TAG_BITS)
 
+# The eight high-tech conditions by the short names the rules store (detail keys "ht_<name>_met"), for sentences such
+# as a warning's "no longer meets: R&D intensity, innovation capability".
+HIGH_TECH_CONDITION_NAMES = {
+    "registered": gettext_lazy("registered for a year"),
+    "core_ip": gettext_lazy("core IP"),
+    "field": gettext_lazy("a supported technology field"),
+    "st_personnel": gettext_lazy("S&T personnel share"),
+    "rd_ratio": gettext_lazy("R&D intensity"),
+    "high_tech_revenue": gettext_lazy("high-tech revenue share"),
+    "capability": gettext_lazy("innovation capability"),
+    "no_incident": gettext_lazy("no major incident"),
+}
+
 
 def _number(value) -> float | None:
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -1,6 +1,7 @@
 """The warning registry: the nightly service runs whatever rules the apps registered, knowing none by name."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -11,6 +12,7 @@ from accounts.models import Role
 from cultivation.models import CultivationWarning, WarningEvent, WarningSeverity
 from cultivation.warning_registry import (
     WarningRule,
+    describe_warning,
     register_warning_rules,
     unregister_warning_rule,
     warning_kind_choices,
@@ -160,3 +162,26 @@ def test_pages_and_api_filter_on_the_registered_kinds(client, make_user, make_ru
     results = client.get("/api/v1/warnings/", {"kind": KIND}).json()["results"]
     assert [(row["kind"], row["kind_label"]) for row in results] == [(KIND, "Readiness high (test)")]
     assert client.get("/api/v1/warnings/", {"kind": "not_registered"}).status_code == 400
+
+
+SAMPLE_VALUES = {
+    "certificate_expiring": {"value": 42, "threshold": 365, "previous": None, "valid_to": "2027-01-18"},
+    "certified_breaks_condition": {"value": ["rd_ratio", "capability"], "threshold": None, "previous": None},
+    "sme_not_reregistered": {"value": 0, "threshold": 1, "previous": 1, "year": 2026},
+    "readiness_drop": {"value": 41.5, "threshold": 15.0, "previous": 63.0, "tier": "t2"},
+    "ip_falling": {"value": 1, "threshold": 1, "previous": 3, "year": 2025},
+    "core_ip_lapsed": {"value": [0, 4], "threshold": [1, 5], "previous": None, "patents": []},
+    "patent_term_ending": {"value": 2, "threshold": 365, "previous": None, "first_ends": "2027-03-01", "patents": []},
+    "no_service": {"value": 120, "threshold": 90, "previous": None, "last_service": "2026-08-08", "officer": "王军"},
+}
+
+
+def test_every_kind_describes_its_situation_in_words_without_codes():
+    assert set(warning_kinds()) == set(SAMPLE_VALUES)
+    with translation.override("zh-hans"):
+        for kind, values in SAMPLE_VALUES.items():
+            text = describe_warning(kind, values)
+            assert text, kind
+            assert not re.search(r"[a-z]+_[a-z_]+|\bt[0-3]\b", text), (kind, text)
+        broken = describe_warning("certified_breaks_condition", SAMPLE_VALUES["certified_breaks_condition"])
+    assert broken == "最新数据已不满足：研发投入强度、创新能力评价。"
