@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Role
+from accounts.models import Role, User
 from accounts.scoping import scope_to_user
 from core.parsing import text
 from enterprises.models import Enterprise, HighTechField
@@ -21,6 +21,7 @@ from officers.models import (
     DemandUrgency,
 )
 from officers.permissions import can_file_demand, files_for_assigned_firms, files_for_own_firm
+from officers.presentation import demand_event_details
 from officers.selectors import assignment_list
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -61,8 +62,14 @@ def demand_get(*, user, pk: int) -> Demand:
 
 
 def demand_events(*, demand: Demand) -> list[DemandEvent]:
-    """The demand's audit trail (the demand comes from a scoped selector)."""
-    return list(demand.events.select_related("actor").order_by("at", "id"))
+    """The demand's audit trail (the demand comes from a scoped selector), each step with its `details` in words
+    (the owners it names looked up in one query)."""
+    events = list(demand.events.select_related("actor").order_by("at", "id"))
+    owner_ids = {event.data["owner"] for event in events if (event.data or {}).get("owner")}
+    people = {user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=owner_ids)}
+    for event in events:
+        event.details = demand_event_details(event, people=people)
+    return events
 
 
 def demand_field(demand: Demand) -> str:

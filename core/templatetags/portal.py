@@ -39,3 +39,12 @@ def sort_link(querystring, current, field):
 def minutes(duration):
     """A timedelta as whole minutes (at least one), for messages such as the login lockout."""
     return max(1, round(duration.total_seconds() / 60)) if duration else 1
+
+
+@register.filter
+def person(user) -> str:
+    """A user as people read them: their name, else their username; a dash for nobody. Never a role suffix."""
+    if user is None or user == "":
+        return "—"
+    name = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return name or getattr(user, "username", "") or str(user)

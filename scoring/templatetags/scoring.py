@@ -1,6 +1,7 @@
 from django import template
 
 from scoring import permissions, presentation
+from scoring.models import Tier
 from scoring.selectors import portrait_for, portrait_history
 
 register = template.Library()
@@ -27,3 +28,9 @@ def points_range(part):
 @register.filter
 def may_see_runs(user) -> bool:
     return permissions.may_see_runs(user)
+
+
+@register.filter
+def tier_label(code: str) -> str:
+    """A stored tier code as its name (T2 小升高), for rows that carry the code."""
+    return Tier(code).label if code in Tier.values else (code or "—")

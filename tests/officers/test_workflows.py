@@ -106,4 +106,7 @@ def test_the_actors_note_is_the_events_note_and_shows_where_it_did(client, parti
     assert list(detail["events"][0]["data"]) == ["note", "outcome"]
     assert (detail["events"][0]["from_status"], detail["events"][0]["to_status"]) == ("submitted", "closed")
     page = client.get(f"/officers/demands/{demand.pk}/").content.decode()
-    assert "<code>note</code> Called the firm</span><span" in page
+    history = page[page.index('id="demand-events"') :]
+    history = history[: history.index("</table>")]
+    assert "办理结果：</span>Solved" in history and "备注：</span>Called the firm" in history
+    assert "<code>" not in history
