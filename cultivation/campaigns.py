@@ -25,7 +25,7 @@ FUNNEL_STEPS = (
                                          CampaignStage.APPROVED, CampaignStage.FAILED)),
     ("submitted", _("Submitted"), (CampaignStage.SUBMITTED, CampaignStage.APPROVED, CampaignStage.FAILED)),
     ("approved", _("Approved"), (CampaignStage.APPROVED,)),
-    ("failed", _("Failed"), (CampaignStage.FAILED,)),
+    ("failed", _("Not approved"), (CampaignStage.FAILED,)),
     ("withdrawn", _("Withdrawn"), (CampaignStage.WITHDRAWN,)),
 )  # fmt: skip
 

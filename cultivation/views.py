@@ -38,7 +38,6 @@ from cultivation.forms import (
 )
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
-    CampaignStage,
     CultivationSettings,
     PlanGap,
     PreReviewResult,
@@ -75,6 +74,7 @@ from cultivation.selectors import (
 from cultivation.services import pin_create, pin_end
 from cultivation.warning_registry import warning_kind_choices, warning_kinds
 from cultivation.workflows import (
+    CAMPAIGN_MOVE_VERBS,
     WARNING_ACTIONS,
     campaign_entry_targets,
     campaign_entry_transition,
@@ -386,7 +386,7 @@ def campaign_view(request, year):
     )
     for entry in entries.object_list:
         entry.may_act = can_act_on_entry(user, entry)
-        entry.targets = [(value, CampaignStage(value).label) for value in campaign_entry_targets(entry.stage)]
+        entry.targets = [(value, CAMPAIGN_MOVE_VERBS[value]) for value in campaign_entry_targets(entry.stage)]
     run = current_run()
     candidates = Paginator(candidate_portraits(user=user, campaign=campaign, run=run, county=code),
                            CAMPAIGN_PAGE_SIZE).get_page(request.GET.get("cpage"))  # fmt: skip

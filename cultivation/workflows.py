@@ -155,6 +155,17 @@ CAMPAIGN_TRANSITIONS = {
 }
 
 
+# What the button taking each move says: a verb, never the stage it leads to.
+CAMPAIGN_MOVE_VERBS = {
+    CampaignStage.CANDIDATE: _("Take back as a candidate"),
+    CampaignStage.PRE_REVIEWED: _("Record the pre-review"),
+    CampaignStage.SUBMITTED: _("Mark as submitted"),
+    CampaignStage.APPROVED: _("Record the certification"),
+    CampaignStage.FAILED: _("Record the refusal"),
+    CampaignStage.WITHDRAWN: _("Withdraw"),
+}
+
+
 def campaign_entry_targets(stage: str) -> list[str]:
     """The stages an entry at `stage` may move to, in the stages' order."""
     allowed = CAMPAIGN_TRANSITIONS[CampaignStage(stage)]

@@ -362,7 +362,7 @@ def demand_view(request, pk):
         "targets": targets,
         "owners": list(demand_module.owner_choices(enterprise=demand.enterprise)) if "assigned" in targets else [],
         "urgency_choices": DemandUrgency.choices,
-        "status_labels": dict(DemandStatus.choices),
+        "move_verbs": workflows.DEMAND_MOVE_VERBS,
         "is_open": demand.status in OPEN_DEMAND_STATUSES,
     }
     return render(request, "officers/demand.html", context)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.parsing import required_date, text
 from officers.demands import owner_choices
@@ -37,6 +38,16 @@ DEMAND_TRANSITIONS: dict[str, dict[str, frozenset[str]]] = {
     },
     DemandStatus.CLOSED: {},
     DemandStatus.WITHDRAWN: {},
+}
+
+
+# What the button taking each move says: a verb, never the status it leads to.
+DEMAND_MOVE_VERBS = {
+    DemandStatus.TRIAGED: gettext_lazy("Triage"),
+    DemandStatus.ASSIGNED: gettext_lazy("Assign the owner"),
+    DemandStatus.VISIT_SCHEDULED: gettext_lazy("Schedule the on-site visit"),
+    DemandStatus.CLOSED: gettext_lazy("Close with the outcome"),
+    DemandStatus.WITHDRAWN: gettext_lazy("Withdraw"),
 }
 
 
