@@ -38,7 +38,9 @@ class AutoAssignForm(StyledForm):
 
 class OfficerProfileForm(StyledForm):
     level = forms.ChoiceField(label=_("Level"), choices=OfficerLevel.choices)
-    county = forms.ModelChoiceField(label=_("County"), queryset=None, required=False)
+    county = forms.ModelChoiceField(
+        label=_("County"), queryset=None, required=False, empty_label=_("City level (no county)")
+    )
     expertise = forms.MultipleChoiceField(
         label=_("Fields of expertise"), choices=EXPERTISE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -63,7 +63,7 @@ def value_text(condition: dict) -> str:
 
 class ConditionForm(forms.Form):
     field = forms.ChoiceField(
-        label=pgettext_lazy("policy condition", "Field"), choices=[("", "---------"), *field_choices()]
+        label=pgettext_lazy("policy condition", "Field"), choices=[("", _("Choose a field")), *field_choices()]
     )
     op = forms.ChoiceField(label=_("Operator"), choices=list(OPERATORS.items()))
     value = forms.CharField(

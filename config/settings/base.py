@@ -187,6 +187,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
 }
+# An empty filter reads "All" (全部), not Django's dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovation portal API",
