@@ -56,6 +56,13 @@ DEMO_PROVIDERS = (
 SHOWCASE_USERNAMES = ("firm_sme", "firm_hightech", "firm_small")
 DEMO_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n" \
     b"trailer<</Root 1 0 R>>\n%%EOF\n"  # fmt: skip
+# The names a firm gives its scans.
+DOCUMENT_NAMES = {
+    DocumentKind.CONTRACT: "技术服务合同",
+    DocumentKind.INVOICE: "增值税发票",
+    DocumentKind.PAYMENT_PROOF: "付款凭证",
+    DocumentKind.ACCEPTANCE_REPORT: "验收报告",
+}
 
 
 def clear_vouchers() -> None:
@@ -124,8 +131,8 @@ def seed_vouchers(*, as_of: datetime.date) -> dict:
             (DocumentKind.PAYMENT_PROOF, ""),
         )
         for document_kind, invoice in documents:
-            document_add(claim=claim, actor=firm_user, kind=document_kind, invoice_number=invoice,
-                         uploaded_file=SimpleUploadedFile(f"{document_kind}.pdf", DEMO_PDF))  # fmt: skip
+            scan = SimpleUploadedFile(f"{DOCUMENT_NAMES[document_kind]}.pdf", DEMO_PDF)
+            document_add(claim=claim, actor=firm_user, kind=document_kind, invoice_number=invoice, uploaded_file=scan)
         actors = {
             ClaimStatus.SUBMITTED: firm_user,
             ClaimStatus.COUNTY_APPROVED: county_staff.get(firm_user.enterprise.county_id),

@@ -29,6 +29,13 @@ from scoring.rules import CENTS, cents
 
 BOOL, CHOICE, MONEY, RATIO, COUNT, SCORE = "bool", "choice", "money", "ratio", "count", "score"
 NUMERIC_KINDS = frozenset({MONEY, RATIO, COUNT, SCORE})
+KIND_WORDS = {
+    BOOL: _("yes or no"),
+    MONEY: _("an amount in yuan"),
+    RATIO: _("a ratio (3% or 0.03)"),
+    COUNT: _("a whole number"),
+    SCORE: _("a score"),
+}
 
 OPERATORS = {
     "is": _("is"),
@@ -80,6 +87,14 @@ class Field:
 
     def allowed_operators(self) -> tuple[str, ...]:
         return self.operators or OPERATORS_BY_KIND[self.kind]
+
+    def value_words(self) -> str:
+        """What the condition's value is, in words: the kind, and for a choice the names to choose from."""
+        if self.kind == CHOICE:
+            names = list(self.choice_labels().values())
+            shown = "、".join(names[:12]) + ("…" if len(names) > 12 else "")
+            return str(_("one or more of: %(names)s")) % {"names": shown}
+        return str(KIND_WORDS[self.kind])
 
     def choice_labels(self) -> dict[str, str]:
         return {str(code): str(label) for code, label in (self.choices() if self.choices else [])}

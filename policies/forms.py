@@ -10,6 +10,7 @@ from enterprises.models import County
 from policies.conditions import BOOL, CHOICE, FIELDS, MAX_CONDITIONS, OPERATORS, RATIO, clean_condition, field_choices
 from policies.models import Event, Notice, Policy
 from policies.permissions import addresses_own_county_only
+from scoring.models import Tier
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "是", "y"})
 FALSE_WORDS = frozenset({"false", "no", "0", "否", "n"})
@@ -46,16 +47,30 @@ class PolicyForm(forms.ModelForm):
         bootstrap(self)
 
 
+def choice_code(item, name: str) -> str:
+    """The code of a choice written by its name (“新华区”, “T2 小升高”, or the name's first word, “T2”) or by its code;
+    unknown text is kept, so that the condition's check names it."""
+    name = name.strip()
+    if not name:
+        return ""
+    labels = item.choice_labels()
+    for code, label in labels.items():
+        if name.casefold() in (code.casefold(), label.casefold(), label.split(" ")[0].casefold()):
+            return code
+    return name
+
+
 def value_text(condition: dict) -> str:
-    """A stored condition's value as the form shows it (ratios as percentages, choices comma-separated)."""
+    """A stored condition's value as the form shows it (是/否, choices by name, ratios as percentages)."""
     item = FIELDS.get(condition.get("field"))
     value = condition.get("value")
     if item is None:
         return str(value)
     if item.kind == BOOL:
-        return "true" if value else "false"
+        return str(_("Yes")) if value else str(_("No"))
     if item.kind == CHOICE:
-        return ", ".join(value)
+        labels = item.choice_labels()
+        return "，".join(labels.get(code, code) for code in value)
     if item.kind == RATIO:
         return f"{(Decimal(str(value)) * 100).normalize():f}%"
     return str(value)
@@ -70,7 +85,7 @@ class ConditionForm(forms.Form):
         label=pgettext_lazy("policy condition", "Value"),
         max_length=500,
         # xgettext:no-python-format
-        help_text=_("true/false; codes separated by commas; yuan; a ratio as 3% or 0.03; a count."),
+        help_text=_("yes or no; names separated by commas; yuan; a ratio as 3% or 0.03; a count."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -85,10 +100,11 @@ class ConditionForm(forms.Form):
         text = data["value"].strip()
         if item.kind == BOOL:
             if text.lower() not in TRUE_WORDS | FALSE_WORDS:
-                raise ValidationError({"value": _("Write true or false.")})
+                raise ValidationError({"value": _("Write yes or no.")})
             value = text.lower() in TRUE_WORDS
         elif item.kind == CHOICE:
-            value = [code.strip() for code in text.replace("，", ",").split(",") if code.strip()]
+            value = [choice_code(item, name) for name in text.replace("，", ",").replace("、", ",").split(",")]
+            value = [code for code in value if code]
         elif item.kind == RATIO and text.endswith("%"):
             try:
                 value = str(Decimal(text[:-1].strip()) / 100)
@@ -125,6 +141,10 @@ class AudienceFormMixin:
     def limit_audience(self, user):
         self.fields["county"].queryset = scope_counties(County.objects.all(), user=user).order_by("code")
         self.fields["policy"].queryset = Policy.objects.filter(active=True).order_by("title")
+        # An empty audience field means no narrowing: every county, every tier, firms whatever they match.
+        self.fields["county"].empty_label = _("All counties")
+        self.fields["policy"].empty_label = _("Any firm (no policy)")
+        self.fields["tier"].choices = [("", _("Any tier")), *Tier.choices]
         if addresses_own_county_only(user):
             self.fields["county"].required = True
             self.fields["county"].empty_label = None

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -187,8 +188,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
 }
-# An empty filter reads "All" (全部), not Django's dashes.
+# An empty filter reads "All" (全部), not Django's dashes; so does the empty choice of any select the portal renders
+# (templates/django/forms/widgets/select.html: "Choose…" where a choice is required).
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Innovation portal API",
