@@ -219,9 +219,9 @@ def budget_committed_by_claims(*, year: int) -> Decimal:
 def required_documents(*, policy: VoucherPolicy, kind: VoucherKind | None = None) -> list[str]:
     """The document kinds a claim of `kind` must carry before it can be submitted, in the policy's order.
 
-    The year's policy says which (its defaults come from rulesets.VoucherRules.required_documents); today the same
-    list holds for every kind of the year, and `kind` is where a kind's own documents would join it. The submit check
-    (vouchers.workflows), the firm's checklist and the reviewers' check all ask this one function."""
+    The year's policy says which (its defaults come from rulesets.VoucherRules.required_documents), one list for every
+    kind of the year; callers still name the kind, so that a rule per kind would change this function only. The submit
+    check (vouchers.workflows), the firm's checklist and the reviewers' check all ask it."""
     return [code for code in policy.required_documents if code in DocumentKind.values]
 
 
