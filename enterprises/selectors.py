@@ -153,7 +153,11 @@ def indicator_table(enterprise: Enterprise) -> dict:
             (_("Liabilities / assets"), "total_liabilities", "total_assets"),
         )
     ]
-    return {"years": [row.year for row in years], "rows": rows, "ratios": ratios}
+    labels = [row.year for row in years]
+    for row in (*rows, *ratios):
+        # Each value beside its year: a phone shows the rows as cards, each value labelled with its year.
+        row["cells"] = list(zip(labels, row["values"], strict=True))
+    return {"years": labels, "rows": rows, "ratios": ratios}
 
 
 def _ratio(numerator, denominator):

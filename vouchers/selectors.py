@@ -17,10 +17,12 @@ from vouchers.models import (
     ClaimEvent,
     ClaimParty,
     ClaimStatus,
+    DocumentKind,
     Provider,
     ProviderStatus,
     VoucherBudget,
     VoucherClaim,
+    VoucherKind,
     VoucherPolicy,
     VoucherQuota,
 )
@@ -211,6 +213,38 @@ def budget_committed_by_claims(*, year: int) -> Decimal:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# Documents required to submit
+
+
+def required_documents(*, policy: VoucherPolicy, kind: VoucherKind | None = None) -> list[str]:
+    """The document kinds a claim of `kind` must carry before it can be submitted, in the policy's order.
+
+    The year's policy says which (its defaults come from rulesets.VoucherRules.required_documents), one list for every
+    kind of the year; callers still name the kind, so that a rule per kind would change this function only. The submit
+    check (vouchers.workflows), the firm's checklist and the reviewers' check all ask it."""
+    return [code for code in policy.required_documents if code in DocumentKind.values]
+
+
+def missing_documents(*, policy: VoucherPolicy, kind: VoucherKind | None, present: set[str]) -> list[str]:
+    return [code for code in required_documents(policy=policy, kind=kind) if code not in present]
+
+
+@dataclass
+class ChecklistItem:
+    code: str
+    label: str
+    done: bool
+
+
+def document_checklist(*, policy: VoucherPolicy, kind: VoucherKind | None, present: set[str]) -> list[ChecklistItem]:
+    """What the firm must attach for a claim of `kind`, each ticked when a document of its kind is there."""
+    return [
+        ChecklistItem(code, str(DocumentKind(code).label), code in present)
+        for code in required_documents(policy=policy, kind=kind)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Checks shown to reviewers
 
 
@@ -237,6 +271,7 @@ CHECK_LABELS = {
     "subsidy_above_ratio": _("Subsidy above the ratio of the expense"),
     "contract_outside_year": _("Contract dated outside the policy year"),
     "not_eligible": _("Firm not eligible that year"),
+    "documents_missing": _("Required document missing"),
 }
 
 
@@ -248,20 +283,32 @@ def attach_checks(claims: list[VoucherClaim]) -> list[VoucherClaim]:
     if not claims:
         return claims
     ids = [claim.pk for claim in claims]
-    duplicates: dict[int, list[tuple[str, int, int]]] = {}
-    numbers_of_these = ClaimDocument.objects.filter(claim_id__in=ids, kind=ClaimDocument.Kind.INVOICE).values(
-        "invoice_number"
-    )
-    sharing = (
-        ClaimDocument.objects.filter(kind=ClaimDocument.Kind.INVOICE, invoice_number__in=numbers_of_these)
-        .exclude(claim__status=ClaimStatus.WITHDRAWN)
-        .values_list("invoice_number", "claim_id", "claim__year")
+    listed = set(ids)
+    invoice = ClaimDocument.Kind.INVOICE
+    numbers_of_these = ClaimDocument.objects.filter(claim_id__in=ids, kind=invoice).values("invoice_number")
+    # One query for both: the kinds of document each listed claim carries, and the invoices of other claims that
+    # share a number with one of theirs (a withdrawn claim's invoices are no duplicate).
+    rows = (
+        ClaimDocument.objects.filter(
+            Q(claim_id__in=ids)
+            | (Q(kind=invoice, invoice_number__in=numbers_of_these) & ~Q(claim__status=ClaimStatus.WITHDRAWN))
+        )
+        .values_list("claim_id", "kind", "invoice_number", "claim__year", "claim__status")
         .distinct()
     )
+    present: dict[int, set[str]] = {}
+    invoices: list[tuple[str, int, int, str]] = []
+    for claim_id, kind, number, year, status in rows:
+        if claim_id in listed:
+            present.setdefault(claim_id, set()).add(kind)
+        if kind == invoice:
+            invoices.append((number, claim_id, year, status))
+    numbers_listed = {number for number, claim_id, _year, _status in invoices if claim_id in listed}
     by_number: dict[str, set[tuple[int, int]]] = {}
-    for number, claim_id, year in sharing:
-        by_number.setdefault(number, set()).add((claim_id, year))
-    listed = set(ids)
+    for number, claim_id, year, status in invoices:
+        if number in numbers_listed and status != ClaimStatus.WITHDRAWN:
+            by_number.setdefault(number, set()).add((claim_id, year))
+    duplicates: dict[int, list[tuple[str, int, int]]] = {}
     for number, users in by_number.items():
         for claim_id, _year in users:
             if claim_id not in listed:
@@ -273,7 +320,7 @@ def attach_checks(claims: list[VoucherClaim]) -> list[VoucherClaim]:
     firm_ids = {claim.enterprise_id for claim in claims}
     eligible_pairs = _eligible_pairs(claims, firm_ids, windows)
     for claim in claims:
-        claim.checks = _checks_of(claim, duplicates.get(claim.pk, []), eligible_pairs)
+        claim.checks = _checks_of(claim, duplicates.get(claim.pk, []), eligible_pairs, present.get(claim.pk, set()))
     return claims
 
 
@@ -296,7 +343,7 @@ def _eligible_pairs(claims, firm_ids, years) -> set[tuple[int, int]] | None:
     return pairs
 
 
-def _checks_of(claim, duplicates, eligible_pairs) -> list[ClaimCheck]:
+def _checks_of(claim, duplicates, eligible_pairs, present) -> list[ClaimCheck]:
     checks = []
     if duplicates:
         checks.append(
@@ -326,4 +373,8 @@ def _checks_of(claim, duplicates, eligible_pairs) -> list[ClaimCheck]:
         )
     if eligible_pairs is not None and (claim.enterprise_id, claim.year) not in eligible_pairs:
         checks.append(ClaimCheck("not_eligible", str(CHECK_LABELS["not_eligible"]), []))
+    missing = missing_documents(policy=claim.policy, kind=claim.kind, present=present)
+    if missing:
+        labels = [str(DocumentKind(code).label) for code in missing]
+        checks.append(ClaimCheck("documents_missing", str(CHECK_LABELS["documents_missing"]), labels))
     return checks

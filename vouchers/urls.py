@@ -9,6 +9,7 @@ urlpatterns = [
     path("my-claims/", views.my_claims_view, name="my-claims"),
     path("claims/", views.claims_view, name="claims"),
     path("claims/new/", views.claim_new_view, name="claim-new"),
+    path("claims/checklist/", views.claim_checklist_view, name="claim-checklist"),
     path("claims/<int:pk>/", views.claim_view, name="claim"),
     path("claims/<int:pk>/edit/", views.claim_edit_view, name="claim-edit"),
     path("claims/<int:pk>/transition/", views.claim_transition_view, name="claim-transition"),

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,8 +44,10 @@ from vouchers.selectors import (
     claim_events,
     claim_get,
     claim_list,
+    document_checklist,
     document_get,
     max_subsidy,
+    missing_documents,
     policies_open_for_claims,
     policy_get,
     policy_list,
@@ -125,9 +128,31 @@ def my_claims_view(request):
     return render(request, "vouchers/my_claims.html", {"page": page, "quotas": quotas})
 
 
+def _present_kinds(documents) -> set[str]:
+    return {document.kind for document in documents}
+
+
+def _chosen_kind(form) -> VoucherKind | None:
+    """The kind the form shows (the one posted, or the claim's), or None before the firm chooses one."""
+    if form.is_bound:
+        return getattr(form, "cleaned_data", {}).get("kind")
+    return form.initial.get("kind")
+
+
 def _claim_form_context(request, form, policy, claim=None):
     quota = quota_for(enterprise_id=request.user.enterprise_id, policy=policy)
-    return {"form": form, "policy": policy, "claim": claim, "quota": quota}
+    present = _present_kinds(claim_documents(claim=claim)) if claim else set()
+    kind = _chosen_kind(form)
+    # Choosing another kind swaps in its checklist (htmx; the page works without it, showing the posted kind's).
+    query = urlencode({"claim": claim.pk} if claim else {"year": policy.year})
+    form.fields["kind"].widget.attrs.update({
+        "hx-get": f"{reverse('vouchers:claim-checklist')}?{query}", "hx-trigger": "change",
+        "hx-target": "#document-checklist", "hx-swap": "outerHTML", "aria-controls": "document-checklist",
+    })  # fmt: skip
+    return {
+        "form": form, "policy": policy, "claim": claim, "quota": quota, "checklist_kind": kind,
+        "checklist": document_checklist(policy=policy, kind=kind, present=present),
+    }  # fmt: skip
 
 
 @login_required
@@ -172,6 +197,25 @@ def claim_edit_view(request, pk):
     return render(request, "vouchers/claim_form.html", _claim_form_context(request, form, claim.policy, claim))
 
 
+@login_required
+@require_GET
+def claim_checklist_view(request):
+    """The checklist of the claim form for the kind just chosen (htmx swaps it in when the kind changes)."""
+    _need(can_claim(request.user))
+    claim = None
+    if (claim_id := request.GET.get("claim", "")).isdigit():
+        claim = claim_get(user=request.user, pk=int(claim_id))
+        policy = claim.policy
+    else:
+        policy = policy_get(year=_year(request.GET.get("year")) or 0)
+    kind_id = request.GET.get("kind", "")
+    kind = VoucherKind.objects.filter(policy=policy, pk=kind_id).first() if kind_id.isdigit() else None
+    present = _present_kinds(claim_documents(claim=claim)) if claim else set()
+    return render(request, "vouchers/_checklist.html", {
+        "checklist": document_checklist(policy=policy, kind=kind, present=present), "checklist_kind": kind,
+    })  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The claim page
 
@@ -186,20 +230,29 @@ def claim_view(request, pk):
     is_firm = ClaimParty.ENTERPRISE in parties
     as_firm = reads_as_firm(user)
     moves = [(status, *MOVE_BUTTONS[status], status in COMMENT_REQUIRED) for status in allowed_moves(user, claim)]
+    documents = list(claim_documents(claim=claim))
+    can_edit = is_firm and claim.is_editable
     context = {
         "claim": claim,
         "is_firm": is_firm,
         "as_firm": as_firm,
         "status_label": claim.public_status if as_firm else claim.get_status_display(),
-        "documents": claim_documents(claim=claim),
+        "documents": documents,
         "events": claim_events(claim=claim),
         "moves": moves,
-        "can_edit": is_firm and claim.is_editable,
-        "document_form": DocumentForm() if is_firm and claim.is_editable else None,
+        "can_edit": can_edit,
+        "document_form": None,
         "ceiling": max_subsidy(expense=claim.eligible_expense, ratio=claim.kind.subsidy_ratio),
     }
     if is_firm:
         context["quota"] = quota_for(enterprise_id=claim.enterprise_id, policy=claim.policy)
+    if can_edit:
+        # The firm's checklist beside its upload form, which offers the first document still missing.
+        present = _present_kinds(documents)
+        context["checklist"] = document_checklist(policy=claim.policy, kind=claim.kind, present=present)
+        context["checklist_kind"] = claim.kind
+        missing = missing_documents(policy=claim.policy, kind=claim.kind, present=present)
+        context["document_form"] = DocumentForm(initial={"kind": missing[0]} if missing else {})
     if not as_firm:
         attach_checks([claim])
         context["show_checks"] = True

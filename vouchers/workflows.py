@@ -36,7 +36,7 @@ from vouchers.models import (
     VoucherQuota,
 )
 from vouchers.permissions import parties_of
-from vouchers.selectors import max_subsidy
+from vouchers.selectors import max_subsidy, missing_documents
 
 # The only allowed moves, from each status, and the party that takes each (see vouchers.permissions.parties_of):
 # the claim's firm, county staff of the firm's county, city staff and the city administrator.
@@ -137,7 +137,9 @@ def _submission_problems(claims: list[VoucherClaim], today: datetime.date) -> di
                 "%(expense)s yuan: at most %(ceiling)s yuan."
             ) % {"asked": claim.subsidy_requested, "ratio": f"{(kind.subsidy_ratio * 100).normalize():f}",
                  "expense": claim.eligible_expense, "ceiling": ceiling})  # fmt: skip
-        missing = [DocumentKind(kind_).label for kind_ in policy.required_documents if kind_ not in present[claim.pk]]
+        missing = [
+            DocumentKind(code).label for code in missing_documents(policy=policy, kind=kind, present=present[claim.pk])
+        ]
         if missing:
             add("documents", _("Attach these documents: %(kinds)s.") % {"kinds": ", ".join(str(m) for m in missing)})
     return problems
