@@ -3,12 +3,15 @@ claims of the demo firms at different steps, moved there through the real servic
 notifications are what the portal would have made)."""
 
 import datetime
+import hashlib
 import itertools
 from decimal import Decimal
 
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -321,6 +324,40 @@ def _within_budget(claims: list[dict], *, total: Decimal, committed: Decimal) ->
             committed += claim["subsidy"]
 
 
+def _attach_history_documents(rows: list, paths: list, users: dict) -> None:
+    """Every claim of the history that was ever submitted carried its policy's required documents (the submit check
+    asks for them), uploaded the moment it was submitted. One scan per kind is stored and the rows share it."""
+    storage = storages["private"]
+    scans = {kind: storage.save(f"vouchers/demo/{kind}.pdf", ContentFile(DEMO_PDF)) for kind in DOCUMENT_NAMES}
+    digest = hashlib.sha256(DEMO_PDF).hexdigest()
+    documents = []
+    for row, steps in zip(rows, paths, strict=True):
+        submitted = _last(steps, {ClaimStatus.SUBMITTED})
+        if submitted is None:
+            continue
+        for kind in row.policy.required_documents:
+            invoice = f"0441{row.year}H{row.pk:05d}" if kind == DocumentKind.INVOICE else ""
+            documents.append(
+                ClaimDocument(
+                    claim=row,
+                    kind=kind,
+                    invoice_number=invoice,
+                    file=scans.get(kind) or scans[DocumentKind.CONTRACT],
+                    original_name=f"{DOCUMENT_NAMES.get(kind, kind)}.pdf",
+                    content_type="application/pdf",
+                    size=len(DEMO_PDF),
+                    sha256=digest,
+                    uploaded_by=users[row.enterprise_id],
+                )
+            )
+    ClaimDocument.objects.bulk_create(documents, batch_size=2000)
+    # uploaded_at was stamped by the insert: the moment of the claim's submission instead.
+    submitted_at = {row.pk: _last(steps, {ClaimStatus.SUBMITTED}) for row, steps in zip(rows, paths, strict=True)}
+    for document in documents:
+        document.uploaded_at = submitted_at[document.claim_id]
+    ClaimDocument.objects.bulk_update(documents, ["uploaded_at"], batch_size=2000)
+
+
 def seed_voucher_history(*, as_of: datetime.date, seed: int, actors: dict) -> dict:
     """Last year's policy (the rule set's kinds, a budget) with its claims, nearly all paid by now; this year's
     claims spread over the year up to `as_of`, at every step. The demo firms' showcase claims stay as they are."""
@@ -405,6 +442,7 @@ def _write_claims(rng, claims: dict, *, actors: dict) -> dict:
                                      note=comment))  # fmt: skip
             previous = status
     ClaimEvent.objects.bulk_create(events, batch_size=2000)
+    _attach_history_documents(rows, paths, users)
 
     # Quota rows: one per firm and year with a claim that was ever submitted (as claim_transition creates them),
     # committing the claims under review, approved or paid.
