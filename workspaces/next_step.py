@@ -215,7 +215,10 @@ def next_step(*, portrait: Portrait | None, tier: str | None = None) -> NextStep
     ruleset = ruleset_of(portrait)
     steps = []
     for spec in GAP_SPECS:
-        if spec.family != family or spec.key == "sme_points" or not _has_gap(spec, details.get(spec.column)):
+        # A value the run did not store gives no gap (as in cultivation.plans.gaps_frame).
+        if spec.family != family or spec.key == "sme_points" or spec.column not in details:
+            continue
+        if not _has_gap(spec, details[spec.column]):
             continue
         step = _step(spec.key, details, portrait)
         if step is not None:
