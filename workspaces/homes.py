@@ -94,7 +94,7 @@ def waiting(days: int | None) -> str:
     if days is None:
         return ""
     if days == 0:
-        return _("since today")
+        return _("new today")
     return ngettext("waiting %(days)s day", "waiting %(days)s days", days) % {"days": days}
 
 
