@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cultivation.selectors import open_warning_count
 from enterprises.selectors import registry_by_county, registry_summary
@@ -9,7 +9,7 @@ from workspaces.permissions import CITY, COUNTY, FIRM, LEADER, OFFICER, home_kin
 
 
 @login_required
-@require_GET
+@require_safe
 def home_view(request):
     """Each role lands on its own work: a firm on its next steps, an officer on its firms, county and city staff on
     what waits for them (the registry's figures below it), leaders on the dashboard."""
