@@ -93,6 +93,14 @@ def pin_list(*, user, live: bool | None = None, county: str | None = None) -> Qu
     return queryset.select_related("enterprise__county", "created_by", "ended_by").order_by("-created_at", "-id")
 
 
+def live_pins(*, user, ending_by: datetime.date | None = None, county: str | None = None) -> QuerySet[TierPin]:
+    """The pins in force in scope (ending on or before `ending_by` when given), the first to end first."""
+    queryset = pin_list(user=user, live=True, county=county)
+    if ending_by is not None:
+        queryset = queryset.filter(ends_on__lte=ending_by)
+    return queryset.order_by("ends_on", "id")
+
+
 def pin_get(*, user, pk: int) -> TierPin:
     try:
         return pin_list(user=user).get(pk=pk)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("board/", views.board_view, name="board"),
     path("key-list.xlsx", views.key_list_export_view, name="key-list-export"),
     path("firms/<str:credit_code>/pin/", views.pin_create_view, name="pin-create"),
+    path("pins/", views.pins_view, name="pins"),
     path("pins/<int:pk>/end/", views.pin_end_view, name="pin-end"),
     path("plans/<str:credit_code>/", views.plan_view, name="plan"),
     path("plans/<str:credit_code>/tasks/", views.plan_task_create_view, name="plan-task-create"),

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 from django.contrib import messages
@@ -38,6 +39,7 @@ from cultivation.forms import (
 )
 from cultivation.models import (
     ACTIVE_WARNING_STATES,
+    CampaignStage,
     CultivationSettings,
     PlanGap,
     PreReviewResult,
@@ -62,6 +64,7 @@ from cultivation.selectors import (
     board_placements,
     board_tier_pages,
     key_list,
+    live_pins,
     movements_this_month,
     pin_get,
     plan_enterprise_get,
@@ -273,6 +276,36 @@ def key_list_export_view(request):
     return response
 
 
+PIN_PAGE_SIZE = 50
+# The choices of the pins page's "ending within" filter, in days.
+PIN_ENDING_CHOICES = (7, 30, 90)
+
+
+@login_required
+@require_GET
+def pins_view(request):
+    """The pins in force in scope, the first to end first; `?within=30`: those ending in the next 30 days."""
+    user = request.user
+    if not may_see_board(user):
+        raise PermissionDenied
+    counties = board_counties(user=user)
+    county = board_county(user=user, counties=counties, code=request.GET.get("county"))
+    within = next((days for days in PIN_ENDING_CHOICES if request.GET.get("within") == str(days)), None)
+    today = timezone.localdate()
+    ending_by = today + datetime.timedelta(days=within) if within else None
+    queryset = live_pins(user=user, ending_by=ending_by, county=county.code if county else None)
+    page = Paginator(queryset, PIN_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
+    for pin in page.object_list:
+        pin.days_left = (pin.ends_on - today).days
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page, "counties": counties, "county": county, "may_switch": len(counties) > 1, "within": within,
+        "within_choices": PIN_ENDING_CHOICES, "querystring": query.urlencode(),
+    }  # fmt: skip
+    return render(request, "cultivation/pins.html", context)
+
+
 WARNING_PAGE_SIZE = 50
 
 
@@ -381,9 +414,10 @@ def campaign_view(request, year):
     county = board_county(user=user, counties=counties, code=request.GET.get("county"))
     code = county.code if county else None
     rows, total = campaign_funnel(user=user, campaign=campaign, county=code)
-    entries = Paginator(entry_list(user=user, campaign=campaign, county=code), CAMPAIGN_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    stage = request.GET.get("stage") if request.GET.get("stage") in CampaignStage.values else ""
+    entries = Paginator(
+        entry_list(user=user, campaign=campaign, county=code, stage=stage or None), CAMPAIGN_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     for entry in entries.object_list:
         entry.may_act = can_act_on_entry(user, entry)
         entry.targets = [(value, CAMPAIGN_MOVE_VERBS[value]) for value in campaign_entry_targets(entry.stage)]
@@ -409,6 +443,8 @@ def campaign_view(request, year):
             "may_select": can_select_candidates(user),
             "run": run,
             "pre_review_choices": PreReviewResult.choices,
+            "stage": stage,
+            "stage_choices": CampaignStage.choices,
             "querystring": query.urlencode(),
             "back": request.get_full_path(),
             "today": timezone.localdate(),

@@ -3,7 +3,7 @@ accounts.scoping (firms: `scope_to_user`, officers: `scope_officers`); outside t
 
 import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -178,21 +178,13 @@ def _overdue_q(cutoff: datetime.date) -> Q:
     return (Q(last_service__lt=cutoff) | Q(last_service__isnull=True)) & Q(started_at__date__lt=cutoff)
 
 
-def my_firms(
-    *, user, officer: OfficerProfile | None = None, today: datetime.date | None = None, days: int | None = None
-) -> list[Assignment]:
-    """An officer's active assignments (the user's own, or `officer`'s for staff) with each firm's last service
-    date, overdue first (oldest service first), then by name; each row carries `overdue`, `last_service`,
-    `open_gaps` and `open_demands` (one query)."""
+def _service_rows(queryset: QuerySet[Assignment], *, cutoff: datetime.date, days: int) -> list[Assignment]:
+    """Active assignments annotated, in one query, with each firm's last service date, its open plan gaps and open
+    demands; each row also carries `overdue` and `next_due` (the day a service is due: `days` after the last
+    service, or after the assignment when there is none or it is older)."""
     from cultivation.models import PlanGap
     from officers.models import Demand
 
-    cutoff = overdue_cutoff(today=today, days=days)
-    queryset = assignment_list(user=user, active=True)
-    if officer is not None:
-        queryset = queryset.filter(officer_id=officer.pk)
-    else:
-        queryset = queryset.filter(officer__user_id=user.pk)
     open_gaps = (
         PlanGap.objects.filter(enterprise_id=OuterRef("enterprise_id"), closed_run__isnull=True)
         .order_by()
@@ -214,11 +206,54 @@ def my_firms(
     )
     for row in rows:
         row.overdue = (row.last_service is None or row.last_service < cutoff) and row.started_at.date() < cutoff
+        since = max(row.last_service or datetime.date.min, timezone.localdate(row.started_at))
+        row.next_due = since + datetime.timedelta(days=days)
         row.open_gaps = row.open_gaps or 0
         row.open_demands = row.open_demands or 0
+    return rows
+
+
+def my_firms(
+    *, user, officer: OfficerProfile | None = None, today: datetime.date | None = None, days: int | None = None
+) -> list[Assignment]:
+    """An officer's active assignments (the user's own, or `officer`'s for staff) with each firm's last service
+    date, overdue first (oldest service first), then by name; each row carries `overdue`, `last_service`,
+    `next_due`, `open_gaps` and `open_demands` (one query)."""
+    days = days if days is not None else settings_in_force().no_service_days
+    cutoff = overdue_cutoff(today=today, days=days)
+    queryset = assignment_list(user=user, active=True)
+    if officer is not None:
+        queryset = queryset.filter(officer_id=officer.pk)
+    else:
+        queryset = queryset.filter(officer__user_id=user.pk)
+    rows = _service_rows(queryset, cutoff=cutoff, days=days)
     never = datetime.date.min
     rows.sort(key=lambda r: (not r.overdue, r.last_service or never, r.enterprise.name))
     return rows
+
+
+def overdue_assignments(
+    *, user, county: str | None = None, today: datetime.date | None = None, days: int | None = None
+) -> QuerySet[Assignment]:
+    """The active assignments in scope whose firm is overdue for a service (as `coverage_by_county` counts them),
+    the longest without one first."""
+    cutoff = overdue_cutoff(today=today, days=days)
+    return (
+        assignment_list(user=user, active=True, county=county)
+        .annotate(last_service=_last_service_subquery())
+        .filter(_overdue_q(cutoff))
+        .order_by(F("last_service").asc(nulls_first=True), "started_at", "id")
+    )
+
+
+def overdue_firms(
+    *, user, county: str | None = None, today: datetime.date | None = None, days: int | None = None
+) -> list[Assignment]:
+    """`overdue_assignments` as rows of `my_firms` (last service, next due, open gaps and demands), with the
+    officer (one query)."""
+    days = days if days is not None else settings_in_force().no_service_days
+    queryset = overdue_assignments(user=user, county=county, today=today, days=days)
+    return _service_rows(queryset, cutoff=overdue_cutoff(today=today, days=days), days=days)
 
 
 def unserved_assignments(*, on: datetime.date, days: int, enterprise_ids=None) -> list[dict]:

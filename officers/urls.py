@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.officer_update_view, name="officer-update"),
     path("<int:pk>/active/", views.officer_active_view, name="officer-active"),
     path("my-firms/", views.my_firms_view, name="my-firms"),
+    path("overdue/", views.overdue_view, name="overdue"),
     path("firms/<str:credit_code>/", views.firm_view, name="firm"),
     path("firms/<str:credit_code>/assign/", views.firm_assign_view, name="firm-assign"),
     path("firms/<str:credit_code>/unassign/", views.firm_unassign_view, name="firm-unassign"),

@@ -53,6 +53,7 @@ from officers.selectors import (
     officer_get,
     officer_list,
     officer_of_user,
+    overdue_firms,
     service_log_list,
     settings_in_force,
 )
@@ -197,6 +198,28 @@ def my_firms_view(request):
     days = settings_in_force().no_service_days
     context = {"officer": officer, "firms": my_firms(user=request.user, days=days), "no_service_days": days}
     return render(request, "officers/my_firms.html", context)
+
+
+@login_required
+@require_GET
+def overdue_view(request):
+    """The firms in scope overdue for a service, the longest without one first, with their officer (a county
+    filter for city-wide roles); the coverage page counts the same firms."""
+    user = request.user
+    if not may_see_coverage(user):
+        raise PermissionDenied
+    counties = list(scope_counties(County.objects.all(), user=user).order_by("code"))
+    county = request.GET.get("county") or ""
+    if county and county not in {c.code for c in counties}:
+        raise Http404("No such county")
+    days = settings_in_force().no_service_days
+    context = {
+        "firms": overdue_firms(user=user, county=county or None, days=days),
+        "counties": counties,
+        "county": county,
+        "no_service_days": days,
+    }
+    return render(request, "officers/overdue.html", context)
 
 
 @login_required

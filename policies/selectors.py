@@ -23,8 +23,9 @@ from policies.permissions import may_edit_policies
 # Policies and matches
 
 
-def policy_list(*, user, kind: str | None = None, active_only: bool = False) -> QuerySet[Policy]:
-    """The library: policies are public documents, readable by every signed-in user."""
+def policy_list(*, user, kind: str | None = None, active_only: bool = False, fits: bool = False) -> QuerySet[Policy]:
+    """The library: policies are public documents, readable by every signed-in user. `fits`, for a firm's user:
+    only the policies its firm meets or nearly meets whose deadline has not passed (as `firm_matches`)."""
     if not is_active_user(user):
         return Policy.objects.none()
     queryset = Policy.objects.all()
@@ -39,6 +40,8 @@ def policy_list(*, user, kind: str | None = None, active_only: bool = False) -> 
         queryset = queryset.annotate(
             my_status=Subquery(own.values("status")[:1]), my_match_id=Subquery(own.values("pk")[:1])
         )
+        if fits:
+            queryset = queryset.filter(Exists(own), active=True).exclude(applies_until__lt=timezone.localdate())
     return queryset.order_by("-active", "applies_until", "-published_on", "-pk")
 
 
@@ -105,17 +108,15 @@ def audience_q(enterprise) -> Q:
     )
 
 
-def notice_list(*, user) -> QuerySet[Notice]:
-    """A firm: the notices addressed to it, unread first. Staff: the notices of their scope (city-wide and their
-    county's). Others: none."""
+def notice_list(*, user, unread: bool = False) -> QuerySet[Notice]:
+    """A firm: the notices addressed to it, unread first (`unread`: only those). Staff: the notices of their scope
+    (city-wide and their county's). Others: none."""
     if is_enterprise_user(user):
         read = NoticeRead.objects.filter(user=user, notice=OuterRef("pk"))
-        return (
-            Notice.objects.filter(audience_q(user.enterprise))
-            .annotate(is_read=Exists(read))
-            .select_related("county", "policy")
-            .order_by("is_read", "-published_at", "-pk")
-        )
+        queryset = Notice.objects.filter(audience_q(user.enterprise)).annotate(is_read=Exists(read))
+        if unread:
+            queryset = queryset.filter(is_read=False)
+        return queryset.select_related("county", "policy").order_by("is_read", "-published_at", "-pk")
     return scope_county_rows(Notice.objects.all(), user=user).select_related("county", "policy", "author")
 
 

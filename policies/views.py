@@ -46,16 +46,21 @@ def _page(request, queryset, size):
 @login_required
 def policy_list_view(request):
     kind = request.GET.get("kind") if request.GET.get("kind") in PolicyKind.values else ""
-    page = _page(request, policy_list(user=request.user, kind=kind or None), LIST_PAGE_SIZE)
+    # `?fits=1`, for a firm's user: the policies its firm meets or nearly meets, deadline not passed.
+    fits = request.GET.get("fits") == "1" and is_enterprise_user(request.user)
+    page = _page(request, policy_list(user=request.user, kind=kind or None, fits=fits), LIST_PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "policies/policy_list.html",
         {
             "page": page,
             "kind": kind,
+            "fits": fits,
             "kinds": PolicyKind.choices,
             "can_edit": may_edit_policies(request.user),
-            "querystring": f"kind={kind}" if kind else "",
+            "querystring": query.urlencode(),
         },
     )
 
@@ -150,8 +155,14 @@ def policy_attachment_view(request, pk):
 
 @login_required
 def notice_list_view(request):
-    page = _page(request, notice_list(user=request.user), LIST_PAGE_SIZE)
-    return render(request, "policies/notice_list.html", {"page": page, "can_publish": may_publish(request.user)})
+    # `?unread=1`, for a firm's user: only the notices it has not opened yet.
+    unread = request.GET.get("unread") == "1" and is_enterprise_user(request.user)
+    page = _page(request, notice_list(user=request.user, unread=unread), LIST_PAGE_SIZE)
+    context = {
+        "page": page, "can_publish": may_publish(request.user), "unread": unread,
+        "querystring": "unread=1" if unread else "",
+    }  # fmt: skip
+    return render(request, "policies/notice_list.html", context)
 
 
 @login_required

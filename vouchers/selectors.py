@@ -31,6 +31,11 @@ from vouchers.permissions import reviewer_party, sees_city_voucher_pages
 CENT = Decimal("0.01")
 # Which status each reviewing party works from.
 QUEUE_STATUS = {ClaimParty.COUNTY: ClaimStatus.SUBMITTED, ClaimParty.CITY: ClaimStatus.COUNTY_APPROVED}
+# A firm's claims still under way (`my claims`' "open" filter), the ones waiting for the firm itself first.
+OPEN_CLAIM_STATUSES = (
+    ClaimStatus.RETURNED, ClaimStatus.DRAFT, ClaimStatus.SUBMITTED, ClaimStatus.COUNTY_APPROVED,
+    ClaimStatus.CITY_APPROVED, ClaimStatus.PUBLICITY,
+)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from vouchers.permissions import (
 )
 from vouchers.selectors import (
     CHECK_LABELS,
+    OPEN_CLAIM_STATUSES,
     attach_checks,
     budget_for,
     claim_documents,
@@ -124,8 +125,14 @@ def my_claims_view(request):
     _need(can_claim(request.user))
     today = timezone.localdate()
     quotas = quotas_for(enterprise_id=request.user.enterprise_id, policies=policies_open_for_claims(on=today))
-    page = Paginator(claim_list(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "vouchers/my_claims.html", {"page": page, "quotas": quotas})
+    # `?status=open`: the claims still under way.
+    show_open = request.GET.get("status") == "open"
+    claims = claim_list(user=request.user, status=list(OPEN_CLAIM_STATUSES) if show_open else None)
+    page = Paginator(claims, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "quotas": quotas, "show_open": show_open, "querystring": "status=open" if show_open else "",
+    }  # fmt: skip
+    return render(request, "vouchers/my_claims.html", context)
 
 
 def _present_kinds(documents) -> set[str]:

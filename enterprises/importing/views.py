@@ -14,7 +14,7 @@ from enterprises.filters import EnterpriseFilter
 from enterprises.importing import services, workbooks
 from enterprises.importing.forms import ExportForm, ImportUploadForm
 from enterprises.importing.kinds import get_kind
-from enterprises.importing.selectors import import_job_get, import_jobs
+from enterprises.importing.selectors import IMPORT_SHOW_CHOICES, RECENT_FAILURE_DAYS, import_job_get, import_jobs
 from enterprises.models import ImportJob
 from enterprises.permissions import can_import
 from enterprises.selectors import enterprise_export_frame, enterprise_list
@@ -51,10 +51,13 @@ def import_home_view(request):
             accept_bad_check_characters=form.cleaned_data["accept_bad_check_characters"],
         )
         return redirect("enterprises:import-detail", pk=job.pk)
-    page = Paginator(import_jobs(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(
-        request, "enterprises/import/home.html", {"form": form, "page": page, "kinds": ImportJob.Kind.choices}
-    )
+    show = request.GET.get("show") if request.GET.get("show") in IMPORT_SHOW_CHOICES else ""
+    page = Paginator(import_jobs(user=request.user, show=show or None), 20).get_page(request.GET.get("page"))
+    context = {
+        "form": form, "page": page, "kinds": ImportJob.Kind.choices, "show": show,
+        "failure_days": RECENT_FAILURE_DAYS, "querystring": f"show={show}&" if show else "",
+    }  # fmt: skip
+    return render(request, "enterprises/import/home.html", context)
 
 
 @login_required

@@ -68,11 +68,14 @@ def test_enterprise_user_sees_only_own_firm(client, make_user, two_counties):
 
 
 def test_enterprise_user_home_opens_own_firm(client, make_user, two_counties):
+    # Issue 19: the firm's home is its next steps (workspaces), linking to its own firm's page, no other firm's.
     own = two_counties["away"][0]
     client.force_login(make_user(Role.ENTERPRISE, enterprise=own))
     response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("enterprises:detail", args=[own.credit_code])
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("enterprises:detail", args=[own.credit_code]) in html
+    assert not any(firm.credit_code in html for firm in two_counties["home"] + two_counties["away"][1:])
 
 
 def test_enterprise_user_can_update_own_contact_details(client, make_user, two_counties):

@@ -170,7 +170,10 @@ def test_approval_over_http_shows_the_password_once_and_the_firm_must_change_it(
     assert changed.status_code == 302
     user.refresh_from_db()
     assert not user.must_change_password
-    assert client.get(reverse("home"))["Location"] == reverse("enterprises:detail", args=[firm.credit_code])
+    # Issue 19: no longer held on the password page, the firm's user reaches its home (its next steps).
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    assert reverse("enterprises:detail", args=[firm.credit_code]) in home.content.decode()
 
 
 def test_refusal_over_http_needs_a_reason(client, reviewers):
