@@ -167,3 +167,14 @@ def test_every_icon_the_pages_use_is_in_the_sprite():
     for template in (root / "templates").rglob("*.html"):
         used |= set(re.findall(r"""{% icon ["'](\w[\w-]*)["'] %}""", template.read_text()))
     assert used <= listed, used - listed
+
+
+@pytest.mark.parametrize("username", ONE_USER_PER_ROLE)
+def test_a_page_with_the_whole_menu_costs_the_same_few_queries_for_every_role(
+    client, cast, username, django_assert_num_queries
+):
+    client.force_login(cast[username])
+    # session, user (with county and firm), the count of the user's notifications (none: no page to read)
+    with django_assert_num_queries(3):
+        page = client.get(reverse("notifications:list")).content.decode()
+    assert 'id="nav-home"' in page and 'id="user-menu"' in page
