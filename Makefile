@@ -36,7 +36,19 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Front-end packages come from the npm registry at build time and are served by the portal itself.
-assets: $(VENDOR)/.built
+assets: $(VENDOR)/.built $(VENDOR)/icons.svg
+
+# The bootstrap-icons the pages use (`{% icon "bell" %}`), gathered into one small sprite of <symbol>s: neither the
+# package's 1 MB sprite of every icon nor an icon font.
+ICONS := bar-chart bell box-arrow-right braces building gear graph-up-arrow house key people person-circle \
+	ticket-perforated translate
+
+$(VENDOR)/icons.svg: $(VENDOR)/.built Makefile
+	{ echo '<svg xmlns="http://www.w3.org/2000/svg"><!-- bootstrap-icons, MIT License: icons.getbootstrap.com -->'; \
+	  for icon in $(ICONS); do \
+	    sed -e "s|^<svg [^>]*\(viewBox=\"[^\"]*\"\)>|<symbol id=\"$$icon\" \1>|" -e 's|</svg>|</symbol>|' \
+	      node_modules/bootstrap-icons/icons/$$icon.svg; \
+	  done; echo '</svg>'; } > $@
 
 $(VENDOR)/.built: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -59,3 +59,9 @@ def is_enterprise_user(user) -> bool:
 def opens_admin_site(user) -> bool:
     """Only city administrators get the Django admin (whatever box is ticked): the role decides."""
     return user.role == Role.CITY_ADMIN
+
+
+def may_open_admin_site(user) -> bool:
+    """The admin site's own rule (django.contrib.admin): an active user with the staff flag, which
+    `opens_admin_site` gives city administrators only."""
+    return is_active_user(user) and user.is_staff

@@ -1,6 +1,6 @@
 """Who may do what with the registry (DESIGN §6); which firms a user sees is accounts.scoping's."""
 
-from accounts.permissions import is_city_staff, is_county_staff, is_staff
+from accounts.permissions import is_active_user, is_city_staff, is_county_staff, is_enterprise_user, is_staff
 
 
 def can_import(user) -> bool:
@@ -15,3 +15,14 @@ def imports_for_whole_city(user) -> bool:
 
 def imports_for_own_county(user) -> bool:
     return is_county_staff(user)
+
+
+def lists_many_enterprises(user) -> bool:
+    """Whom the menu offers the registry list: every role whose scope holds firms, except a firm's own users, for
+    whom it would hold one row (the list still answers them: accounts.scoping narrows it to their firm)."""
+    return is_active_user(user) and not is_enterprise_user(user)
+
+
+def has_own_enterprise(user) -> bool:
+    """A firm's own account: its firm's page is its registry."""
+    return is_enterprise_user(user)

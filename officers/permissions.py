@@ -91,6 +91,11 @@ def may_read_service_logs(user) -> bool:
 # Demands
 
 
+def may_see_demands(user) -> bool:
+    """The demands page: every signed-in user, each within their scope (a firm its own, an officer its firms')."""
+    return is_active_user(user)
+
+
 def files_for_own_firm(user) -> bool:
     """An enterprise user files demands for its own firm only."""
     return is_enterprise_user(user)

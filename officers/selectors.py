@@ -293,9 +293,10 @@ def _innovative_firms(*, user):
     from scoring.selectors import current_run
 
     run = current_run()
-    if run is None:
-        return Portrait.objects.none()
     active = Assignment.objects.filter(enterprise_id=OuterRef("enterprise_id"), ended_at__isnull=True)
+    if run is None:
+        # Before the first published run: no firm, but the same shape (`covered`), which the counts filter on.
+        return Portrait.objects.none().annotate(covered=Exists(active))
     queryset = scope_to_user(Portrait.objects.filter(run=run, innovative=True), user=user, enterprise_path="enterprise")
     return queryset.annotate(covered=Exists(active))
 

@@ -1,9 +1,31 @@
 """Who may do what with policies, notices, events and registrations (DESIGN §6); rows are narrowed by
 accounts.scoping."""
 
-from accounts.permissions import is_city_staff, is_county_staff, is_enterprise_user, is_staff, is_staff_of_county
+from accounts.permissions import (
+    is_active_user,
+    is_city_staff,
+    is_county_staff,
+    is_enterprise_user,
+    is_staff,
+    is_staff_of_county,
+)
 from accounts.scoping import sees_whole_counties
 from policies.models import ENTERPRISE, STAFF
+
+
+def may_see_policies(user) -> bool:
+    """The policy library: every signed-in user (a firm reads how it stands against each policy)."""
+    return is_active_user(user)
+
+
+def may_see_notices(user) -> bool:
+    """Notices: every signed-in user, each reading those addressed to them (policies.selectors)."""
+    return is_active_user(user)
+
+
+def may_see_events(user) -> bool:
+    """Briefings and training: every signed-in user, each reading those addressed to them."""
+    return is_active_user(user)
 
 
 def may_edit_policies(user) -> bool:

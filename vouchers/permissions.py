@@ -11,6 +11,11 @@ def may_see_vouchers(user) -> bool:
     return is_staff(user) or is_leader(user) or is_enterprise_user(user)
 
 
+def may_list_claims(user) -> bool:
+    """The list of every claim in scope: those with voucher pages but the firms (their own list is "my claims")."""
+    return may_see_vouchers(user) and not can_claim(user)
+
+
 def can_claim(user) -> bool:
     """A firm's own account: it claims for its firm."""
     return is_enterprise_user(user)

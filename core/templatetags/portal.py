@@ -1,10 +1,12 @@
-"""Filters every page uses: money in 万元, percentages, sort links, minutes."""
+"""Filters every page uses: money in 万元, percentages, sort links, minutes; icons."""
 
 from decimal import Decimal
 
 from django import template
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
+from django.templatetags.static import static
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -48,3 +50,14 @@ def person(user) -> str:
         return "—"
     name = user.get_full_name() if hasattr(user, "get_full_name") else ""
     return name or getattr(user, "username", "") or str(user)
+
+
+@register.simple_tag
+def icon(name):
+    """A bootstrap-icons SVG from the sprite `make assets` builds (its ICONS list names those it holds), in the
+    text's colour and size. Decorative: the link or button around it carries the words for screen readers."""
+    return format_html(
+        '<svg class="bi" width="1em" height="1em" fill="currentColor" aria-hidden="true">'
+        '<use href="{}#{}"></use></svg>',
+        static("vendor/icons.svg"), name,
+    )  # fmt: skip

@@ -23,13 +23,3 @@ def tier_panel(context, enterprise):
         "end_form": PinEndForm() if allowed and pin is not None else None,
         "csrf_token": context.get("csrf_token"),
     }
-
-
-@register.filter
-def may_see_board(user) -> bool:
-    return permissions.may_see_board(user)
-
-
-@register.filter
-def may_see_warning_list(user) -> bool:
-    return permissions.may_see_warning_list(user)

@@ -5,7 +5,6 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext as _
 
 from core.templatetags.portal import percent, wan
-from dashboards import permissions
 from dashboards.figures import Kind
 
 register = template.Library()
@@ -51,11 +50,6 @@ def bar_width(progress) -> str:
     if progress is None:
         return "0"
     return f"{min(max(float(progress), 0.0), 1.0) * 100:.1f}"
-
-
-@register.filter
-def may_see_dashboard(user) -> bool:
-    return permissions.may_see_dashboard(user)
 
 
 @register.filter

@@ -1,7 +1,6 @@
 from django import template
 
 from firm_accounts.passwords import firm_accounts
-from firm_accounts.permissions import may_review_requests
 
 register = template.Library()
 
@@ -13,8 +12,3 @@ def firm_accounts_panel(context, enterprise):
         "accounts": firm_accounts(user=context["request"].user, enterprise=enterprise),
         "csrf_token": context.get("csrf_token"),
     }
-
-
-@register.filter
-def may_review_accounts(user) -> bool:
-    return may_review_requests(user)

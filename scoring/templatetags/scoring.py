@@ -1,6 +1,6 @@
 from django import template
 
-from scoring import permissions, presentation
+from scoring import presentation
 from scoring.models import Tier
 from scoring.selectors import portrait_for, portrait_history
 
@@ -23,11 +23,6 @@ def portrait_panel(context, enterprise):
 def points_range(part):
     low, high = part["low"], part["high"]
     return f"{low:g}" if low == high else f"{low:g}–{high:g}"
-
-
-@register.filter
-def may_see_runs(user) -> bool:
-    return permissions.may_see_runs(user)
 
 
 @register.filter

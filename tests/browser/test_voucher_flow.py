@@ -33,7 +33,8 @@ def test_firm_submits_county_and_city_approve_firm_sees_it_approved(live_server,
     make_user(Role.CITY_STAFF, username="city-staff")
 
     log_in(page, live_server, "firm-user")
-    page.click("#nav-vouchers")
+    page.click("#nav-group-vouchers")
+    page.click("#nav-my-claims")
     page.wait_for_url(re.compile(r".*/vouchers/my-claims/$"))
     assert "500,000.00" in page.inner_text(".quota-remaining")
     page.click("#nav-new-claim")

@@ -5,7 +5,6 @@ from vouchers.models import PUBLIC_STATUS_LABELS
 
 register = template.Library()
 
-register.filter("may_see_vouchers", permissions.may_see_vouchers)
 register.filter("can_claim", permissions.can_claim)
 register.filter("reviews_vouchers", permissions.reviews_vouchers)
 register.filter("sees_city_voucher_pages", permissions.sees_city_voucher_pages)
