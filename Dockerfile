@@ -10,6 +10,8 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
  && cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/ \
  && cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/ \
  && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+COPY static/src/ static/src/
+RUN npm run --silent build:echarts
 
 # ---- Runtime ----
 FROM python:3.11-slim AS runtime
