@@ -7,6 +7,22 @@
   var printing = document.body.dataset.printing === "true";
   var charts = {};
   window.portalCharts = charts;
+  if (printing) { fitSheet(); }
+
+  // The print page is one A4 landscape sheet (portal.css: --sheet-height, what a page holds): when the headline and
+  // the county table need more room than usual (long labels in English, many counties), the two rows of charts
+  // give it up, before they are drawn.
+  function fitSheet() {
+    var sheet = document.querySelector(".print-sheet");
+    if (!sheet) { return; }
+    var style = window.getComputedStyle(sheet);
+    var used = sheet.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    var excess = used - parseFloat(style.getPropertyValue("--sheet-height"));
+    if (!(excess > 0)) { return; }
+    document.querySelectorAll("#charts .chart").forEach(function (chart) {
+      chart.style.height = Math.max(100, chart.getBoundingClientRect().height - Math.ceil(excess / 2)) + "px";
+    });
+  }
 
   function init(id) {
     var target = document.getElementById(id);
