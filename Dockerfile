@@ -16,6 +16,8 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
         sed -e "s|^<svg [^>]*\(viewBox=\"[^\"]*\"\)>|<symbol id=\"$icon\" \1>|" -e 's|</svg>|</symbol>|' \
           node_modules/bootstrap-icons/icons/$icon.svg; \
       done; echo '</svg>'; } > static/vendor/icons.svg
+COPY static/src/ static/src/
+RUN npm run --silent build:echarts
 
 # ---- Runtime ----
 FROM python:3.11-slim AS runtime

@@ -168,8 +168,9 @@ def free_port() -> int:
 class Server:
     """gunicorn serving the portal on a free localhost port; always stopped by `stop` (or the context manager)."""
 
-    def __init__(self, *, database_url: str, workers: int, log_path: Path):
+    def __init__(self, *, database_url: str, workers: int, log_path: Path, env: dict | None = None):
         self.database_url = database_url
+        self.env = env or django_env(database_url)
         self.workers = workers
         self.log_path = log_path
         self.port = free_port()
@@ -195,9 +196,7 @@ class Server:
             "--graceful-timeout", "10",
             "--log-level", "warning",
         ]  # fmt: skip
-        self.process = subprocess.Popen(
-            command, cwd=BASE_DIR, env=django_env(self.database_url), stdout=self._log, stderr=subprocess.STDOUT
-        )
+        self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
         log(f"  gunicorn pid {self.process.pid} on {self.base_url} ({self.workers} workers)")
         self.wait_healthy()
 

@@ -3,8 +3,9 @@ then each point in time is a few numpy operations over every firm, and every cou
 No loop over firms, no query per point.
 
 A figure of a past point is recomputed from today's data as of that day: the qualifications valid on the day, each
-firm's latest yearly figures up to that year (as the registry holds them now), the officers assigned at the end of
-the day, and the voucher claims and campaign entries in the state their append-only events had reached by then.
+firm's latest yearly figures of the years before the day's year (as the registry holds them now: a year's figures
+come in once it is over, as the scoring run reads them), the officers assigned at the end of the day, and the voucher
+claims and campaign entries in the state their append-only events had reached by then.
 """
 
 import datetime
@@ -122,7 +123,7 @@ def _indicators(points: list[Point], ruleset: RuleSet) -> pd.DataFrame:
         query,
         ["enterprise_id", "year", "above_scale", "has_rd"],
         oldest=min(years) - MAX_DATA_AGE_YEARS,
-        newest=max(years),
+        newest=max(years) - 1,
     )
     return frame.astype("int64").sort_values(["enterprise_id", "year"], kind="stable").reset_index(drop=True)
 
@@ -220,9 +221,12 @@ def firm_flags(inputs: Inputs, point: Point) -> np.ndarray:
     for flag, kinds in QUALIFICATION_FLAGS.items():
         flags[_positions(inputs.firm_ids, valid.loc[valid["kind"].isin(kinds), "enterprise_id"])] |= flag
 
+    # The yearly figures known on the day: those of the years before its year (scoring.frames reads the same). The
+    # same day a year ago therefore reads the year before's figures, not this year's latest ones (which would make
+    # every change of a share built on them zero).
     indicators = inputs.indicators
     years = indicators["year"]
-    recent = indicators[(years <= point.year) & (years >= point.year - MAX_DATA_AGE_YEARS)]
+    recent = indicators[(years < point.year) & (years >= point.year - MAX_DATA_AGE_YEARS)]
     latest = recent[~recent["enterprise_id"].duplicated(keep="last")]
     flags[_positions(inputs.firm_ids, latest.loc[latest["above_scale"] == 1, "enterprise_id"])] |= FirmFlag.ABOVE_SCALE
     flags[_positions(inputs.firm_ids, latest.loc[latest["has_rd"] == 1, "enterprise_id"])] |= FirmFlag.HAS_RD

@@ -386,6 +386,10 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
         number = f"{register_year}{city.enterprises[index].county.code}{next(sequence):05d}"
         add(index, QualificationKind.TECH_SME, number, start, datetime.date(register_year, 12, 31))
 
+    def gazelle(index, batch_year):
+        start = datetime.date(batch_year, 7, 1)
+        add(index, QualificationKind.GAZELLE, f"DL{batch_year}{next(sequence):04d}", start, _add_years(start, 2))
+
     def certify_high_tech(index, issued):
         number = f"GR{issued.year}41{next(sequence):06d}"
         add(
@@ -408,15 +412,11 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
             if rng.random() < HIGH_TECH_ALSO_SME:
                 register_sme(index, year)
             draw = rng.random()
+            # Gazelle firms are named in a yearly batch (1 July), each for two years: this year's batch once it is out,
+            # last year's, and the batch before, which lapses on 1 July this year. (One batch alone would make the
+            # count a year ago equal today's in every county for half of each year.)
             if draw < 0.08:
-                start = datetime.date(year - 1, 7, 1)
-                add(
-                    index,
-                    QualificationKind.GAZELLE,
-                    f"DL{year - 1}{next(sequence):04d}",
-                    start,
-                    _add_years(start, 2),
-                )
+                gazelle(index, year if draw < 0.035 and datetime.date(year, 7, 1) <= as_of else year - 1)
             elif draw < 0.18:
                 start = as_of - datetime.timedelta(days=int(rng.integers(30, 700)))
                 add(index, QualificationKind.SRDI_PROVINCIAL, f"ZJTX{start.year}{next(sequence):04d}", start,
@@ -425,6 +425,8 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
                 start = as_of - datetime.timedelta(days=int(rng.integers(30, 700)))
                 add(index, QualificationKind.SRDI_NATIONAL, f"XJR{start.year}{next(sequence):04d}", start,
                     _add_years(start, 3) - datetime.timedelta(days=1))  # fmt: skip
+            elif draw < 0.225:
+                gazelle(index, year - 2)
             if rng.random() < 0.12:
                 start = as_of - datetime.timedelta(days=int(rng.integers(100, 2000)))
                 add(index, QualificationKind.RD_PLATFORM, f"YF{start.year}{next(sequence):04d}", start,

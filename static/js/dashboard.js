@@ -7,6 +7,22 @@
   var printing = document.body.dataset.printing === "true";
   var charts = {};
   window.portalCharts = charts;
+  if (printing) { fitSheet(); }
+
+  // The print page is one A4 landscape sheet (portal.css: --sheet-height, what a page holds): when the headline and
+  // the county table need more room than usual (long labels in English, many counties), the two rows of charts
+  // give it up, before they are drawn.
+  function fitSheet() {
+    var sheet = document.querySelector(".print-sheet");
+    if (!sheet) { return; }
+    var style = window.getComputedStyle(sheet);
+    var used = sheet.getBoundingClientRect().height - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    var excess = used - parseFloat(style.getPropertyValue("--sheet-height"));
+    if (!(excess > 0)) { return; }
+    document.querySelectorAll("#charts .chart").forEach(function (chart) {
+      chart.style.height = Math.max(100, chart.getBoundingClientRect().height - Math.ceil(excess / 2)) + "px";
+    });
+  }
 
   function init(id) {
     var target = document.getElementById(id);
@@ -22,10 +38,56 @@
   function percent(value) { return value === null ? null : Math.round(value * 1000) / 10; }
   var animation = !printing;
 
+  // On paper (the print page: one A4 sheet) the charts are small: 9 px text, and each legend whole on as many lines
+  // as it needs (a paged "scroll" legend would print its first page only), with the plot starting below it.
+  var PAPER = { fontSize: 9, itemWidth: 14, itemHeight: 8, itemGap: 6, axisNameHeight: 12 };
+  var measure = document.createElement("canvas").getContext("2d");
+  function legendHeight(chart, names) {
+    // ECharts' box layout of a horizontal legend: item = symbol + 5 px + text, items itemGap apart, wrapping at the
+    // chart's width; each line as high as the larger of the symbol and the text.
+    measure.font = PAPER.fontSize + "px sans-serif";
+    var width = chart.getWidth() - 10, lines = 1, x = 0;
+    names.forEach(function (name) {
+      var item = PAPER.itemWidth + 5 + measure.measureText(name).width;
+      if (x > 0 && x + PAPER.itemGap + item > width) { lines += 1; x = item; } else { x += (x > 0 ? PAPER.itemGap : 0) + item; }
+    });
+    return lines * Math.max(PAPER.itemHeight, PAPER.fontSize) + (lines - 1) * PAPER.itemGap;
+  }
+  function forPaper(chart, option) {
+    if (!printing) { return option; }
+    var text = { fontSize: PAPER.fontSize };
+    [option.xAxis, option.yAxis].forEach(function (axis) {
+      if (!axis) { return; }
+      axis.axisLabel = Object.assign({}, axis.axisLabel, text);
+      if (axis.name) { axis.nameTextStyle = text; axis.nameGap = 4; }
+    });
+    var labels = option.xAxis && option.xAxis.axisLabel;
+    if (labels && labels.rotate) {
+      // County names under the bars: level and wrapped within their band (rotated, they would fill the small chart).
+      var band = (chart.getWidth() - option.grid.left - option.grid.right) / option.xAxis.data.length - 2;
+      var longest = Math.max.apply(null, option.xAxis.data.map(function (name) { return name.length; }));
+      var lines = Math.ceil(longest / Math.max(1, Math.floor(band / PAPER.fontSize)));
+      option.xAxis.axisLabel = Object.assign(labels, { rotate: 0, width: band, overflow: "break", lineHeight: PAPER.fontSize + 1 });
+      option.grid = Object.assign({}, option.grid, { bottom: lines * (PAPER.fontSize + 1) + 10 });
+    }
+    (option.series || []).forEach(function (s) {
+      if (s.label) { s.label.fontSize = PAPER.fontSize; }
+      if (s.type === "funnel") { s.top = 4; s.bottom = 4; }
+    });
+    if (option.legend) {
+      option.legend = { top: 0, type: "plain", padding: [0, 5], itemWidth: PAPER.itemWidth, itemHeight: PAPER.itemHeight,
+        itemGap: PAPER.itemGap, textStyle: text };
+      var names = option.series.map(function (s) { return s.name; });
+      var top = legendHeight(chart, names) + 8 + (option.yAxis && option.yAxis.name ? PAPER.axisNameHeight : 0);
+      option.grid = Object.assign({}, option.grid, { top: top });
+    }
+    return option;
+  }
+
   var funnel = init("chart-funnel");
   if (funnel) {
     var pool = data.tiers.filter(function (t) { return t.tier !== "outside"; });
-    funnel.setOption({
+    funnel.setOption(forPaper(funnel, {
       animation: animation,
       tooltip: { trigger: "item", formatter: "{b}: {c}" },
       series: [{
@@ -33,13 +95,13 @@
         label: { position: "inside", formatter: "{b}\n{c}", color: "#fff" },
         data: pool.map(function (t) { return { name: t.label, value: t.firms, tier: t.tier }; })
       }]
-    });
+    }));
   }
 
   var counties = init("chart-counties");
   if (counties) {
     var bars = ["innovative", "tech_sme", "high_tech"];
-    counties.setOption({
+    counties.setOption(forPaper(counties, {
       animation: animation,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -52,7 +114,7 @@
           data: data.counties.map(function (c) { return c.values[key]; })
         };
       })
-    });
+    }));
     counties.on("click", function (params) {
       var county = data.counties[params.dataIndex];
       if (county && county.url) { window.location.href = county.url; }
@@ -62,7 +124,7 @@
   function trend(id, keys, transform, unit) {
     var chart = init(id);
     if (!chart) { return; }
-    chart.setOption({
+    chart.setOption(forPaper(chart, {
       animation: animation,
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + unit; } },
       legend: { top: 0, type: "scroll" },
@@ -73,7 +135,7 @@
         var s = series(key);
         return { name: s.label, type: "line", connectNulls: false, data: s.values.map(transform) };
       })
-    });
+    }));
   }
   trend("chart-trend-counts", ["innovative", "tech_sme", "high_tech", "gazelle", "srdi"], function (v) { return v; }, "");
   trend("chart-trend-shares", ["high_tech_share", "rd_coverage", "officer_coverage", "campaign_pass_rate"], percent, "%");
@@ -83,7 +145,7 @@
     vouchers.setOption({ graphic: { type: "text", left: "center", top: "middle",
       style: { text: vouchers.getDom().dataset.empty || "—", fill: "#6c757d", fontSize: 14 } } });
   } else if (vouchers) {
-    vouchers.setOption({
+    vouchers.setOption(forPaper(vouchers, {
       animation: animation,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -96,12 +158,12 @@
           data: data.vouchers.counties.map(function (c) { return wan(c.granted[kind.code] || null); })
         };
       })
-    });
+    }));
   }
 
   var movements = init("chart-movements");
   if (movements) {
-    movements.setOption({
+    movements.setOption(forPaper(movements, {
       animation: animation,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -113,12 +175,12 @@
         { name: data.movements.labels.down, type: "bar", stack: "moves", itemStyle: { color: "#dc3545" },
           data: data.movements.down.map(function (v) { return -v; }) }
       ]
-    });
+    }));
   }
 
   var scores = init("chart-scores");
   if (scores) {
-    scores.setOption({
+    scores.setOption(forPaper(scores, {
       animation: animation,
       tooltip: { trigger: "axis" },
       legend: { top: 0 },
@@ -126,7 +188,7 @@
       xAxis: { type: "category", data: data.score_distribution.bins },
       yAxis: { type: "value", minInterval: 1 },
       series: data.score_distribution.tiers.map(function (t) { return { name: t.label, type: "bar", data: t.firms }; })
-    });
+    }));
   }
 
   window.addEventListener("resize", function () {

@@ -50,8 +50,9 @@ def test_same_day_last_year_and_change(refreshed, make_user):
         "high_tech": 2,  # x1 x4
         "gazelle": 0,
         "srdi": 1,  # x3
-        "high_tech_share": Decimal(2) / Decimal(6),  # x1 x4 (last year's figures are the latest for both days)
-        "rd_coverage": Decimal(4) / Decimal(6),
+        # The registry then held the figures of the year before last: x6 alone above scale (with R&D, not high-tech).
+        "high_tech_share": Decimal(0),
+        "rd_coverage": Decimal(1),
         "officer_coverage": Decimal(1) / Decimal(4),  # x3's officer then, of x1 x3 x4 r4
         "vouchers_granted": Decimal(0),  # no claims of last year
         "vouchers_paid": Decimal(0),
@@ -61,6 +62,21 @@ def test_same_day_last_year_and_change(refreshed, make_user):
     assert changes["innovative"] == 2 and changes["tech_sme"] == 3 and changes["high_tech"] == 0
     assert changes["officer_coverage"] == Decimal(3) / Decimal(6) - Decimal(1) / Decimal(4)
     assert changes["campaign_pass_rate"] is None
+
+
+def test_a_year_ago_the_shares_read_the_yearly_figures_known_then(refreshed, make_user):
+    """Now the shares read last year's figures; the same day a year ago, the year before last's (x6 alone above
+    scale then, with R&D; x1 below scale): the changes are not zero. Gazelle: x1's since 100 days."""
+    result = _city(make_user(Role.LEADER))
+    items = {item.figure.key: item for item in result.headline}
+    assert items["rd_coverage"].change == Decimal(4) / Decimal(6) - Decimal(1)  # x1 x3 r1 r2 of six; x6 of x6
+    assert items["high_tech_share"].change == Decimal(2) / Decimal(6)  # x1 r1 of six; none of x6
+    assert items["gazelle"].change == 1
+    rows = {row.county.code: row for row in result.rows}
+    xinhua, ruzhou = rows["410402"], rows["410482"]
+    assert xinhua.changes["rd_coverage"] == Decimal(2) / Decimal(4) - Decimal(1)  # x1 x3 of x1 x3 x4 x6; x6 of x6
+    assert ruzhou.changes["rd_coverage"] is None  # no firm of 汝州市 was above scale then
+    assert xinhua.changes["gazelle"] == 1 and ruzhou.changes["gazelle"] == 0
 
 
 def test_targets_default_to_the_rule_set_and_money_reads_against_the_budget(refreshed, make_user):
@@ -105,12 +121,14 @@ def test_trends_by_year(refreshed, make_user):
     assert len(result.trend_labels) == 5
     innovative = result.trends["innovative"]
     assert innovative[-1] == 6
-    # At the end of the year before last: x6 alone is above scale (30 M, with R&D), not high-tech.
-    position = result.trend_labels.index(str(YEAR - 2))
+    # At the end of last year the registry held the figures of the year before last (a year's come in once it is
+    # over): x6 alone is above scale (30 M, with R&D), not high-tech.
+    position = result.trend_labels.index(str(YEAR - 1))
     assert result.trends["rd_coverage"][position] == 1
     assert result.trends["high_tech_share"][position] == 0
     # Before any yearly figures there is no share to show.
     assert result.trends["high_tech_share"][0] is None
+    assert result.trends["rd_coverage"][result.trend_labels.index(str(YEAR - 2))] is None
 
 
 def test_panels(refreshed, make_user, small_city):

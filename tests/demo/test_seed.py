@@ -7,7 +7,7 @@ from accounts.models import Role, User
 from demo.common import DEMO_PASSWORD
 from demo.firms import DEMO_USERS, fingerprint
 from enterprises.credit_codes import passes_check
-from enterprises.models import AnnualIndicator, Enterprise, QualificationKind
+from enterprises.models import AnnualIndicator, Enterprise, Qualification, QualificationKind
 from enterprises.selectors import valid_qualifications
 from rulesets import get_ruleset
 
@@ -64,6 +64,21 @@ def test_seed_city_of_11000_has_the_bureaus_proportions(db):
     assert just_below >= 50
     codes = list(Enterprise.objects.values_list("credit_code", "county__code"))
     assert all(passes_check(code) and code[2:8] == county for code, county in codes)
+
+
+def test_gazelle_firms_come_in_yearly_batches_so_a_year_ago_differs_from_today(db):
+    _seed(3000, seed=2026)
+    a_year_ago = AS_OF.replace(year=AS_OF.year - 1)
+
+    def gazelles(on):
+        return set(
+            valid_qualifications(on=on).filter(kind=QualificationKind.GAZELLE).values_list("enterprise", flat=True)
+        )
+
+    now, then = gazelles(AS_OF), gazelles(a_year_ago)
+    batches = set(Qualification.objects.filter(kind=QualificationKind.GAZELLE).values_list("valid_from", flat=True))
+    assert batches == {datetime.date(year, 7, 1) for year in (AS_OF.year - 2, AS_OF.year - 1, AS_OF.year)}
+    assert now - then and then - now and now & then  # this year's batch; the lapsed one; last year's in both
 
 
 def test_seed_creates_one_demo_user_per_role(db):

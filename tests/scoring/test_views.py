@@ -29,7 +29,7 @@ def test_enterprise_page_shows_the_portrait(client, make_user, scored, django_as
         assert marker in html
     assert len(re.findall(r"data-condition=", html)) == 8
     # Charts come from the portal itself, never a CDN.
-    assert "/static/vendor/echarts.min.js" in html
+    assert "/static/vendor/echarts-portal.min.js" in html
     assert not re.search(r"<script[^>]+src=\"https?://", html)
 
 
