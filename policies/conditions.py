@@ -46,6 +46,13 @@ OPERATORS = {
     "gt": ">",
     "lt": "<",
 }
+# What a condition asks for, in words ("at least 3%").
+WANTED = {
+    "gte": _("at least %(target)s wanted"),
+    "lte": _("at most %(target)s wanted"),
+    "gt": _("more than %(target)s wanted"),
+    "lt": _("less than %(target)s wanted"),
+}
 OPERATORS_BY_KIND = {
     BOOL: ("is",),
     CHOICE: ("in", "not_in"),
@@ -358,15 +365,22 @@ def describe_gap(condition: dict, actual) -> str:
     unknown = actual is None or (isinstance(actual, float) and math.isnan(actual))
     if item.kind in (BOOL, CHOICE):
         return describe(condition)
+    wanted = str(WANTED[condition["op"]]) % {"target": _format(item, condition["value"])}
     if unknown:
-        return str(_("%(label)s: no data (needs %(op)s %(target)s)") % {
-            "label": item.label, "op": OPERATORS[condition["op"]], "target": _format(item, condition["value"])
-        })  # fmt: skip
+        return str(_("%(label)s: no data yet (%(wanted)s)")) % {"label": item.label, "wanted": wanted}
     target = Decimal(str(condition["value"]))
     current = Decimal(str(actual))
     if item.kind == COUNT and condition["op"] in ("gte", "gt") and item.more:
         needed = int(target - current) + (1 if condition["op"] == "gt" else 0)
         needed = max(needed, 1)
         more = ngettext(item.more[0], item.more[1], needed) % {"count": needed}
-        return f"{more} ({_format(item, current)} → {_format(item, target)})"
-    return f"{item.label} {_format(item, current)} → {OPERATORS[condition['op']]} {_format(item, target)}"
+        return str(_("%(more)s (now %(current)s, %(wanted)s)")) % {
+            "more": more,
+            "current": _format(item, current),
+            "wanted": wanted,
+        }
+    return str(_("%(label)s is %(current)s, %(wanted)s")) % {
+        "label": item.label,
+        "current": _format(item, current),
+        "wanted": wanted,
+    }

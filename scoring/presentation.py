@@ -192,63 +192,131 @@ def gaps(portrait: Portrait) -> list[str]:
     out = []
     if portrait.tier in (Tier.T1, Tier.OUTSIDE) and portrait.sme_eligible and not portrait.sme_passes:
         if d["gap_sme_points"]:
-            out.append(_("SME score %(score)s < %(pass)s: %(points)s points short")
-                       % {"score": portrait.sme_score, "pass": ruleset.sme_scoring.pass_score,
-                          "points": count(d["gap_sme_points"])})  # fmt: skip
+            out.append(
+                _("The SME score is %(score)s points; %(pass)s pass: %(points)s points to go.")
+                % {
+                    "score": portrait.sme_score,
+                    "pass": ruleset.sme_scoring.pass_score,
+                    "points": count(d["gap_sme_points"]),
+                }
+            )
         if _number(d["gap_sme_st_people"]):
-            out.append(_("S&T personnel %(ratio)s < %(target)s: %(people)s more people")
-                       % {"ratio": pct(d["sme_st_ratio"]), "target": pct(d["gap_sme_st_target"], 0),
-                          "people": count(d["gap_sme_st_people"])})  # fmt: skip
+            out.append(
+                _("S&T staff are %(ratio)s of employees, %(target)s wanted: %(people)s more people.")
+                % {
+                    "ratio": pct(d["sme_st_ratio"]),
+                    "target": pct(d["gap_sme_st_target"], 0),
+                    "people": count(d["gap_sme_st_people"]),
+                }
+            )
         if _number(d["gap_sme_rd_yuan"]):
-            out.append(_("R&D ratio %(ratio)s < %(target)s: %(amount)s more R&D")
-                       % {"ratio": pct(d["sme_rd_revenue_ratio"]), "target": pct(d["gap_sme_rd_target"], 0),
-                          "amount": wan(d["gap_sme_rd_yuan"])})  # fmt: skip
+            out.append(
+                _("R&D is %(ratio)s of revenue, %(target)s wanted: %(amount)s more R&D.")
+                % {
+                    "ratio": pct(d["sme_rd_revenue_ratio"]),
+                    "target": pct(d["gap_sme_rd_target"], 0),
+                    "amount": wan(d["gap_sme_rd_yuan"]),
+                }
+            )
         if _number(d["gap_sme_class2"]):
-            out.append(_("No Class I IP: 1 invention patent, or %(count)s more Class II for the next band")
-                       % {"count": count(d["gap_sme_class2"])})  # fmt: skip
+            out.append(
+                _(
+                    "No invention patent yet: one, or %(count)s more utility models, "
+                    "designs or software copyrights, reach the next band."
+                )
+                % {"count": count(d["gap_sme_class2"])}
+            )
     elif portrait.tier == Tier.T2:
         high = ruleset.high_tech
         if _number(d["gap_ht_registered_days"]):
-            out.append(_("Registered under a year: %(days)s more days") % {"days": count(d["gap_ht_registered_days"])})
+            out.append(
+                _("Registered for less than a year: %(days)s days to wait.")
+                % {"days": count(d["gap_ht_registered_days"])}
+            )
         if _number(d["gap_ht_class2"]):
-            out.append(_("No Class I IP: 1 invention patent or %(count)s Class II")
-                       % {"count": count(d["gap_ht_class2"])})  # fmt: skip
+            out.append(
+                _("No core IP yet: one invention patent, or %(count)s utility models, designs or software copyrights.")
+                % {"count": count(d["gap_ht_class2"])}
+            )
         if d["ht_field_met"] is None:
-            out.append(_("No supported high-tech field recorded for the core technology"))
+            out.append(_("No supported high-tech field is recorded for the core technology."))
         if _number(d["gap_ht_st_people"]):
-            out.append(_("S&T personnel %(ratio)s < %(target)s: %(people)s more people")
-                       % {"ratio": pct(d["ht_st_ratio"]), "target": pct(high.min_st_personnel_ratio, 0),
-                          "people": count(d["gap_ht_st_people"])})  # fmt: skip
+            out.append(
+                _("S&T staff are %(ratio)s of employees, %(target)s wanted: %(people)s more people.")
+                % {
+                    "ratio": pct(d["ht_st_ratio"]),
+                    "target": pct(high.min_st_personnel_ratio, 0),
+                    "people": count(d["gap_ht_st_people"]),
+                }
+            )
         if _number(d["gap_ht_rd_yuan"]):
-            out.append(_("R&D ratio %(ratio)s < %(target)s: %(amount)s more R&D over %(years)s years")
-                       % {"ratio": pct(d["ht_rd_ratio_3y"]), "target": pct(d["ht_rd_threshold"], 0),
-                          "amount": wan(d["gap_ht_rd_yuan"]), "years": d["ht_rd_years"]})  # fmt: skip
+            out.append(
+                _("R&D over %(years)s years is %(ratio)s of revenue, %(target)s wanted: %(amount)s more R&D.")
+                % {
+                    "ratio": pct(d["ht_rd_ratio_3y"]),
+                    "target": pct(d["ht_rd_threshold"], 0),
+                    "amount": wan(d["gap_ht_rd_yuan"]),
+                    "years": d["ht_rd_years"],
+                }
+            )
         if _number(d["gap_ht_domestic_rd_yuan"]):
-            out.append(_("R&D inside China %(share)s < %(target)s: %(amount)s more domestic R&D")
-                       % {"share": pct(d["ht_domestic_share"]), "target": pct(high.min_domestic_rd_share, 0),
-                          "amount": wan(d["gap_ht_domestic_rd_yuan"])})  # fmt: skip
+            out.append(
+                _("%(share)s of R&D is spent in China, %(target)s wanted: %(amount)s more R&D in China.")
+                % {
+                    "share": pct(d["ht_domestic_share"]),
+                    "target": pct(high.min_domestic_rd_share, 0),
+                    "amount": wan(d["gap_ht_domestic_rd_yuan"]),
+                }
+            )
         if _number(d["gap_ht_high_tech_revenue_yuan"]):
-            out.append(_("High-tech revenue %(share)s < %(target)s: %(amount)s more high-tech revenue")
-                       % {"share": pct(d["ht_high_tech_share"]), "target": pct(high.min_high_tech_revenue_share, 0),
-                          "amount": wan(d["gap_ht_high_tech_revenue_yuan"])})  # fmt: skip
+            out.append(
+                _(
+                    "High-tech products bring %(share)s of revenue, %(target)s "
+                    "wanted: %(amount)s more high-tech revenue."
+                )
+                % {
+                    "share": pct(d["ht_high_tech_share"]),
+                    "target": pct(high.min_high_tech_revenue_share, 0),
+                    "amount": wan(d["gap_ht_high_tech_revenue_yuan"]),
+                }
+            )
         if _number(d["gap_ht_capability_points"]) is not None:
-            out.append(_("Capability estimate %(estimate)s ≤ %(threshold)s: more than %(points)s points needed")
-                       % {"estimate": f"{portrait.capability_estimate:g}",
-                          "threshold": high.min_capability_score_exclusive,
-                          "points": f"{d['gap_ht_capability_points']:g}"})  # fmt: skip
+            out.append(
+                _(
+                    "The innovation capability is estimated at %(estimate)s points; "
+                    "more than %(threshold)s wanted: %(points)s points or more to go."
+                )
+                % {
+                    "estimate": f"{portrait.capability_estimate:g}",
+                    "threshold": high.min_capability_score_exclusive,
+                    "points": f"{d['gap_ht_capability_points']:g}",
+                }
+            )
     elif portrait.tier == Tier.T3:
         if _number(d["gap_gazelle_revenue_yuan"]):
             out.append(
-                _("Gazelle: revenue %(amount)s short of the minimum") % {"amount": wan(d["gap_gazelle_revenue_yuan"])}
+                _("Gazelle: %(amount)s more revenue reaches the minimum.")
+                % {"amount": wan(d["gap_gazelle_revenue_yuan"])}
             )
         if _number(d["gap_gazelle_growth_yuan"]):
-            out.append(_("Gazelle: revenue growth %(cagr)s < %(target)s a year: %(amount)s more revenue this year")
-                       % {"cagr": pct(d["gazelle_cagr"]), "target": pct(ruleset.gazelle.min_revenue_cagr, 0),
-                          "amount": wan(d["gap_gazelle_growth_yuan"])})  # fmt: skip
+            out.append(
+                _("Gazelle: revenue grew %(cagr)s a year, %(target)s wanted: %(amount)s more revenue this year.")
+                % {
+                    "cagr": pct(d["gazelle_cagr"]),
+                    "target": pct(ruleset.gazelle.min_revenue_cagr, 0),
+                    "amount": wan(d["gap_gazelle_growth_yuan"]),
+                }
+            )
         if _number(d["gap_srdi_rd_yuan"]):
-            out.append(_("专精特新: %(amount)s more R&D last year") % {"amount": wan(d["gap_srdi_rd_yuan"])})
+            out.append(
+                _("Specialised and innovative (专精特新): %(amount)s more R&D a year.")
+                % {"amount": wan(d["gap_srdi_rd_yuan"])}
+            )
         if _number(d["gap_srdi_revenue_yuan"]):
-            out.append(_("专精特新: revenue %(amount)s short") % {"amount": wan(d["gap_srdi_revenue_yuan"])})
+            out.append(
+                _("Specialised and innovative (专精特新): %(amount)s more revenue.")
+                % {"amount": wan(d["gap_srdi_revenue_yuan"])}
+            )
     return out
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import scope_counties
@@ -75,14 +76,14 @@ PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The button each move gets on the claim page, and whether it asks for a comment.
 MOVE_BUTTONS = {
-    ClaimStatus.SUBMITTED: ("btn-primary", _("Submit")),
-    ClaimStatus.COUNTY_APPROVED: ("btn-success", _("Approve (county)")),
-    ClaimStatus.CITY_APPROVED: ("btn-success", _("Approve (city)")),
-    ClaimStatus.PUBLICITY: ("btn-info", _("Start public notice")),
-    ClaimStatus.PAID: ("btn-success", _("Mark paid")),
-    ClaimStatus.RETURNED: ("btn-warning", _("Return for changes")),
-    ClaimStatus.REJECTED: ("btn-danger", _("Reject")),
-    ClaimStatus.WITHDRAWN: ("btn-outline-secondary", _("Withdraw")),
+    ClaimStatus.SUBMITTED: ("btn-primary", gettext_lazy("Submit")),
+    ClaimStatus.COUNTY_APPROVED: ("btn-success", gettext_lazy("Approve (county)")),
+    ClaimStatus.CITY_APPROVED: ("btn-success", gettext_lazy("Approve (city)")),
+    ClaimStatus.PUBLICITY: ("btn-info", gettext_lazy("Start public notice")),
+    ClaimStatus.PAID: ("btn-success", gettext_lazy("Mark paid")),
+    ClaimStatus.RETURNED: ("btn-warning", gettext_lazy("Return for changes")),
+    ClaimStatus.REJECTED: ("btn-danger", gettext_lazy("Reject")),
+    ClaimStatus.WITHDRAWN: ("btn-outline-secondary", gettext_lazy("Withdraw")),
 }
 
 

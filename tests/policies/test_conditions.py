@@ -33,9 +33,12 @@ def test_evaluate_meets_nearly_and_fails_on_hand_made_portraits(portraits):
     result = evaluate(frame, PATENTS_AND_RD)
     assert result.status.tolist() == [MEETS, NEARLY, NEARLY, 0, NEARLY]
     assert result.missing_index.tolist() == [-1, 1, 2, -1, 0]
-    assert describe_gap(PATENTS_AND_RD[1], result.missing_actual[1]) == "1 more invention patent (2 → 3)"
+    assert (
+        describe_gap(PATENTS_AND_RD[1], result.missing_actual[1])
+        == "1 more invention patent (now 2, at least 3 wanted)"
+    )
     assert describe_gap(PATENTS_AND_RD[2], result.missing_actual[2]) == (
-        "R&D ratio (latest year, R&D / revenue) 2.1% → ≥ 3%"
+        "R&D ratio (latest year, R&D / revenue) is 2.1%, at least 3% wanted"
     )
     assert describe_gap(PATENTS_AND_RD[0], result.missing_actual[4]) == "Registered tech-based SME this year"
 
@@ -46,7 +49,7 @@ def test_evaluate_threshold_itself_meets_and_unknown_data_never_does(portraits):
     assert result.status.tolist() == [MEETS, NEARLY]
     assert math.isnan(result.missing_actual[1])
     assert describe_gap(PATENTS_AND_RD[2], result.missing_actual[1]) == (
-        "R&D ratio (latest year, R&D / revenue): no data (needs ≥ 3%)"
+        "R&D ratio (latest year, R&D / revenue): no data yet (at least 3% wanted)"
     )
 
 
@@ -58,7 +61,10 @@ def test_evaluate_money_compared_exactly_in_cents(portraits):
     result = evaluate(frame, conditions)
     assert result.status.tolist() == [MEETS, NEARLY, NEARLY]
     assert result.missing_actual[1] == 200_000_000.01
-    assert describe_gap(conditions[0], result.missing_actual[2]) == "Revenue (latest year) 23012.35 万元 → ≤ 20000 万元"
+    assert (
+        describe_gap(conditions[0], result.missing_actual[2])
+        == "Revenue (latest year) is 23012.35 万元, at most 20000 万元 wanted"
+    )
 
 
 def test_evaluate_a_county_condition_is_never_nearly(db, portraits):
