@@ -42,7 +42,7 @@ assets: $(VENDOR)/.built $(VENDOR)/icons.svg
 
 # The bootstrap-icons the pages use (`{% icon "bell" %}`), gathered into one small sprite of <symbol>s: neither the
 # package's 1 MB sprite of every icon nor an icon font.
-ICONS := bar-chart bell box-arrow-right braces building gear graph-up-arrow house key people person-circle \
+ICONS := bar-chart bell box-arrow-right braces building gear graph-up-arrow house journal-text key people person-circle \
 	ticket-perforated translate
 
 $(VENDOR)/icons.svg: $(VENDOR)/.built Makefile

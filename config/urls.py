@@ -37,6 +37,7 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("api/v1/", include("policies.api.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("audit/", include("audit.urls")),
     path("api/v1/", include("dashboards.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

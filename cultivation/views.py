@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.scoping import scope_counties, scope_to_user
+from core.access import AccessKind, record_access
 from core.pages import form_action, page_number, post_action
 from cultivation.campaigns import (
     FUNNEL_STEPS,
@@ -267,8 +269,16 @@ def key_list_export_view(request):
     counties = board_counties(user=user)
     county = board_county(user=user, counties=counties, code=request.GET.get("county"))
     rows = key_list(user=user, county=county)
+    content = key_list_workbook(rows)
+    record_access(
+        request=request,
+        kind=AccessKind.EXPORT,
+        what=gettext_lazy("Key cultivation list"),
+        filters={gettext_lazy("County"): county.name if county else gettext_lazy("All counties in scope")},
+        rows=len(rows),
+    )
     response = HttpResponse(
-        key_list_workbook(rows),
+        content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     name = f"key-list-{county.code if county else 'all'}-{timezone.localdate():%Y%m%d}.xlsx"

@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import AccessKind, record_access
 from core.pages import page_number, report_form_errors
 from dashboards.exports import dashboard_workbook
 from dashboards.forms import TargetsForm, YearForm
@@ -94,7 +96,15 @@ def export_view(request):
     result = dashboard(user=request.user, county=county, counties=counties)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = _("dashboard") + f"-{county.code if county else _('city')}-{stamp}.xlsx"
-    return FileResponse(dashboard_workbook(result), as_attachment=True, filename=name, content_type=XLSX)
+    content = dashboard_workbook(result)
+    record_access(
+        request=request,
+        kind=AccessKind.EXPORT,
+        what=gettext_lazy("Dashboard workbook"),
+        filters={gettext_lazy("Scope"): county.name if county else gettext_lazy("Whole city")},
+        rows=len(result.rows),
+    )
+    return FileResponse(content, as_attachment=True, filename=name, content_type=XLSX)
 
 
 @login_required
@@ -107,7 +117,7 @@ def firms_view(request, key):
     refresh = current_refresh()
     queryset = figure_firms(user=request.user, firm_set=firm_set, county=county, refresh=refresh) if refresh else None
     if request.GET.get("format") == "xlsx":
-        return _firms_export(queryset, firm_set, county)
+        return _firms_export(request, queryset, firm_set, county)
     page = Paginator(queryset if queryset is not None else [], FIRMS_PAGE_SIZE).get_page(
         page_number(request.GET.get("page"))
     )
@@ -128,11 +138,22 @@ def firms_view(request, key):
     )
 
 
-def _firms_export(queryset, firm_set, county) -> HttpResponse:
+def _firms_export(request, queryset, firm_set, county) -> HttpResponse:
     firms = Enterprise.objects.none()
     if queryset is not None:
         firms = Enterprise.objects.filter(pk__in=queryset.order_by().values("enterprise_id")).order_by("name", "pk")
-    lines = workbooks.export_frame(enterprise_export_frame(queryset=firms, year="latest"))
+    rows = enterprise_export_frame(queryset=firms, year="latest")
+    lines = workbooks.export_frame(rows)
+    record_access(
+        request=request,
+        kind=AccessKind.EXPORT,
+        what=gettext_lazy("Firms behind a dashboard figure"),
+        filters={
+            gettext_lazy("Figure"): firm_set.label,
+            gettext_lazy("Scope"): county.name if county else gettext_lazy("Whole city"),
+        },
+        rows=len(rows),
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     name = f"{firm_set.label}-{county.name if county else _('city')}-{stamp}.xlsx"
     return FileResponse(

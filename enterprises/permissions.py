@@ -26,3 +26,9 @@ def lists_many_enterprises(user) -> bool:
 def has_own_enterprise(user) -> bool:
     """A firm's own account: its firm's page is its registry."""
     return is_enterprise_user(user)
+
+
+def contact_view_is_recorded(user, enterprise) -> bool:
+    """Whether showing `enterprise`'s contact person and phone to `user` goes into the access log: always, except
+    to the firm's own accounts (its own details are not a disclosure)."""
+    return not (is_enterprise_user(user) and user.enterprise_id == enterprise.pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.scoping import can_edit_enterprise
+from enterprises.access import record_contact_view
 from enterprises.filters import EnterpriseFilter
 from enterprises.forms import EnterpriseContactForm
 from enterprises.selectors import enterprise_get, enterprise_list, export_years, indicator_table
@@ -47,6 +48,7 @@ def enterprise_list_view(request):
 @login_required
 def enterprise_detail_view(request, credit_code):
     enterprise = enterprise_get(user=request.user, credit_code=credit_code)
+    record_contact_view(request=request, enterprise=enterprise, where="page")
     return render(
         request,
         "enterprises/detail.html",
@@ -71,4 +73,6 @@ def enterprise_edit_view(request, credit_code):
         )
         messages.success(request, _("Contact details saved."))
         return redirect("enterprises:detail", credit_code=enterprise.credit_code)
+    if request.method == "GET":
+        record_contact_view(request=request, enterprise=enterprise, where="edit")
     return render(request, "enterprises/edit.html", {"enterprise": enterprise, "form": form})

@@ -10,11 +10,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from accounts.scoping import scope_counties
+from core.access import AccessKind, record_access
 from enterprises.models import County
 from firm_accounts.bulk import (
     accounts_workbook,
@@ -126,6 +129,20 @@ def request_queue_view(request):
     ).get_page(request.GET.get("page"))
     for account_request in page.object_list:
         account_request.check = registry_check(account_request)
+    if page.object_list:
+        county_names = {c.code: c.name for c in counties} | {"none": gettext_lazy("Not in the registry")}
+        record_access(
+            request=request,
+            kind=AccessKind.CONTACT_VIEW,
+            what=gettext_lazy("Contact persons of enterprise account requests, in the request list"),
+            filters={
+                gettext_lazy("State"): AccountRequestState(filters["state"]).label if filters.get("state") else "",
+                gettext_lazy("County"): county_names.get(county, ""),
+                gettext_lazy("Firm, credit code or reference"): filters.get("q", ""),
+                gettext_lazy("Page"): page.number if page.paginator.num_pages > 1 else "",
+            },
+            rows=len(page.object_list),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -160,6 +177,12 @@ def _detail_context(request, account_request, **extra):
 def request_detail_view(request, pk):
     _require_reviewer(request.user)
     account_request = request_get(user=request.user, pk=pk)
+    record_access(
+        request=request,
+        kind=AccessKind.CONTACT_VIEW,
+        what=gettext_lazy("The contact person of an enterprise account request"),
+        subject=f"{account_request.reference} · {account_request.firm_name}（{account_request.credit_code}）",
+    )
     return render(request, "firm_accounts/request_detail.html", _detail_context(request, account_request))
 
 
@@ -209,6 +232,7 @@ def bulk_accounts_view(request):
     problems = []
     if request.method == "POST":
         listed = None
+        source = gettext_lazy("firms ticked in the registry list")
         if request.POST.get("source") == "selection":
             listed = codes_from_selection(request.POST.getlist("code"))
         else:
@@ -217,8 +241,10 @@ def bulk_accounts_view(request):
                 upload = list_form.cleaned_data.get("file")
                 try:
                     if upload:
+                        source = format_lazy("{} {}", gettext_lazy("the file"), upload.name)
                         listed = codes_from_file(upload.read(), file_name=upload.name)
                     else:
+                        source = gettext_lazy("credit codes typed in")
                         listed = codes_from_text(list_form.cleaned_data.get("codes", ""))
                 except ValidationError as error:
                     list_form.add_error(None, error)
@@ -231,6 +257,13 @@ def bulk_accounts_view(request):
                 messages.error(request, error.messages[0])
             else:
                 response = HttpResponse(accounts_workbook(created), content_type=XLSX_CONTENT_TYPE)
+                record_access(
+                    request=request,
+                    kind=AccessKind.EXPORT,
+                    what=gettext_lazy("New enterprise accounts with one-time passwords"),
+                    filters={gettext_lazy("Firms from"): source},
+                    rows=len(created),
+                )
                 stamp = timezone.localtime(batch.created_at).strftime("%Y%m%d-%H%M%S")
                 response["Content-Disposition"] = f'attachment; filename="enterprise-accounts-{stamp}.xlsx"'
                 response["Cache-Control"] = "no-store"

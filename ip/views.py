@@ -6,8 +6,10 @@ from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import AccessKind, record_access
 from enterprises.importing import workbooks
 from ip import selectors, services
 from ip.forms import PatentForm
@@ -18,8 +20,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 
 
-def _xlsx(patents, file_name: str) -> FileResponse:
-    lines = workbooks.export_frame(selectors.export_frame(patents), kind="patents")
+def _xlsx(request, patents, file_name: str, *, what, filters=None, subject=None) -> FileResponse:
+    rows = selectors.export_frame(patents)
+    lines = workbooks.export_frame(rows, kind="patents")
+    record_access(request=request, kind=AccessKind.EXPORT, what=what, filters=filters, rows=len(rows), subject=subject)
     return FileResponse(
         workbooks.write_xlsx("patents", lines), as_attachment=True, filename=file_name, content_type=XLSX
     )
@@ -33,8 +37,11 @@ def firm_view(request, credit_code):
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d")
         return _xlsx(
+            request,
             selectors.patent_list(user=request.user).filter(enterprise=firm),
             f"知识产权台账-{firm.credit_code}-{stamp}.xlsx",
+            what=gettext_lazy("A firm's patent register"),
+            subject=f"{firm.name}（{firm.credit_code}）",
         )
     for patent in patents:
         patent.reasons = selectors.reasons_of(patent)
@@ -101,7 +108,18 @@ def strongest_view(request):
     patents = selectors.strongest_patents(user=request.user, county=county, kind=kind, high_value_only=high_value_only)
     if request.GET.get("format") == "xlsx":
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        return _xlsx(patents, f"高价值专利-{stamp}.xlsx")
+        names = dict(selectors.counties_in_scope(user=request.user).values_list("pk", "name"))
+        return _xlsx(
+            request,
+            patents,
+            f"高价值专利-{stamp}.xlsx",
+            what=gettext_lazy("Strongest patents"),
+            filters={
+                gettext_lazy("County"): names.get(county, ""),
+                gettext_lazy("Kind"): IpKind(kind).label if kind else "",
+                gettext_lazy("High-value patents only"): high_value_only or "",
+            },
+        )
     page = Paginator(patents, PAGE_SIZE).get_page(request.GET.get("page"))
     for patent in page.object_list:
         patent.reasons = selectors.reasons_of(patent)

@@ -6,10 +6,12 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.permissions import is_enterprise_user
 from accounts.scoping import scope_counties
+from core.access import AccessKind, record_access
 from core.pages import post_action
 from enterprises.models import County
 from policies.conditions import FIELDS, describe
@@ -146,7 +148,11 @@ def policy_attachment_view(request, pk):
     if not policy.attachment:
         raise Http404("No attachment")
     name = policy.attachment.name.rsplit("/")[-1]
-    return FileResponse(policy.attachment.open("rb"), as_attachment=True, filename=name)
+    handle = policy.attachment.open("rb")
+    record_access(
+        request=request, kind=AccessKind.DOWNLOAD, what=gettext_lazy("A policy's attachment"), subject=policy.title
+    )
+    return FileResponse(handle, as_attachment=True, filename=name)
 
 
 # ---------------------------------------------------------------------------------------------------------------

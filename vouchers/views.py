@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.scoping import scope_counties
+from core.access import AccessKind, record_access
 from core.pages import form_action, post_action, report_errors
 from enterprises.models import County, QualificationKind
 from vouchers.exports import publicity_workbook
@@ -318,6 +319,12 @@ def document_download_view(request, pk):
         handle = document.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing") from None
+    record_access(
+        request=request,
+        kind=AccessKind.DOWNLOAD,
+        what=gettext_lazy("A voucher claim's document"),
+        subject=f"{document.claim.reference} · {document.get_kind_display()} · {document.original_name}",
+    )
     return FileResponse(handle, content_type=document.content_type, filename=document.original_name)
 
 
@@ -410,10 +417,13 @@ def publicity_view(request):
             then=back,
         )
     if request.GET.get("format") == "xlsx":
-        claims = publicity_list(user=user, year=year, status=ClaimStatus.PUBLICITY)
+        claims = list(publicity_list(user=user, year=year, status=ClaimStatus.PUBLICITY))
         stamp = timezone.localtime().strftime("%Y%m%d")
-        return FileResponse(publicity_workbook(claims, year=year), as_attachment=True,
-                            filename=f"创新券公示名单-{stamp}.xlsx", content_type=XLSX)  # fmt: skip
+        content = publicity_workbook(claims, year=year)
+        record_access(request=request, kind=AccessKind.EXPORT, what=gettext_lazy("Voucher public notice list"),
+                      filters={gettext_lazy("Year"): year or gettext_lazy("All years")}, rows=len(claims))  # fmt: skip
+        return FileResponse(content, as_attachment=True, filename=f"创新券公示名单-{stamp}.xlsx",
+                            content_type=XLSX)  # fmt: skip
     claims = list(publicity_list(user=user, year=year))
     return render(request, "vouchers/publicity.html", {
         "to_publish": [c for c in claims if c.status == ClaimStatus.CITY_APPROVED],

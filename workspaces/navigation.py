@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.permissions import is_active_user, may_open_admin_site
+from audit.permissions import may_see_access_log
 from cultivation.permissions import may_see_board, may_see_warning_list
 from dashboards.permissions import may_see_dashboard
 from enterprises.permissions import can_import, has_own_enterprise, lists_many_enterprises
@@ -132,6 +133,7 @@ GROUPS = (
 ACCOUNT_ENTRIES = (
     Entry("nav-password", "password_change", _("Change password"), is_active_user, icon="key"),
     Entry("nav-api-docs", "api-docs", _("API"), is_active_user, icon="braces"),
+    Entry("nav-access-log", "audit:access-log", _("Access log"), may_see_access_log, icon="journal-text"),
     Entry("nav-admin", "admin:index", _("Admin site"), may_open_admin_site, icon="gear"),
 )
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "notifications",
     "policies",
     "firm_accounts",
+    "audit",
     "dashboards",
     "workspaces",
     "pipeline",

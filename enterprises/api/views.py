@@ -2,7 +2,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from enterprises.access import record_contact_view
 from enterprises.api.serializers import EnterpriseDetailSerializer, EnterpriseListSerializer
 from enterprises.filters import EnterpriseFilter
 from enterprises.importing.views import export_response
@@ -21,6 +23,11 @@ class EnterpriseViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_object(self):
         return enterprise_get(user=self.request.user, credit_code=self.kwargs["credit_code"].upper())
+
+    def retrieve(self, request, *args, **kwargs):
+        enterprise = self.get_object()
+        record_contact_view(request=request, enterprise=enterprise, where="api")
+        return Response(self.get_serializer(enterprise).data)
 
     def get_serializer_class(self):
         return EnterpriseDetailSerializer if self.action == "retrieve" else EnterpriseListSerializer

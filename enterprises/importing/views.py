@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import AccessKind, form_filters, record_access
 from core.pages import post_action
 from enterprises.filters import EnterpriseFilter
 from enterprises.importing import services, workbooks
@@ -20,6 +22,7 @@ from enterprises.permissions import can_import
 from enterprises.selectors import enterprise_export_frame, enterprise_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+YEAR_WORDS = {"latest": gettext_lazy("each firm's latest year"), "all": gettext_lazy("all years")}
 
 
 def _require_importer(user):
@@ -66,7 +69,14 @@ def import_template_view(request, kind):
     _require_importer(request.user)
     if kind not in ImportJob.Kind.values:
         raise Http404
-    return _xlsx_response(workbooks.template_workbook(kind), get_kind(kind).template_file_name)
+    content = workbooks.template_workbook(kind)
+    record_access(
+        request=request,
+        kind=AccessKind.DOWNLOAD,
+        what=gettext_lazy("Import template"),
+        filters={gettext_lazy("What the file holds"): ImportJob.Kind(kind).label},
+    )
+    return _xlsx_response(content, get_kind(kind).template_file_name)
 
 
 @login_required
@@ -130,7 +140,15 @@ def import_report_view(request, pk):
     if not (job.error_count or job.warning_count):
         raise Http404
     stem = job.file_name.rsplit(".", 1)[0]
-    return _xlsx_response(workbooks.error_report_workbook(job), f"{stem}-问题报告.xlsx")
+    content = workbooks.error_report_workbook(job)
+    record_access(
+        request=request,
+        kind=AccessKind.DOWNLOAD,
+        what=gettext_lazy("Import problem report"),
+        subject=job.file_name,
+        rows=job.error_count + job.warning_count,
+    )
+    return _xlsx_response(content, f"{stem}-问题报告.xlsx")
 
 
 def export_response(*, request, params) -> HttpResponse:
@@ -143,6 +161,18 @@ def export_response(*, request, params) -> HttpResponse:
         return HttpResponse(" ".join(" ".join(e) for e in filterset.errors.values()), status=400)
     rows = enterprise_export_frame(queryset=filterset.qs, year=form.cleaned_data["year"])
     lines = workbooks.export_frame(rows)
+    year = form.cleaned_data["year"]
+    record_access(
+        request=request,
+        kind=AccessKind.EXPORT,
+        what=gettext_lazy("Enterprise registry"),
+        filters=[
+            *form_filters(filterset.form),
+            (gettext_lazy("Year"), YEAR_WORDS.get(year, year)),
+            (gettext_lazy("File format"), form.cleaned_data["file_format"]),
+        ],
+        rows=len(rows),
+    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if form.cleaned_data["file_format"] == "csv":
         response = StreamingHttpResponse(
