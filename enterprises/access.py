@@ -24,4 +24,6 @@ def record_contact_view(*, request, enterprise: Enterprise, where: str) -> None:
         return
     if not contact_view_is_recorded(request.user, enterprise):
         return
-    record_access(request=request, kind=AccessKind.CONTACT_VIEW, what=CONTACT_WHERE[where], subject=firm_subject(enterprise))
+    record_access(
+        request=request, kind=AccessKind.CONTACT_VIEW, what=CONTACT_WHERE[where], subject=firm_subject(enterprise)
+    )
