@@ -13,7 +13,6 @@ from audit.models import AccessEvent
 from enterprises.models import ImportJob
 from ip.services import evaluate_patents
 from policies.models import Policy
-from tests import factories
 from tests.cultivation.conftest import make_portrait, make_run  # noqa: F401 - fixtures of build_board
 from tests.cultivation.test_board import build_board  # noqa: F401 - fixture
 from tests.dashboards.conftest import refreshed, small_city  # noqa: F401 - fixtures
