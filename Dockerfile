@@ -11,7 +11,7 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
  && cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/ \
  && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/ \
  && { echo '<svg xmlns="http://www.w3.org/2000/svg"><!-- bootstrap-icons, MIT License: icons.getbootstrap.com -->'; \
-      for icon in bar-chart bell box-arrow-right braces building gear graph-up-arrow house key people person-circle \
+      for icon in bar-chart bell box-arrow-right braces building gear graph-up-arrow house journal-text key people person-circle \
                   ticket-perforated translate; do \
         sed -e "s|^<svg [^>]*\(viewBox=\"[^\"]*\"\)>|<symbol id=\"$icon\" \1>|" -e 's|</svg>|</symbol>|' \
           node_modules/bootstrap-icons/icons/$icon.svg; \

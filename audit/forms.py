@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from audit.models import AccessEvent
 
@@ -10,7 +11,7 @@ class AccessLogFilterForm(forms.Form):
     """The access log's filters: who, what kind, between which days (both included)."""
 
     who = forms.CharField(
-        label=_("Who"),
+        label=pgettext_lazy("access log", "Who"),
         required=False,
         max_length=150,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "type": "search"}),
@@ -22,8 +23,8 @@ class AccessLogFilterForm(forms.Form):
         choices=[("", _("All kinds")), *AccessEvent.Kind.choices],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    since = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    until = forms.DateField(label=_("Until"), required=False, widget=DATE_WIDGET)
+    since = forms.DateField(label=pgettext_lazy("access log", "From"), required=False, widget=DATE_WIDGET)
+    until = forms.DateField(label=pgettext_lazy("access log", "Until"), required=False, widget=DATE_WIDGET)
 
     def clean(self):
         data = super().clean()

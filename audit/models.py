@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.access import AccessKind
 from core.models import AuditEvent
@@ -16,7 +17,7 @@ class AccessEvent(AuditEvent):
         CONTACT_VIEW = AccessKind.CONTACT_VIEW.value, _("Contact details viewed")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    what = models.CharField(_("what"), max_length=200)
+    what = models.CharField(pgettext_lazy("access log", "what"), max_length=200)
     subject = models.CharField(_("about"), max_length=300, blank=True)
     filters = models.JSONField(_("filters"), default=list, blank=True, help_text=_("Pairs of label and value."))
     rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)

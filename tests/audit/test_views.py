@@ -11,6 +11,7 @@ from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Role
 from audit.exports import ACCESS_LOG_HEADERS
@@ -146,7 +147,8 @@ def test_export_holds_the_filtered_rows_and_is_logged_itself(client, admin, make
     assert rows[1][6] == "县（市、区）：=cmd"  # not at the start of the cell: no formula
     logged = AccessEvent.objects.get(actor=admin)
     assert (logged.kind, logged.rows) == (Kind.EXPORT, 1)
-    assert logged.filters == [[_words(_("Who")), "wang"], [_words(_("Kind")), _words(Kind.EXPORT.label)]]
+    who, kind = pgettext_lazy("access log", "Who"), _("Kind")
+    assert logged.filters == [[_words(who), "wang"], [_words(kind), _words(Kind.EXPORT.label)]]
 
 
 def test_a_row_cannot_be_saved_twice(admin):

@@ -20,8 +20,8 @@ from tests.data.make_corpus import YEAR, csv_text, firm_code, firm_name
 EXPORT_URL = reverse("enterprises:export")
 API_EXPORT_URL = "/api/v1/enterprises/export/"
 FORMATS = ["xlsx", "csv"]
-# Session, user, the firms, their figures.
-EXPORT_QUERIES = 4
+# Session, user, the firms, their figures, the access log's row.
+EXPORT_QUERIES = 5
 
 
 def _content(response) -> bytes:

@@ -10,8 +10,8 @@ from tests import factories
 from tests.firm_accounts.factories import account_request
 
 # Session, user, then the page: count of the list, the list itself (registry firm, county, deciders, user counts in
-# one query), the counties for the filter.
-QUEUE_PAGE_QUERIES = 5
+# one query), the counties for the filter; the access log's row (the page shows contact persons).
+QUEUE_PAGE_QUERIES = 6
 UNKNOWN_CODE = make_credit_code("91410400MA0000001")
 
 

@@ -98,8 +98,10 @@ def test_a_denied_page_is_not_offered(cast):
     assert {link.element_id for link in account_menu_for(cast["admin"])} == {
         "nav-password",
         "nav-api-docs",
+        "nav-access-log",
         "nav-admin",
     }
+    assert "nav-access-log" not in {link.element_id for link in account_menu_for(cast["city"])}
     assert "nav-admin" not in {link.element_id for link in account_menu_for(cast["city"])}
 
 
