@@ -1,10 +1,28 @@
 from django.contrib import admin
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
+from core.access import AccessKind, record_access
 from core.admin import TransitionEventInline
 from enterprises.forms import EnterpriseAdminForm
 from enterprises.models import AnnualIndicator, County, Enterprise, ImportJob, ImportJobEvent, Qualification
 from enterprises.resources import AnnualIndicatorResource, EnterpriseResource, QualificationResource
+
+
+class LoggedExportAdmin(ImportExportModelAdmin):
+    """django-import-export's admin export (its page and its list action), written to the access log."""
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        record_access(
+            request=request,
+            kind=AccessKind.EXPORT,
+            what=format_lazy("{}: {}", _("Admin site export"), self.model._meta.verbose_name_plural),
+            filters={_("Search"): request.GET.get("q", "")},
+            rows=len(data),
+        )
+        return data
 
 
 @admin.register(County)
@@ -24,7 +42,7 @@ class QualificationInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(ImportExportModelAdmin):
+class EnterpriseAdmin(LoggedExportAdmin):
     resource_classes = [EnterpriseResource]
     form = EnterpriseAdminForm
     list_display = [
@@ -43,7 +61,7 @@ class EnterpriseAdmin(ImportExportModelAdmin):
 
 
 @admin.register(AnnualIndicator)
-class AnnualIndicatorAdmin(ImportExportModelAdmin):
+class AnnualIndicatorAdmin(LoggedExportAdmin):
     resource_classes = [AnnualIndicatorResource]
     list_display = ["enterprise", "year", "employees", "revenue", "rd_expense"]
     list_filter = ["year"]
@@ -54,7 +72,7 @@ class AnnualIndicatorAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(ImportExportModelAdmin):
+class QualificationAdmin(LoggedExportAdmin):
     resource_classes = [QualificationResource]
     list_display = ["enterprise", "kind", "number", "valid_from", "valid_to"]
     list_filter = ["kind"]

@@ -210,3 +210,18 @@ def test_bulk_account_sheet_is_logged(client, make_user, two_counties):
     event = _only_event()
     assert (event.actor, event.kind, event.rows) == (user, Kind.EXPORT, 3)
     assert event.filters == [[_words("Firms from"), _words("credit codes typed in")]]
+
+
+def test_admin_site_export_is_logged(client, make_user, two_counties):
+    admin = make_user(Role.CITY_ADMIN)
+    client.force_login(admin)
+    url = reverse("admin:enterprises_enterprise_export")
+    form = client.get(url).context["form"]
+    data = {"format": "0", "resource": "0"}
+    data |= {name: "on" for name, field in form.fields.items() if name.startswith("enterpriseresource_")}
+    response = client.post(url + "?q=平顶山", data)
+    _download(response)
+
+    event = _only_event()
+    assert (event.actor, event.kind, event.rows) == (admin, Kind.EXPORT, 7)
+    assert event.filters == [[_words("Search"), "平顶山"]]
