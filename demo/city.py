@@ -5,8 +5,9 @@ registers, officers (and their firms once a scoring run is published) and vouche
 import datetime
 import time
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from audit.models import AccessEvent
 from demo.accounts import clear_account_requests, seed_account_requests
 from demo.cultivation import clear_campaigns
 from demo.firms import clear_firms, generate, write
@@ -21,11 +22,24 @@ def city_exists() -> bool:
     return Enterprise.objects.exists()
 
 
+def clear_access_log() -> None:
+    """The access log keeps the demo accounts (PROTECT) and refuses DELETE (a trigger on PostgreSQL): the demo's
+    reset empties it with TRUNCATE, which the trigger does not cover. Only the demo city is ever reset."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses a table with checks still pending
+            cursor.execute(f"TRUNCATE {connection.ops.quote_name(AccessEvent._meta.db_table)}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # back to Django's foreign keys' default
+    else:
+        AccessEvent.objects.all().delete()
+
+
 @transaction.atomic
 def clear_city() -> None:
     """Remove every firm with its data, everything that refers to them, the enterprise accounts tied to them, and
     the demo accounts."""
     # Voucher claims keep their firm and their actors (PROTECT): they go first.
+    clear_access_log()
     clear_vouchers()
     clear_account_requests()
     clear_officer_data()

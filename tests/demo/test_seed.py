@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role, User
+from audit.models import AccessEvent
 from demo.common import DEMO_PASSWORD
 from demo.firms import DEMO_USERS, fingerprint
 from enterprises.credit_codes import passes_check
@@ -25,6 +26,15 @@ def test_seed_same_seed_gives_same_data(db):
     assert fingerprint() == first
     _seed(400, seed=8, reset=True)
     assert fingerprint() != first
+
+
+def test_reset_empties_the_access_log_that_keeps_the_demo_accounts(db):
+    _seed(50, seed=1)
+    reader = User.objects.get(username=DEMO_USERS[0].username)
+    AccessEvent.objects.create(actor=reader, kind=AccessEvent.Kind.EXPORT, what="企业名录", rows=50)
+    _seed(50, seed=1, reset=True)
+    assert not AccessEvent.objects.exists()
+    assert User.objects.filter(username=DEMO_USERS[0].username).exists()
 
 
 def test_seed_refuses_to_overwrite_without_reset(db):
