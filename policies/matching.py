@@ -120,10 +120,8 @@ def _rd_ratio_3y(inputs: pd.DataFrame, on: datetime.date) -> pd.Series:
 
 
 def _years_since_founded(inputs: pd.DataFrame, on: datetime.date) -> pd.Series:
-    founded = inputs["founded_on"]
-    before_anniversary = (founded.dt.month * 100 + founded.dt.day) > (on.month * 100 + on.day)
-    years = on.year - founded.dt.year - before_anniversary.astype(float)
-    return years.where(founded.notna())
+    # The one definition of "N years since" (core.dates), as every scoring rule counts it.
+    return rules.full_years_since(inputs["founded_on"], on)
 
 
 # The condition vocabulary's figures from the scoring frame: latest year, in the rules' units (money in cents).
