@@ -284,9 +284,9 @@ def srdi_breakdown(portrait: Portrait) -> dict:
     own = criteria.own_model
 
     def part(label, low, high, maximum):
-        low, high = _number(d.get(low)), _number(d.get(high))
         return {"label": label, "low": low, "high": high, "max": maximum, "estimated": low != high}
 
+    parts = srdi_parts(d, model)
     return {
         "candidate": portrait.srdi_candidate,
         "own_model": own,
@@ -310,14 +310,38 @@ def srdi_breakdown(portrait: Portrait) -> dict:
              "met": bool(d.get("srdi_score_ok")) or bool(_number(d.get("srdi_route")))},
         ],
         "parts": [
-            part(_("Specialisation"), "srdi_specialisation_low", "srdi_specialisation_high", model.specialisation_max),
-            part(_("Refinement"), "srdi_refinement_low", "srdi_refinement_high", model.refinement_max),
-            {"label": _("Distinctiveness (the province's own indicators)"), "low": 0,
-             "high": _number(d.get("srdi_distinct_high")), "max": model.distinctiveness_max, "estimated": True},
-            part(_("Innovation capability"), "srdi_innovation_low", "srdi_innovation_high", model.innovation_max),
+            part(_("Specialisation"), *parts["specialisation"], model.specialisation_max),
+            part(_("Refinement"), *parts["refinement"], model.refinement_max),
+            part(_("Distinctiveness (the province's own indicators)"), *parts["distinctiveness"],
+                 model.distinctiveness_max),
+            part(_("Innovation capability"), *parts["innovation"], model.innovation_max),
         ],
         "gaps": srdi_gaps(portrait),
     }  # fmt: skip
+
+
+def srdi_parts(d: dict, model) -> dict[str, tuple[float, float]]:
+    """The 专精特新 model's four parts as (lowest, highest) points, from the indicator values a portrait keeps (the
+    rules store no sums) and the ranges the rule set gives the indicators the portal holds no data for."""
+    if d.get("srdi_score") is None:
+        return {name: (None, None) for name in ("specialisation", "refinement", "distinctiveness", "innovation")}
+    held = 1 if (d.get("n_years") or 0) > 0 else 0
+
+    def total(*keys):
+        return sum(float(d.get(key) or 0) for key in keys)
+
+    specialisation = total("srdi_main_points", "srdi_growth_points", "srdi_niche_points")
+    refinement = total("srdi_digital_low", "srdi_quality_low", "srdi_debt_points")
+    quality_high = model.quality_max if held else total("srdi_quality_low")
+    refinement_high = total("srdi_digital_high", "srdi_debt_points") + quality_high + held * model.net_margin_max
+    innovation = total("srdi_ip_low", "srdi_rd_points", "srdi_institution_points")
+    innovation_high = total("srdi_ip_high", "srdi_rd_points", "srdi_rd_staff_high", "srdi_institution_points")
+    return {
+        "specialisation": (specialisation, specialisation + held * model.field_max),
+        "refinement": (refinement, refinement_high),
+        "distinctiveness": (0, held * model.distinctiveness_max),
+        "innovation": (innovation, innovation_high),
+    }
 
 
 def srdi_gaps(portrait: Portrait) -> list[str]:

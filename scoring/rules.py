@@ -655,7 +655,7 @@ def srdi(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date, isme_score: p
 def srdi_model(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date) -> pd.DataFrame:
     """The 专精特新 100-point model (63号 附件2, 二、评价指标): each indicator's points as (lowest, highest); exact
     where the portal holds the data (the range is one value), a range where it does not. `srdi_score` is the lowest
-    total (what the data proves), `srdi_score_high` the highest, `srdi_estimate` their middle."""
+    total (what the data proves), `srdi_score_high` the highest."""
     model = ruleset.srdi_model
     index, has_data = frame.index, frame["n_years"] > 0
     revenue = _latest(frame, "revenue")
@@ -708,37 +708,27 @@ def srdi_model(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date) -> pd.D
     innovation_high = ip_high + rd_points + rd_staff_high + institution_points
     low = specialisation_low + refinement_low + innovation_low
     high = specialisation_high + refinement_high + distinct_high + innovation_high
+    # Kept lean (a night writes every value of every firm): the parts' sums, the constant ranges (field, net margin,
+    # the province's indicators, quality's top) and the shares the innovative-SME columns already hold are derived
+    # again by scoring.presentation.srdi_parts.
     return pd.DataFrame(
         {
-            "srdi_main_share": main_share,
             "srdi_main_points": main_points,
             "srdi_main_growth": main_growth,
             "srdi_growth_points": growth_points,
             "srdi_niche_years": niche_years,
             "srdi_niche_points": niche_points,
-            "srdi_field_high": field_high,
             "srdi_digital_low": digital_low,
             "srdi_digital_high": digital_high,
             "srdi_quality_low": quality_low,
-            "srdi_quality_high": quality_high,
-            "srdi_margin_high": margin_high,
-            "srdi_debt_ratio": debt_ratio,
             "srdi_debt_points": debt_points,
-            "srdi_distinct_high": distinct_high,
             "srdi_ip_low": ip_low,
             "srdi_ip_high": ip_high,
             "srdi_rd_points": rd_points,
             "srdi_rd_staff_high": rd_staff_high,
             "srdi_institution_points": institution_points,
-            "srdi_specialisation_low": specialisation_low,
-            "srdi_specialisation_high": specialisation_high,
-            "srdi_refinement_low": refinement_low,
-            "srdi_refinement_high": refinement_high,
-            "srdi_innovation_low": innovation_low,
-            "srdi_innovation_high": innovation_high,
             "srdi_score": low,
             "srdi_score_high": high,
-            "srdi_estimate": (low + high) / 2,
         },
         index=index,
     )

@@ -551,6 +551,9 @@ def test_srdi_cases_through_a_run_and_the_api(staff, run_scoring):
     strong = bodies["score_61"]["explained"]["srdi"]
     assert strong["candidate"] is True and strong["score"] == 61
     assert [part["estimated"] for part in strong["parts"]] == [True, True, True, True]
+    # The parts the page shows add up to the stored totals: specialisation 20–25, refinement 15–25, distinctiveness
+    # 0–15, innovation 26–30.
+    assert [(part["low"], part["high"]) for part in strong["parts"]] == [(20, 25), (15, 25), (0, 15), (26, 30)]
     weak = bodies["score_59"]["explained"]["srdi"]
     assert weak["candidate"] is False and any("59" in gap for gap in weak["gaps"])
     assert bodies["route_makers_500"]["explained"]["srdi"]["route"]
