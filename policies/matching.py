@@ -38,9 +38,17 @@ logger = logging.getLogger(__name__)
 
 PORTRAIT_COLUMNS = ("enterprise_id", "county_id", "industry_division", "tier", "readiness", "sme_score",
                     "sme_eligible", "sme_passes", "capability_estimate", "conditions_met", "innovative_sme_score",
-                    "gazelle_candidate", "srdi_candidate", "size_class", "above_scale", "innovative",
-                    "revenue_growth")  # fmt: skip
-BOOLEAN_COLUMNS = ("sme_eligible", "sme_passes", "gazelle_candidate", "srdi_candidate", "above_scale", "innovative")
+                    "innovative_sme_passes", "gazelle_candidate", "srdi_candidate", "size_class", "above_scale",
+                    "innovative", "revenue_growth")  # fmt: skip
+BOOLEAN_COLUMNS = (
+    "sme_eligible",
+    "sme_passes",
+    "innovative_sme_passes",
+    "gazelle_candidate",
+    "srdi_candidate",
+    "above_scale",
+    "innovative",
+)
 STRING_COLUMNS = ("industry_division", "size_class")
 MATCH_COLUMNS = ("policy_id", "enterprise_id", "county_id", "status", "missing_index", "missing_field",
                  "missing_actual")  # fmt: skip

@@ -216,7 +216,7 @@ def upper_rungs(portrait: Portrait) -> list[dict]:
          "threshold": _("R&D ≥ %(rd)s and ≥ %(ratio)s, revenue ≥ %(revenue)s, score ≥ %(score)s or a direct route")
          % {"rd": wan(ruleset.srdi.min_rd_expense), "ratio": pct(ruleset.srdi.min_rd_ratio, 0),
             "revenue": wan(ruleset.srdi.min_revenue), "score": ruleset.srdi.min_score}},
-        {"label": _("Innovative SME (100-point model)"), "met": d["isme_passes"],
+        {"label": _("Innovative SME (100-point model)"), "met": isme_passes(portrait),
          "value": str(portrait.innovative_sme_score)
          + (" · " + route_label(d.get("isme_route"), ISME_ROUTES, ISME_ROUTE_LABELS) if _number(d.get("isme_route"))
             else ""),
@@ -225,6 +225,11 @@ def upper_rungs(portrait: Portrait) -> list[dict]:
             "growth": ruleset.innovative_sme.min_growth,
             "specialisation": ruleset.innovative_sme.min_specialisation}},
     ]  # fmt: skip
+
+
+def isme_passes(portrait: Portrait) -> bool:
+    """The portrait's column; portraits of runs before it was a column kept it in their details."""
+    return bool(portrait.details.get("isme_passes", portrait.innovative_sme_passes))
 
 
 def innovative_sme_breakdown(portrait: Portrait) -> dict:
@@ -241,7 +246,7 @@ def innovative_sme_breakdown(portrait: Portrait) -> dict:
         "score": portrait.innovative_sme_score,
         "score_high": _number(d.get("isme_score_high")),
         "min_score": model.min_score,
-        "passes": bool(d.get("isme_passes")),
+        "passes": isme_passes(portrait),
         "by_score": bool(d.get("isme_by_score")),
         "route": route,
         "parts": [
@@ -255,7 +260,7 @@ def innovative_sme_breakdown(portrait: Portrait) -> dict:
 
 def innovative_sme_gaps(portrait: Portrait) -> list[str]:
     d, model = portrait.details, ruleset_of(portrait).innovative_sme
-    if d.get("isme_passes") or d.get("gap_isme_points") is None:
+    if isme_passes(portrait) or d.get("gap_isme_points") is None:
         return []
     out = []
     if _number(d.get("gap_isme_points")):

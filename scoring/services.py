@@ -44,6 +44,7 @@ PORTRAIT_COLUMNS = {
     "cap_high": "capability_high",
     "ht_conditions_met": "conditions_met",
     "isme_score": "innovative_sme_score",
+    "isme_passes": "innovative_sme_passes",
     "gazelle_candidate": "gazelle_candidate",
     "srdi_candidate": "srdi_candidate",
     "size_class": "size_class",

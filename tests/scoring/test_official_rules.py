@@ -66,7 +66,7 @@ def make_firm(
 
 
 # Values kept as portrait columns rather than in the details, by the API's names.
-COLUMNS = {"isme_score": "innovative_sme_score", "sme_passes": "sme_passes", "srdi_candidate": "srdi_candidate"}
+COLUMNS = {"isme_score": "innovative_sme_score", "isme_passes": "innovative_sme_passes"}
 
 
 def check_cases(client, cases, firms, *, explained=None):
@@ -669,14 +669,16 @@ def test_a_past_date_recomputed_with_its_rule_set_is_unchanged(staff, run_scorin
     ScoringSettings.objects.create(ruleset_year=2025)
     first = run_scoring(on=day)
     before = staff.get(f"/api/v1/portraits/{firm.credit_code}/").json()
-    assert before["details"]["isme_passes"] is True and before["innovative_sme_score"] == 75
+    assert before["innovative_sme_passes"] is True and before["innovative_sme_score"] == 75
     ScoringSettings.objects.all().delete()
     corrected = run_scoring(on=day, force=True)
-    details = Portrait.objects.select_related("run").get(run=corrected, enterprise=firm).details
+    portrait = Portrait.objects.select_related("run").get(run=corrected, enterprise=firm)
     assert corrected.ruleset_year == 2026
-    assert details["isme_passes"] is False and details["gap_isme_innovation"] == 5
+    assert portrait.innovative_sme_passes is False and portrait.details["gap_isme_innovation"] == 5
     ScoringSettings.objects.create(ruleset_year=2025)
     again = run_scoring(on=day, force=True)
     assert again.ruleset_year == first.ruleset_year == 2025
     portraits = Portrait.objects.select_related("run")
-    assert portraits.get(run=again, enterprise=firm).detail == portraits.get(run=first, enterprise=firm).detail
+    recomputed, original = portraits.get(run=again, enterprise=firm), portraits.get(run=first, enterprise=firm)
+    assert recomputed.detail == original.detail
+    assert recomputed.innovative_sme_passes is original.innovative_sme_passes is True
