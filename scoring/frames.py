@@ -149,7 +149,7 @@ def load_achievements(*, first_id: int, last_id: int, on: datetime.date) -> pd.D
     for name in ("achieved_on", "valid_to"):
         rows[name] = pd.to_datetime(rows[name])
     for name in ("kind", "level", "role"):
-        rows[name] = rows[name].fillna("").astype(str)
+        rows[name] = rows[name].astype("string").fillna("").astype(str)
     return rows
 
 
