@@ -14,6 +14,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounts.models import Role
 from enterprises.models import Achievement, QualificationKind
@@ -557,6 +558,10 @@ def test_srdi_cases_through_a_run_and_the_api(staff, run_scoring):
     weak = bodies["score_59"]["explained"]["srdi"]
     assert weak["candidate"] is False and any("59" in gap for gap in weak["gaps"])
     assert bodies["route_makers_500"]["explained"]["srdi"]["route"]
+    # The firm's page shows the same: the innovative-SME parts and the 专精特新 parts with their estimated ranges.
+    page = staff.get(reverse("enterprises:detail", args=[firms["score_61"].credit_code])).content.decode()
+    assert 'id="innovative-sme-parts"' in page and 'id="srdi-parts"' in page
+    assert "20–25 / 25" in page and "26–30 / 35" in page
 
 
 # ---------------------------------------------------------------------------------------------------------------
