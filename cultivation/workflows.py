@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import anniversary
 from core.parsing import required_date, text
 from core.signals import figures_changed
 from cultivation.models import (
@@ -173,10 +174,7 @@ def campaign_entry_targets(stage: str) -> list[str]:
 
 
 def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+    return anniversary(day, years)  # the one definition of "N years since" (core.dates)
 
 
 def _apply(entry: CampaignEntry, to: str, data: dict) -> tuple[list[str], dict]:

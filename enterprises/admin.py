@@ -6,7 +6,15 @@ from import_export.admin import ImportExportModelAdmin
 from core.access import AccessKind, record_access
 from core.admin import TransitionEventInline
 from enterprises.forms import EnterpriseAdminForm
-from enterprises.models import AnnualIndicator, County, Enterprise, ImportJob, ImportJobEvent, Qualification
+from enterprises.models import (
+    Achievement,
+    AnnualIndicator,
+    County,
+    Enterprise,
+    ImportJob,
+    ImportJobEvent,
+    Qualification,
+)
 from enterprises.resources import AnnualIndicatorResource, EnterpriseResource, QualificationResource
 
 
@@ -41,6 +49,12 @@ class QualificationInline(admin.TabularInline):
     extra = 0
 
 
+class AchievementInline(admin.TabularInline):
+    model = Achievement
+    extra = 0
+    fields = ["kind", "title", "level", "role", "rank", "amount", "grade", "achieved_on", "valid_to", "reference"]
+
+
 @admin.register(Enterprise)
 class EnterpriseAdmin(LoggedExportAdmin):
     resource_classes = [EnterpriseResource]
@@ -57,7 +71,7 @@ class EnterpriseAdmin(LoggedExportAdmin):
     search_fields = ["name", "credit_code"]
     list_select_related = ["county"]
     show_full_result_count = False
-    inlines = [IndicatorInline, QualificationInline]
+    inlines = [IndicatorInline, QualificationInline, AchievementInline]
 
 
 @admin.register(AnnualIndicator)
@@ -84,6 +98,16 @@ class QualificationAdmin(LoggedExportAdmin):
 
 class ImportJobEventInline(TransitionEventInline):
     model = ImportJobEvent
+
+
+@admin.register(Achievement)
+class AchievementAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "kind", "title", "level", "rank", "amount", "achieved_on", "valid_to"]
+    list_filter = ["kind", "level"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "title", "reference"]
+    date_hierarchy = "achieved_on"
+    raw_id_fields = ["enterprise"]
+    list_select_related = ["enterprise"]
 
 
 @admin.register(ImportJob)

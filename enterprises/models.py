@@ -187,6 +187,102 @@ class Qualification(models.Model):
         return self.valid_from <= day <= self.valid_to
 
 
+class AchievementKind(models.TextChoices):
+    """Dated evidence the official direct routes and model parts count (rulesets: TechSmeScoring, InnovativeSmeModel,
+    SrdiCriteria, SrdiModel). Which kind needs which of level, role, rank, amount and grade: ACHIEVEMENT_NEEDS."""
+
+    STANDARD = "standard", _("Standard drafted")
+    AWARD = "award", _("Science and technology award")
+    EQUITY = "equity", _("Equity financing round")
+    RD_INSTITUTION = "rd_institution", _("R&D institution")
+    HONOUR = "honour", _("Innovation honour")
+    QUALITY_AWARD = "quality_award", _("Quality award")
+    QUALITY_CERTIFICATION = "quality_certification", _("Quality management certification")
+    BRAND = "brand", _("Own brand")
+    DIGITAL_LEVEL = "digital_level", _("Digitalisation level")
+    MAKERS_CHINA = "makers_china", _("Makers China competition placing")
+
+
+class AchievementLevel(models.TextChoices):
+    """From the highest down (rulesets.LEVELS)."""
+
+    INTERNATIONAL = "international", _("International")
+    NATIONAL = "national", _("National")
+    INDUSTRY = "industry", _("Industry")
+    PROVINCIAL = "provincial", _("Provincial")
+    MUNICIPAL = "municipal", _("Municipal")
+    LOCAL = "local", _("Below municipal")
+    GROUP = "group", _("Group or association")
+
+
+class AchievementRole(models.TextChoices):
+    LED = "led", _("Led")
+    PARTICIPATED = "participated", _("Took part")
+
+
+# What each kind must carry beside its date (checked by the model's constraints and the import).
+ACHIEVEMENT_NEEDS = {
+    AchievementKind.STANDARD: ("level", "role"),
+    AchievementKind.AWARD: ("level", "rank"),
+    AchievementKind.EQUITY: ("amount",),
+    AchievementKind.RD_INSTITUTION: ("level",),
+    AchievementKind.HONOUR: (),
+    AchievementKind.QUALITY_AWARD: ("level",),
+    AchievementKind.QUALITY_CERTIFICATION: (),
+    AchievementKind.BRAND: (),
+    AchievementKind.DIGITAL_LEVEL: ("grade",),
+    AchievementKind.MAKERS_CHINA: ("rank",),
+}
+
+
+class Achievement(models.Model):
+    """One dated achievement of a firm: a standard it led or took part in, an award with its rank among the winning
+    units, an equity round (the qualified investors' paid-in amount), an R&D institution with its level, an honour,
+    a quality award or certification, a brand, a digitalisation level, a Makers China placing. Counts on day d when
+    achieved_on <= d and (no valid_to or d <= valid_to); the "last N years" windows are the rules' (core.dates)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="achievements", verbose_name=_("enterprise")
+    )
+    kind = models.CharField(_("kind"), max_length=24, choices=AchievementKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    level = models.CharField(_("level"), max_length=16, choices=AchievementLevel.choices, blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=AchievementRole.choices, blank=True)
+    rank = models.PositiveIntegerField(_("rank among the units"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    achieved_on = models.DateField(_("achieved on"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    reference = models.CharField(_("document number"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["enterprise", "kind", "-achieved_on"]
+        verbose_name = _("achievement")
+        verbose_name_plural = _("achievements")
+        indexes = [models.Index(fields=["enterprise", "achieved_on"], name="achievement_firm_date_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "kind", "title", "achieved_on"], name="achievement_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("achieved_on")),
+                name="achievement_dates_ordered",
+            ),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="achievement_amount_ok"),
+            models.CheckConstraint(condition=Q(rank__isnull=True) | Q(rank__gte=1), name="achievement_rank_ok"),
+            models.CheckConstraint(
+                condition=~Q(kind=AchievementKind.EQUITY) | Q(amount__isnull=False), name="achievement_equity_amount"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=AchievementKind.DIGITAL_LEVEL) | Q(grade__isnull=False),
+                name="achievement_digital_grade",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.title} ({self.achieved_on})"
+
+
 def _private_storage():
     from django.core.files.storage import storages
 
@@ -206,6 +302,7 @@ class ImportJob(models.Model):
         ENTERPRISES = "enterprises", _("Enterprises with one year of indicators")
         QUALIFICATIONS = "qualifications", _("Qualifications")
         PATENTS = "patents", _("Patents and other IP (register)")
+        ACHIEVEMENTS = "achievements", _("Achievements (standards, awards, financing, institutions)")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("Checking")

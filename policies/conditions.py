@@ -121,6 +121,7 @@ FIELDS: dict[str, Field] = {
         Field("sme_passes", _("Passes the tech-based SME evaluation"), BOOL, "sme_passes"),
         Field("innovative", _("Innovative enterprise"), BOOL, "innovative"),
         Field("above_scale", _("Above designated size"), BOOL, "above_scale"),
+        Field("innovative_sme_passes", _("Passes the innovative-SME evaluation"), BOOL, "innovative_sme_passes"),
         Field("gazelle_candidate", _("Gazelle candidate"), BOOL, "gazelle_candidate"),
         Field("srdi_candidate", _("Specialised-and-innovative candidate"), BOOL, "srdi_candidate"),
         Field("county", _("County"), CHOICE, "county", attainable=False, choices=_county_choices),

@@ -38,9 +38,17 @@ logger = logging.getLogger(__name__)
 
 PORTRAIT_COLUMNS = ("enterprise_id", "county_id", "industry_division", "tier", "readiness", "sme_score",
                     "sme_eligible", "sme_passes", "capability_estimate", "conditions_met", "innovative_sme_score",
-                    "gazelle_candidate", "srdi_candidate", "size_class", "above_scale", "innovative",
-                    "revenue_growth")  # fmt: skip
-BOOLEAN_COLUMNS = ("sme_eligible", "sme_passes", "gazelle_candidate", "srdi_candidate", "above_scale", "innovative")
+                    "innovative_sme_passes", "gazelle_candidate", "srdi_candidate", "size_class", "above_scale",
+                    "innovative", "revenue_growth")  # fmt: skip
+BOOLEAN_COLUMNS = (
+    "sme_eligible",
+    "sme_passes",
+    "innovative_sme_passes",
+    "gazelle_candidate",
+    "srdi_candidate",
+    "above_scale",
+    "innovative",
+)
 STRING_COLUMNS = ("industry_division", "size_class")
 MATCH_COLUMNS = ("policy_id", "enterprise_id", "county_id", "status", "missing_index", "missing_field",
                  "missing_actual")  # fmt: skip
@@ -120,10 +128,8 @@ def _rd_ratio_3y(inputs: pd.DataFrame, on: datetime.date) -> pd.Series:
 
 
 def _years_since_founded(inputs: pd.DataFrame, on: datetime.date) -> pd.Series:
-    founded = inputs["founded_on"]
-    before_anniversary = (founded.dt.month * 100 + founded.dt.day) > (on.month * 100 + on.day)
-    years = on.year - founded.dt.year - before_anniversary.astype(float)
-    return years.where(founded.notna())
+    # The one definition of "N years since" (core.dates), as every scoring rule counts it.
+    return rules.full_years_since(inputs["founded_on"], on)
 
 
 # The condition vocabulary's figures from the scoring frame: latest year, in the rules' units (money in cents).

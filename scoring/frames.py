@@ -12,7 +12,15 @@ import numpy as np
 import pandas as pd
 from django.db import connection
 
-from enterprises.models import INDICATOR_FIELDS, AnnualIndicator, Enterprise, Qualification, QualificationKind
+from enterprises.models import (
+    INDICATOR_FIELDS,
+    Achievement,
+    AnnualIndicator,
+    Enterprise,
+    Qualification,
+    QualificationKind,
+)
+from scoring.rules import ACHIEVEMENT_COLUMNS
 
 # Years of data the rules use (the latest three); older rows than this many years before the run are ignored.
 YEARS = 3
@@ -124,6 +132,25 @@ def load_frame(
     if _ip_counts_sql is not None:
         register = _read(_ip_counts_sql(), list(REGISTER_COLUMNS), on=on, **bounds)
     return build_frame(firms, indicators, qualifications, register, fields=fields)
+
+
+def _achievement_sql() -> str:
+    return (
+        "SELECT enterprise_id, kind, level, role, rank, CAST(ROUND(amount * 100) AS BIGINT), grade, achieved_on, "
+        f"valid_to FROM {Achievement._meta.db_table} "
+        "WHERE enterprise_id BETWEEN {first} AND {last} AND achieved_on <= '{on}'"
+    )
+
+
+def load_achievements(*, first_id: int, last_id: int, on: datetime.date) -> pd.DataFrame:
+    """The achievements of the firms first_id..last_id achieved by `on`, one row each (scoring.rules.
+    ACHIEVEMENT_COLUMNS; amounts in cents): one query. The rules derive the routes' flags and sums from them."""
+    rows = _read(_achievement_sql(), list(ACHIEVEMENT_COLUMNS), first=first_id, last=last_id, on=on)
+    for name in ("achieved_on", "valid_to"):
+        rows[name] = pd.to_datetime(rows[name])
+    for name in ("kind", "level", "role"):
+        rows[name] = rows[name].astype("string").fillna("").astype(str)
+    return rows
 
 
 # Per firm with a patent register: its valid, held Class I and Class II rights on the run's date (the registered

@@ -158,6 +158,8 @@ class Portrait(models.Model):
     capability_high = models.FloatField(_("capability, highest"))
     conditions_met = models.PositiveSmallIntegerField(_("high-tech conditions met"))
     innovative_sme_score = models.PositiveSmallIntegerField(_("innovative-SME score"))
+    # 63号 附件1: the score with each part's minimum, or a direct route (scoring.rules.innovative_sme).
+    innovative_sme_passes = models.BooleanField(_("passes the innovative-SME evaluation"), default=False)
     gazelle_candidate = models.BooleanField(_("gazelle candidate"))
     srdi_candidate = models.BooleanField(_("specialised-and-innovative candidate"))
     size_class = models.CharField(_("size class"), max_length=8, choices=SizeClass.choices, blank=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from rulesets import RuleSet, get_ruleset
 from scoring.models import Portrait, Tier
-from scoring.rules import TAG_BITS, tag_codes
+from scoring.rules import ISME_ROUTES, SME_ROUTES, SRDI_ROUTES, TAG_BITS, tag_codes
 
 TEN_THOUSAND = 10000
 
@@ -37,6 +37,39 @@ HIGH_TECH_CONDITION_NAMES = {
     "capability": gettext_lazy("innovation capability"),
     "no_incident": gettext_lazy("no major incident"),
 }
+
+
+# The direct routes by the codes the rules store (sme_route, isme_route, srdi_route), in the official wording.
+SME_ROUTE_LABELS = {
+    "high_tech": gettext_lazy("a valid high-tech enterprise certificate"),
+    "award": gettext_lazy("a national S&T award in the last 5 years, among the first 3 units"),
+    "rd_institution": gettext_lazy("a recognised R&D institution of provincial level or higher"),
+    "standard": gettext_lazy("led an international, national or industry standard in the last 5 years"),
+}
+ISME_ROUTE_LABELS = {
+    "award": gettext_lazy("a national or provincial S&T award in the last 3 years"),
+    "honour": gettext_lazy("a valid high-tech certificate or a listed national honour"),
+    "rd_institution": gettext_lazy("a recognised R&D institution of provincial level or higher"),
+    "equity": gettext_lazy(
+        "new equity financing of 5 million yuan or more from qualified investors in the last 3 years"
+    ),
+}
+SRDI_ROUTE_LABELS = {
+    "award": gettext_lazy(
+        "a provincial S&T award among the first 3 units, or a national one among the first 5, in the last 3 years"
+    ),
+    "rd_mean": gettext_lazy("R&D of 10 million yuan or more a year on average over the last 2 years"),
+    "equity": gettext_lazy("new equity financing of 60 million yuan or more from qualified investors in 2 years"),
+    "makers_china": gettext_lazy("among the national top 500 of the Makers China competition in the last 3 years"),
+}
+assert set(SME_ROUTE_LABELS) == set(SME_ROUTES) and set(ISME_ROUTE_LABELS) == set(ISME_ROUTES)
+assert set(SRDI_ROUTE_LABELS) == set(SRDI_ROUTES)
+
+
+def route_label(code, routes: tuple[str, ...], labels: dict) -> str:
+    """The words of a stored route code (1-based; 0 or unknown: no route)."""
+    code = _number(code)
+    return str(labels[routes[int(code) - 1]]) if code else ""
 
 
 def _number(value) -> float | None:
@@ -83,6 +116,7 @@ def sme_breakdown(portrait: Portrait) -> dict:
         "eligible": portrait.sme_eligible,
         "passes": portrait.sme_passes,
         "direct": d["sme_direct"],
+        "route": route_label(d.get("sme_route"), SME_ROUTES, SME_ROUTE_LABELS),
         "score": portrait.sme_score,
         "pass_score": model.pass_score,
         "ip_source": _("IP counts from the patent register") if d.get("ip_from_register")
@@ -109,7 +143,7 @@ def conditions(portrait: Portrait) -> list[dict]:
     return [
         {"code": "registered", "label": _("Registered at least %(years)s year") % {"years": rules.min_registered_years},
          "value": _("%(days)s days") % {"days": count(d["ht_registered_days"])},
-         "threshold": _("%(days)s days") % {"days": 365 * rules.min_registered_years},
+         "threshold": _("%(years)s full year(s) since founding") % {"years": rules.min_registered_years},
          "met": met_of(d["ht_registered_met"]), "note": ""},
         {"code": "core_ip", "label": _("Owns core IP"),
          "value": _("Class I %(class1)s, Class II %(class2)s") % {"class1": count(d["ht_class1"]),
@@ -176,14 +210,175 @@ def upper_rungs(portrait: Portrait) -> list[dict]:
          "threshold": _("≥ %(cagr)s, revenue ≥ %(revenue)s, valid high-tech certificate")
          % {"cagr": pct(ruleset.gazelle.min_revenue_cagr, 0), "revenue": wan(ruleset.gazelle.min_revenue)}},
         {"label": _("Specialised and innovative (专精特新) candidate"), "met": portrait.srdi_candidate,
-         "value": _("100-point score %(score)s") % {"score": portrait.innovative_sme_score},
-         "threshold": _("R&D ≥ %(rd)s and ≥ %(ratio)s, revenue ≥ %(revenue)s, score ≥ %(score)s")
+         "value": _("100-point score %(low)s–%(high)s") % {"low": count(d.get("srdi_score")),
+                                                         "high": count(d.get("srdi_score_high"))}
+         if ruleset.srdi.own_model else _("100-point score %(score)s") % {"score": portrait.innovative_sme_score},
+         "threshold": _("R&D ≥ %(rd)s and ≥ %(ratio)s, revenue ≥ %(revenue)s, score ≥ %(score)s or a direct route")
          % {"rd": wan(ruleset.srdi.min_rd_expense), "ratio": pct(ruleset.srdi.min_rd_ratio, 0),
             "revenue": wan(ruleset.srdi.min_revenue), "score": ruleset.srdi.min_score}},
-        {"label": _("Innovative SME (100-point model)"), "met": d["isme_passes"],
-         "value": str(portrait.innovative_sme_score),
-         "threshold": f"≥ {ruleset.innovative_sme.min_score}"},
+        {"label": _("Innovative SME (100-point model)"), "met": isme_passes(portrait),
+         "value": str(portrait.innovative_sme_score)
+         + (" · " + route_label(d.get("isme_route"), ISME_ROUTES, ISME_ROUTE_LABELS) if _number(d.get("isme_route"))
+            else ""),
+         "threshold": _("≥ %(score)s, parts ≥ %(innovation)s / %(growth)s / %(specialisation)s, or a direct route")
+         % {"score": ruleset.innovative_sme.min_score, "innovation": ruleset.innovative_sme.min_innovation,
+            "growth": ruleset.innovative_sme.min_growth,
+            "specialisation": ruleset.innovative_sme.min_specialisation}},
     ]  # fmt: skip
+
+
+def isme_passes(portrait: Portrait) -> bool:
+    """The portrait's column; portraits of runs before it was a column kept it in their details."""
+    return bool(portrait.details.get("isme_passes", portrait.innovative_sme_passes))
+
+
+def innovative_sme_breakdown(portrait: Portrait) -> dict:
+    """创新型中小企业 (63号 附件1): the three parts against their minimums, the score, and whether it passes by the
+    score or by a direct route (which one); the gaps to each part's minimum in words."""
+    d, model = portrait.details, ruleset_of(portrait).innovative_sme
+    parts = [
+        (_("Innovation capability"), d.get("isme_innovation"), model.min_innovation, model.innovation_max),
+        (_("Growth"), d.get("isme_growth"), model.min_growth, model.growth_max),
+        (_("Specialisation"), d.get("isme_specialisation"), model.min_specialisation, model.specialisation_max),
+    ]
+    route = route_label(d.get("isme_route"), ISME_ROUTES, ISME_ROUTE_LABELS)
+    return {
+        "score": portrait.innovative_sme_score,
+        "score_high": _number(d.get("isme_score_high")),
+        "min_score": model.min_score,
+        "passes": isme_passes(portrait),
+        "by_score": bool(d.get("isme_by_score")),
+        "route": route,
+        "parts": [
+            {"label": label, "points": _number(points), "min": minimum if model.as_written else None,
+             "max": maximum, "met": None if _number(points) is None or not model.as_written else points >= minimum}
+            for label, points, minimum, maximum in parts
+        ],
+        "gaps": innovative_sme_gaps(portrait),
+    }  # fmt: skip
+
+
+def innovative_sme_gaps(portrait: Portrait) -> list[str]:
+    d, model = portrait.details, ruleset_of(portrait).innovative_sme
+    if isme_passes(portrait) or d.get("gap_isme_points") is None:
+        return []
+    out = []
+    if _number(d.get("gap_isme_points")):
+        out.append(
+            _("Innovative SME: the score is %(score)s points, %(min)s needed: %(points)s points to go.")
+            % {"score": portrait.innovative_sme_score, "min": model.min_score, "points": count(d["gap_isme_points"])}
+        )
+    for key, name, minimum in (
+        ("gap_isme_innovation", _("innovation capability"), model.min_innovation),
+        ("gap_isme_growth", _("growth"), model.min_growth),
+        ("gap_isme_specialisation", _("specialisation"), model.min_specialisation),
+    ):
+        if _number(d.get(key)):
+            out.append(
+                _("Innovative SME: the %(part)s part needs at least %(min)s points: %(points)s points short.")
+                % {"part": name, "min": minimum, "points": count(d[key])}
+            )
+    return out
+
+
+def srdi_breakdown(portrait: Portrait) -> dict:
+    """专精特新 (63号 附件2): the four conditions, the own 100-point model (a range where the portal lacks data), the
+    direct route met if any, and the gaps in words."""
+    d, ruleset = portrait.details, ruleset_of(portrait)
+    criteria, model = ruleset.srdi, ruleset.srdi_model
+    own = criteria.own_model
+
+    def part(label, low, high, maximum):
+        return {"label": label, "low": low, "high": high, "max": maximum, "estimated": low != high}
+
+    parts = srdi_parts(d, model)
+    return {
+        "candidate": portrait.srdi_candidate,
+        "own_model": own,
+        "score": _number(d.get("srdi_score")),
+        "score_high": _number(d.get("srdi_score_high")),
+        "min_score": criteria.min_score,
+        "route": route_label(d.get("srdi_route"), SRDI_ROUTES, SRDI_ROUTE_LABELS),
+        "conditions": [
+            {"label": _("In its niche market for %(years)s years or more (years since founding)")
+             % {"years": criteria.min_years_in_niche}, "met": bool(d.get("srdi_years_ok"))},
+            {"label": _("Last year's R&D at least %(rd)s and at least %(ratio)s of revenue")
+             % {"rd": wan(criteria.min_rd_expense), "ratio": pct(criteria.min_rd_ratio, 0)},
+             "met": bool(d.get("srdi_rd_ok"))},
+            {"label": _("Last year's revenue at least %(revenue)s, or equity financing of %(equity)s "
+                        "in %(years)s years")
+             % {"revenue": wan(criteria.min_revenue), "equity": wan(criteria.equity_instead_of_revenue),
+                "years": criteria.equity_years} if own else
+             _("Last year's revenue at least %(revenue)s") % {"revenue": wan(criteria.min_revenue)},
+             "met": bool(d.get("srdi_scale_ok", d.get("srdi_revenue_ok")))},
+            {"label": _("Score at least %(score)s, or a direct route") % {"score": criteria.min_score},
+             "met": bool(d.get("srdi_score_ok")) or bool(_number(d.get("srdi_route")))},
+        ],
+        "parts": [
+            part(_("Specialisation"), *parts["specialisation"], model.specialisation_max),
+            part(_("Refinement"), *parts["refinement"], model.refinement_max),
+            part(_("Distinctiveness (the province's own indicators)"), *parts["distinctiveness"],
+                 model.distinctiveness_max),
+            part(_("Innovation capability"), *parts["innovation"], model.innovation_max),
+        ],
+        "gaps": srdi_gaps(portrait),
+    }  # fmt: skip
+
+
+def srdi_parts(d: dict, model) -> dict[str, tuple[float, float]]:
+    """The 专精特新 model's four parts as (lowest, highest) points, from the indicator values a portrait keeps (the
+    rules store no sums) and the ranges the rule set gives the indicators the portal holds no data for."""
+    if d.get("srdi_score") is None:
+        return {name: (None, None) for name in ("specialisation", "refinement", "distinctiveness", "innovation")}
+    held = 1 if (d.get("n_years") or 0) > 0 else 0
+
+    def total(*keys):
+        return sum(float(d.get(key) or 0) for key in keys)
+
+    specialisation = total("srdi_main_points", "srdi_growth_points", "srdi_niche_points")
+    refinement = total("srdi_digital_low", "srdi_quality_low", "srdi_debt_points")
+    quality_high = model.quality_max if held else total("srdi_quality_low")
+    refinement_high = total("srdi_digital_high", "srdi_debt_points") + quality_high + held * model.net_margin_max
+    innovation = total("srdi_ip_low", "srdi_rd_points", "srdi_institution_points")
+    innovation_high = total("srdi_ip_high", "srdi_rd_points", "srdi_rd_staff_high", "srdi_institution_points")
+    return {
+        "specialisation": (specialisation, specialisation + held * model.field_max),
+        "refinement": (refinement, refinement_high),
+        "distinctiveness": (0, held * model.distinctiveness_max),
+        "innovation": (innovation, innovation_high),
+    }
+
+
+def srdi_gaps(portrait: Portrait) -> list[str]:
+    d, criteria = portrait.details, ruleset_of(portrait).srdi
+    if portrait.srdi_candidate:
+        return []
+    out = []
+    if _number(d.get("gap_srdi_years_days")):
+        out.append(
+            _("Specialised and innovative (专精特新): %(days)s days until %(years)s years since founding.")
+            % {"days": count(d["gap_srdi_years_days"]), "years": criteria.min_years_in_niche}
+        )
+    if _number(d.get("gap_srdi_rd_yuan")):
+        out.append(
+            _("Specialised and innovative (专精特新): %(amount)s more R&D a year.")
+            % {"amount": wan(d["gap_srdi_rd_yuan"])}
+        )
+    if _number(d.get("gap_srdi_revenue_yuan")):
+        out.append(
+            _("Specialised and innovative (专精特新): %(amount)s more revenue.")
+            % {"amount": wan(d["gap_srdi_revenue_yuan"])}
+        )
+    if _number(d.get("gap_srdi_points")):
+        out.append(
+            _(
+                "Specialised and innovative (专精特新): the data proves %(score)s points, %(min)s needed: "
+                "%(points)s points to show (digitalisation, quality, brands and the province's indicators "
+                "are not recorded)."
+            )
+            % {"score": count(d["srdi_score"]), "min": criteria.min_score, "points": count(d["gap_srdi_points"])}
+        )
+    return out
 
 
 def gaps(portrait: Portrait) -> list[str]:
@@ -307,16 +502,8 @@ def gaps(portrait: Portrait) -> list[str]:
                     "amount": wan(d["gap_gazelle_growth_yuan"]),
                 }
             )
-        if _number(d["gap_srdi_rd_yuan"]):
-            out.append(
-                _("Specialised and innovative (专精特新): %(amount)s more R&D a year.")
-                % {"amount": wan(d["gap_srdi_rd_yuan"])}
-            )
-        if _number(d["gap_srdi_revenue_yuan"]):
-            out.append(
-                _("Specialised and innovative (专精特新): %(amount)s more revenue.")
-                % {"amount": wan(d["gap_srdi_revenue_yuan"])}
-            )
+        out.extend(srdi_gaps(portrait))
+        out.extend(innovative_sme_gaps(portrait))
     return out
 
 
@@ -357,6 +544,8 @@ def explain(portrait: Portrait) -> dict:
         "conditions": conditions(portrait),
         "capability_parts": capability_parts(portrait),
         "upper_rungs": upper_rungs(portrait),
+        "innovative_sme": innovative_sme_breakdown(portrait),
+        "srdi": srdi_breakdown(portrait),
         "gaps": gaps(portrait),
         "radar": radar(portrait),
     }

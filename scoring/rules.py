@@ -19,7 +19,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from rulesets import Bands, RangeBands, RuleSet
+from rulesets import Bands, RangeBands, RuleSet, level_rank
 
 CENTS = 100
 GROWTH_DECIMALS = 9
@@ -98,12 +98,37 @@ def growth_rate(v1: pd.Series, v2: pd.Series, v3: pd.Series) -> pd.Series:
     return rate.round(GROWTH_DECIMALS)
 
 
+def anniversary(days: pd.Series, years: int) -> pd.Series:
+    """core.dates.anniversary over a column: `years` years after each day, 29 February falling on 28 February in a
+    year without it (pandas' DateOffset clamps to the month's end, as the Civil Code's §202 reads)."""
+    return days + pd.DateOffset(years=years)
+
+
 def anniversary_reached(founded: pd.Series, years: int, on: datetime.date) -> pd.Series:
-    """1.0 when `years` full years have passed since `founded` on `on`, 0.0 if not, NaN when the date is unknown."""
-    year, month_day = founded.dt.year + years, founded.dt.month * 100 + founded.dt.day
-    today = on.month * 100 + on.day
-    reached = (year < on.year) | ((year == on.year) & (month_day <= today))
-    return reached.astype(float).where(founded.notna())
+    """1.0 when `years` full years have passed since `founded` on `on` (core.dates.years_reached), 0.0 if not, NaN
+    when the date is unknown."""
+    return (pd.Timestamp(on) >= anniversary(founded, years)).astype(float).where(founded.notna())
+
+
+def days_to_anniversary(founded: pd.Series, years: int, on: datetime.date) -> pd.Series:
+    """Days from `on` until `years` years have passed (core.dates.days_to_anniversary): positive exactly where
+    anniversary_reached is 0.0."""
+    return pd.Series((anniversary(founded, years) - pd.Timestamp(on)).dt.days, index=founded.index, dtype=float)
+
+
+def full_years_since(days: pd.Series, on: datetime.date) -> pd.Series:
+    """Whole years passed since each day on `on` (core.dates.full_years_since), NaN when unknown."""
+    month_day = days.dt.month * 100 + days.dt.day
+    if not (on.year % 4 == 0 and (on.year % 100 != 0 or on.year % 400 == 0)):
+        month_day = month_day.where(month_day != 229, 228)  # 29 February's anniversary is 28 February
+    years = on.year - days.dt.year - (month_day > on.month * 100 + on.day).astype(float)
+    return years.clip(lower=0).where(days.notna())
+
+
+def within_last_years(days: pd.Series, years: int, on: datetime.date) -> pd.Series:
+    """Each day lies within the last `years` years of `on` (近N年, core.dates.within_last_years)."""
+    stamp = pd.Timestamp(on)
+    return (days <= stamp) & (stamp < anniversary(days, years))
 
 
 def _sum_years(frame: pd.DataFrame, field: str) -> pd.Series:
@@ -128,6 +153,85 @@ def ip_count(frame: pd.DataFrame, ip_class: int) -> pd.Series:
 def ip_counts(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(Class I, Class II) IP held (see ip_count)."""
     return ip_count(frame, 1), ip_count(frame, 2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Achievements: the dated evidence of the direct routes and of some model parts (enterprises.models.Achievement)
+
+# The long table scoring.frames.load_achievements reads: one row per achievement achieved by the run's day, money in
+# cents. Levels are ranked by rulesets.level_rank.
+ACHIEVEMENT_COLUMNS = ("enterprise_id", "kind", "level", "role", "rank", "amount", "grade", "achieved_on", "valid_to")
+
+# Direct-route codes stored in the portrait (0: none); the order is the official text's.
+SME_ROUTES = ("high_tech", "award", "rd_institution", "standard")
+ISME_ROUTES = ("award", "honour", "rd_institution", "equity")
+SRDI_ROUTES = ("award", "rd_mean", "equity", "makers_china")
+
+
+def empty_achievements() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="datetime64[ns]" if name in ("achieved_on", "valid_to") else "object")
+                         for name in ACHIEVEMENT_COLUMNS})  # fmt: skip
+
+
+def achievement_columns(achievements: pd.DataFrame | None, index: pd.Index, ruleset: RuleSet, on) -> pd.DataFrame:
+    """Per firm, what the routes and parts read from its achievements on `on`: flags, the best level of a valid R&D
+    institution, equity sums over each window the rules use, the latest digitalisation grade."""
+    rows = empty_achievements() if achievements is None else achievements
+    rows = rows[rows["enterprise_id"].isin(index)] if len(rows) else rows
+    stamp = pd.Timestamp(on)
+    achieved = pd.to_datetime(rows["achieved_on"])
+    valid_to = pd.to_datetime(rows["valid_to"])
+    kind, level = rows["kind"].astype(str), rows["level"].fillna("").astype(str)
+    rank = pd.to_numeric(rows["rank"], errors="coerce")
+    amount = pd.to_numeric(rows["amount"], errors="coerce").fillna(0)
+    valid = (achieved <= stamp) & (valid_to.isna() | (valid_to >= stamp))
+    levels = level.map(level_rank).astype("int64") if len(rows) else pd.Series(dtype="int64")
+
+    def has(mask) -> pd.Series:
+        return pd.Series(index.isin(rows.loc[mask, "enterprise_id"]), index=index)
+
+    def within(years: int) -> pd.Series:
+        return within_last_years(achieved, years, on)
+
+    sme, isme, srdi, model = ruleset.sme_scoring, ruleset.innovative_sme, ruleset.srdi, ruleset.srdi_model
+    out = pd.DataFrame(index=index)
+    out["ach_sme_award"] = has(
+        (kind == "award") & level.isin(sme.direct_award_levels) & (rank <= sme.direct_award_max_rank)
+        & within(sme.direct_route_years)
+    )  # fmt: skip
+    out["ach_sme_standard"] = has(
+        (kind == "standard") & (rows["role"] == "led") & level.isin(sme.direct_standard_levels)
+        & within(sme.direct_route_years)
+    )  # fmt: skip
+    institutions = rows.loc[(kind == "rd_institution") & valid, "enterprise_id"]
+    best = levels[institutions.index].groupby(institutions).max() if len(institutions) else pd.Series(dtype="int64")
+    out["ach_rd_institution_level"] = best.reindex(index).fillna(0).astype(float)
+    out["ach_honour"] = has((kind == "honour") & valid)
+    out["ach_isme_award"] = has(
+        (kind == "award") & level.isin(isme.route_award_levels) & within(isme.route_award_years)
+    )
+    srdi_award = pd.Series(False, index=rows.index)
+    for award_level, max_rank in srdi.route_award_max_rank:
+        srdi_award |= (level == award_level) & (rank <= max_rank)
+    out["ach_srdi_award"] = has((kind == "award") & srdi_award & within(srdi.route_award_years))
+    out["ach_makers_china"] = has(
+        (kind == "makers_china") & (rank <= srdi.route_makers_max_rank) & within(srdi.route_makers_years)
+    )
+    for years in sorted({isme.route_equity_years, srdi.equity_years, srdi.route_equity_years}):
+        equity = (kind == "equity") & within(years)
+        sums = amount[equity].groupby(rows.loc[equity, "enterprise_id"]).sum() if equity.any() else pd.Series()
+        out[f"ach_equity_{years}y"] = sums.reindex(index).fillna(0).astype(float)
+    quality_min = level_rank(model.quality_award_min_level)
+    out["ach_quality_items"] = (
+        has((kind == "quality_award") & valid & (levels >= quality_min)).astype(int)
+        + has((kind == "quality_certification") & valid).astype(int)
+        + has((kind == "brand") & valid).astype(int)
+        + has((kind == "standard") & (achieved <= stamp)).astype(int)
+    ).astype(float)
+    digital = rows[(kind == "digital_level") & valid].sort_values("achieved_on")
+    grades = pd.to_numeric(digital["grade"], errors="coerce").groupby(digital["enterprise_id"]).last()
+    out["ach_digital_grade"] = grades.reindex(index).astype(float) if len(digital) else np.nan
+    return out
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -157,7 +261,20 @@ def tech_sme(frame: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
         np.where(class1 >= 1, model.class1_points, band_points(class2, model.class2_bands)), index=frame.index
     )
     score = st_points + rd_points + ip_points
-    direct = eligible & frame[[f"q_{kind}" for kind in model.direct_pass_kinds]].any(axis=1)
+    # 第六条's direct routes, in the text's order: the first one met is the one shown.
+    institution = frame["q_rd_platform"] if "rd_platform" in model.direct_pass_kinds else False
+    if model.direct_rd_institution_min_level:
+        institution = institution | (
+            frame["ach_rd_institution_level"] >= level_rank(model.direct_rd_institution_min_level)
+        )
+    route_met = [
+        frame["q_high_tech"] if "high_tech" in model.direct_pass_kinds else pd.Series(False, index=frame.index),
+        frame["ach_sme_award"],
+        pd.Series(institution, index=frame.index).astype(bool),
+        frame["ach_sme_standard"],
+    ]
+    route = pd.Series(np.select(route_met, range(1, len(SME_ROUTES) + 1), 0), index=frame.index)
+    direct = eligible & (route > 0)
     passes = eligible & (((score >= model.pass_score) & (st_points > 0)) | direct)
     return pd.DataFrame(
         {
@@ -174,6 +291,7 @@ def tech_sme(frame: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
             "sme_ip_points": ip_points,
             "sme_score": score,
             "sme_direct": direct,
+            "sme_route": route.where(eligible, 0),
             "sme_passes": passes,
         },
         index=frame.index,
@@ -347,10 +465,10 @@ def high_tech(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date) -> pd.Da
         axis=1,
     )
     # Gaps, only where the condition is failed.
-    anniversary = founded + pd.DateOffset(years=rules.min_registered_years)
-    result["gap_ht_registered_days"] = (
-        pd.Series((anniversary - pd.Timestamp(on)).dt.days, index=frame.index, dtype=float)
-    ).where(registered == 0)
+    # The check and its gap read the one anniversary (core.dates): a failed check always has days to wait.
+    result["gap_ht_registered_days"] = days_to_anniversary(founded, rules.min_registered_years, on).where(
+        registered == 0
+    )
     result["gap_ht_class2"] = (rules.min_class2_ip - class2).where(core_ip == 0)
     min_st = float(rules.min_st_personnel_ratio)
     result["gap_ht_st_people"] = people_to_ratio(st, employees, min_st).where(st_met == 0)
@@ -374,30 +492,64 @@ def high_tech(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date) -> pd.Da
 # §3.3 Upper rungs
 
 
+def upper_band_points(values: pd.Series, bands: Bands) -> pd.Series:
+    """Points of the first band whose upper bound (inclusive) the value does not exceed; 0 above all or unknown."""
+    conditions = [values <= float(bound) for bound, _points in bands]
+    return pd.Series(np.select(conditions, [points for _bound, points in bands], 0), index=values.index)
+
+
 def innovative_sme(frame: pd.DataFrame, ruleset: RuleSet, class1: pd.Series, class2: pd.Series) -> pd.DataFrame:
+    """创新型中小企业评价标准 (63号 附件1): the six indicators in three parts, each part's minimum, the direct routes.
+    The IP indicator is a range (high-value and self-developed Class I IP are not known from the counts): the score
+    is its lowest, `isme_score_high` its highest."""
     model = ruleset.innovative_sme
+    written = model.as_written
     ip_points = pd.Series(
         np.select([class1 >= 1, class2 >= 1], [model.ip_class1_points, model.ip_class2_points], 0), index=frame.index
     )
+    ip_high = ip_points.where(~(class1 >= 1), model.ip_high_value_points) if written else ip_points
     rd_ratio = ratio(_latest(frame, "rd_expense"), _latest(frame, "revenue"))
     rd_points = band_points(rd_ratio, model.rd_revenue_bands)
-    # Growth V3/V2 − 1 ≥ b is compared as V3/V2 ≥ 1 + b, exactly.
-    growth_factor = ratio(frame["revenue_3"], frame["revenue_2"])
+    # 3. 上年度主营业务收入增长率: V3/V2 − 1 ≥ b is compared as V3/V2 ≥ 1 + b, exactly.
+    growth_field = "main_business_revenue" if written else "revenue"
+    growth_factor = ratio(frame[f"{growth_field}_3"], frame[f"{growth_field}_2"])
     growth_bands = tuple((1 + bound, points) for bound, points in model.revenue_growth_bands)
     growth_points = band_points(growth_factor, growth_bands)
     debt_ratio = ratio(_latest(frame, "total_liabilities"), _latest(frame, "total_assets"))
-    debt_points = pd.Series(
-        np.select([debt_ratio <= float(bound) for bound, _p in model.debt_ratio_bands],
-                  [points for _b, points in model.debt_ratio_bands], 0),
-        index=frame.index,
-    )  # fmt: skip
-    field_points = (frame["high_tech_field"] != "") * model.field_points
+    debt_points = upper_band_points(debt_ratio, model.debt_ratio_bands)
+    has_field = frame["high_tech_field"] != ""
+    field_points = pd.Series(np.where(has_field, model.field_points, model.other_field_points), index=frame.index)
+    if written:  # a firm without data has no leading product to place in a field
+        field_points = field_points.where(frame["n_years"] > 0, 0)
     main_share = ratio(_latest(frame, "main_business_revenue"), _latest(frame, "revenue"))
     main_points = band_points(main_share, model.main_business_share_bands)
-    score = ip_points + rd_points + growth_points + debt_points + field_points + main_points
+    innovation = ip_points + rd_points
+    growth = growth_points + debt_points
+    specialisation = field_points + main_points
+    score = innovation + growth + specialisation
+    if written:
+        parts_ok = (
+            (innovation >= model.min_innovation) & (growth >= model.min_growth)
+            & (specialisation >= model.min_specialisation)
+        )  # fmt: skip
+        routes = [
+            frame["ach_isme_award"],
+            frame[[f"q_{kind}" for kind in model.route_qualification_kinds]].any(axis=1) | frame["ach_honour"],
+            frame[[f"q_{kind}" for kind in model.route_rd_platform_kinds]].any(axis=1)
+            | (frame["ach_rd_institution_level"] >= level_rank(model.route_rd_institution_min_level)),
+            frame[f"ach_equity_{model.route_equity_years}y"] >= cents(model.route_equity),
+        ]
+        route = pd.Series(np.select(routes, range(1, len(ISME_ROUTES) + 1), 0), index=frame.index)
+    else:
+        parts_ok = pd.Series(True, index=frame.index)
+        route = pd.Series(0, index=frame.index)
+    by_score = (score >= model.min_score) & parts_ok
+    passes = by_score | (route > 0)
+    failing = ~passes
     return pd.DataFrame(
         {
             "isme_ip_points": ip_points,
+            "isme_ip_high": ip_high,
             "isme_rd_ratio": rd_ratio,
             "isme_rd_points": rd_points,
             "isme_revenue_growth": (growth_factor - 1).round(GROWTH_DECIMALS),
@@ -407,8 +559,20 @@ def innovative_sme(frame: pd.DataFrame, ruleset: RuleSet, class1: pd.Series, cla
             "isme_field_points": field_points,
             "isme_main_share": main_share,
             "isme_main_points": main_points,
+            "isme_innovation": innovation,
+            "isme_growth": growth,
+            "isme_specialisation": specialisation,
             "isme_score": score,
-            "isme_passes": score >= model.min_score,
+            "isme_score_high": score - ip_points + ip_high,
+            "isme_by_score": by_score,
+            "isme_route": route,
+            "isme_passes": passes,
+            "gap_isme_points": (model.min_score - score).clip(lower=0).where(failing),
+            "gap_isme_innovation": (model.min_innovation - innovation).clip(lower=0).where(failing & written),
+            "gap_isme_growth": (model.min_growth - growth).clip(lower=0).where(failing & written),
+            "gap_isme_specialisation": (model.min_specialisation - specialisation)
+            .clip(lower=0)
+            .where(failing & written),
         },
         index=frame.index,
     )
@@ -439,28 +603,134 @@ def gazelle(frame: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
     )
 
 
-def srdi(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date, score: pd.Series) -> pd.DataFrame:
-    """专精特新 candidacy. Years in the niche are taken as years since founding; the score is the 100-point model's."""
+def srdi(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date, isme_score: pd.Series) -> pd.DataFrame:
+    """专精特新 candidacy (63号 附件2, 一、认定条件): the four conditions, the fourth by the own 100-point model
+    (srdi_model) or a direct route. Years in the niche are taken as years since founding. The 2025 version
+    (own_model False) scored the fourth on the innovative-SME score and read (三) as the revenue alone."""
     criteria = ruleset.srdi
     rd, revenue = _latest(frame, "rd_expense"), _latest(frame, "revenue")
-    years_ok = anniversary_reached(frame["founded_on"], criteria.min_years_in_niche, on) == 1
+    years_reached = anniversary_reached(frame["founded_on"], criteria.min_years_in_niche, on)
+    years_ok = years_reached == 1
     rd_ok = (rd >= cents(criteria.min_rd_expense)) & (ratio(rd, revenue) >= float(criteria.min_rd_ratio))
     revenue_ok = revenue >= cents(criteria.min_revenue)
-    score_ok = score >= criteria.min_score
     rd_needed = np.maximum(cents(criteria.min_rd_expense) - rd, float(criteria.min_rd_ratio) * revenue - rd) / CENTS
+    result = {
+        "srdi_years_ok": years_ok,
+        "gap_srdi_years_days": days_to_anniversary(frame["founded_on"], criteria.min_years_in_niche, on).where(
+            years_reached == 0
+        ),
+        "srdi_rd_ok": rd_ok,
+        "srdi_revenue_ok": revenue_ok,
+    }
+    # 一、(三): the revenue, or under it the equity financing of the last two years.
+    equity_ok = frame[f"ach_equity_{criteria.equity_years}y"] >= cents(criteria.equity_instead_of_revenue)
+    model = srdi_model(frame, ruleset, on)
+    own = criteria.own_model
+    scale_ok = (revenue_ok | equity_ok) if own else revenue_ok
+    score_ok = (model["srdi_score"] if own else isme_score) >= criteria.min_score
+    # 一、(四) 1–4, in the text's order.
+    rd_mean = (frame["rd_expense_2"] + frame["rd_expense_3"]) / 2
+    routes = [
+        frame["ach_srdi_award"],
+        rd_mean >= cents(criteria.route_rd_mean),
+        frame[f"ach_equity_{criteria.route_equity_years}y"] >= cents(criteria.route_equity),
+        frame["ach_makers_china"],
+    ]
+    route = pd.Series(np.select(routes, range(1, len(SRDI_ROUTES) + 1), 0) if own else 0, index=frame.index)
+    fourth_ok = score_ok | (route > 0)
+    candidate = years_ok & rd_ok & scale_ok & fourth_ok
+    result.update(
+        srdi_equity_ok=equity_ok,
+        srdi_scale_ok=scale_ok,
+        srdi_score_ok=score_ok,
+        srdi_route=route,
+        srdi_candidate=candidate,
+        gap_srdi_rd_yuan=np.ceil(rd_needed.clip(lower=0)).where(~rd_ok),
+        gap_srdi_revenue_yuan=np.ceil(((cents(criteria.min_revenue) - revenue) / CENTS).clip(lower=0)).where(~scale_ok),
+        gap_srdi_points=(criteria.min_score - model["srdi_score"]).clip(lower=0).where(~fourth_ok & own),
+    )
+    return pd.concat([pd.DataFrame(result, index=frame.index), model], axis=1)
+
+
+def srdi_model(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date) -> pd.DataFrame:
+    """The 专精特新 100-point model (63号 附件2, 二、评价指标): each indicator's points as (lowest, highest); exact
+    where the portal holds the data (the range is one value), a range where it does not. `srdi_score` is the lowest
+    total (what the data proves), `srdi_score_high` the highest."""
+    model = ruleset.srdi_model
+    index, has_data = frame.index, frame["n_years"] > 0
+    revenue = _latest(frame, "revenue")
+    # (一) 专业化
+    main_share = ratio(_latest(frame, "main_business_revenue"), revenue)
+    main_points = band_points(main_share, model.main_share_bands)
+    main_growth = growth_rate(
+        frame["main_business_revenue_1"], frame["main_business_revenue_2"], frame["main_business_revenue_3"]
+    )
+    growth_points = band_points(main_growth, model.main_growth_bands)
+    niche_years = full_years_since(frame["founded_on"], on)
+    niche_points = (niche_years // model.niche_years_per_point).clip(upper=model.niche_max).fillna(0)
+    field_high = has_data * model.field_max
+    # (二) 精细化
+    digital_grade = frame["ach_digital_grade"]
+    digital_known = band_points(digital_grade, model.digital_bands)
+    digital_low = digital_known.where(digital_grade.notna(), 0)
+    digital_high = digital_known.where(digital_grade.notna(), model.digital_max * has_data)
+    quality_low = (frame["ach_quality_items"] * model.quality_points_each).clip(upper=model.quality_max)
+    quality_high = pd.Series(np.where(has_data, model.quality_max, quality_low), index=index)
+    margin_high = has_data * model.net_margin_max
+    debt_ratio = ratio(_latest(frame, "total_liabilities"), _latest(frame, "total_assets"))
+    debt_points = upper_band_points(debt_ratio, model.debt_ratio_bands)
+    # (三) 特色化: the province's own indicators
+    distinct_high = has_data * model.distinctiveness_max
+    # (四) 创新能力
+    class1, class2 = ip_counts(frame)
+    ip_low = pd.Series(
+        np.select([class1 >= 1, class2 >= 1], [model.ip_class1_points, model.ip_class2_points], 0), index=index
+    )
+    ip_high = ip_low.where(~(class1 >= 1), model.ip_high_value_points)
+    rd = _latest(frame, "rd_expense")
+    rd_points = np.maximum(
+        band_points(rd / CENTS, model.rd_amount_bands), band_points(ratio(rd, revenue), model.rd_ratio_bands)
+    )
+    st_ratio = ratio(_latest(frame, "st_personnel"), _latest(frame, "employees"))
+    rd_staff_high = band_points(st_ratio, model.rd_staff_bands)
+    institution_level = frame["ach_rd_institution_level"].where(
+        ~frame["q_rd_platform"], np.maximum(frame["ach_rd_institution_level"], level_rank("provincial"))
+    )
+    institution_points = pd.Series(0, index=index)
+    for level, points in sorted(model.rd_institution_points, key=lambda item: level_rank(item[0])):
+        institution_points = institution_points.where(institution_level < level_rank(level), points)
+
+    specialisation_low = main_points + growth_points + niche_points
+    specialisation_high = specialisation_low + field_high
+    refinement_low = digital_low + quality_low + debt_points
+    refinement_high = digital_high + quality_high + margin_high + debt_points
+    innovation_low = ip_low + rd_points + institution_points
+    innovation_high = ip_high + rd_points + rd_staff_high + institution_points
+    low = specialisation_low + refinement_low + innovation_low
+    high = specialisation_high + refinement_high + distinct_high + innovation_high
+    # Kept lean (a night writes every value of every firm): the parts' sums, the constant ranges (field, net margin,
+    # the province's indicators, quality's top) and the shares the innovative-SME columns already hold are derived
+    # again by scoring.presentation.srdi_parts.
     return pd.DataFrame(
         {
-            "srdi_years_ok": years_ok,
-            "srdi_rd_ok": rd_ok,
-            "srdi_revenue_ok": revenue_ok,
-            "srdi_score_ok": score_ok,
-            "srdi_candidate": years_ok & rd_ok & revenue_ok & score_ok,
-            "gap_srdi_rd_yuan": np.ceil(rd_needed.clip(lower=0)).where(~rd_ok),
-            "gap_srdi_revenue_yuan": np.ceil(((cents(criteria.min_revenue) - revenue) / CENTS).clip(lower=0)).where(
-                ~revenue_ok
-            ),
+            "srdi_main_points": main_points,
+            "srdi_main_growth": main_growth,
+            "srdi_growth_points": growth_points,
+            "srdi_niche_years": niche_years,
+            "srdi_niche_points": niche_points,
+            "srdi_digital_low": digital_low,
+            "srdi_digital_high": digital_high,
+            "srdi_quality_low": quality_low,
+            "srdi_debt_points": debt_points,
+            "srdi_ip_low": ip_low,
+            "srdi_ip_high": ip_high,
+            "srdi_rd_points": rd_points,
+            "srdi_rd_staff_high": rd_staff_high,
+            "srdi_institution_points": institution_points,
+            "srdi_score": low,
+            "srdi_score_high": high,
         },
-        index=frame.index,
+        index=index,
     )
 
 
@@ -563,8 +833,12 @@ def readiness(result: pd.DataFrame) -> pd.Series:
 # Everything
 
 
-def score(frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date) -> pd.DataFrame:
-    """Every rule for every firm of `frame`: one row per firm, the columns a portrait stores."""
+def score(
+    frame: pd.DataFrame, ruleset: RuleSet, on: datetime.date, achievements: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Every rule for every firm of `frame`: one row per firm, the columns a portrait stores. `achievements`: the
+    firms' achievement rows (scoring.frames.load_achievements); none given, none held."""
+    frame = pd.concat([frame, achievement_columns(achievements, frame.index, ruleset, on)], axis=1)
     sme = tech_sme(frame, ruleset)
     high = high_tech(frame, ruleset, on)
     class1, class2 = ip_counts(frame)

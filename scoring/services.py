@@ -26,7 +26,7 @@ from django.utils import timezone
 from enterprises.models import Enterprise
 from rulesets import get_ruleset
 from scoring import rules
-from scoring.frames import load_frame
+from scoring.frames import load_achievements, load_frame
 from scoring.models import Portrait, PortraitRank, ScoringChunk, ScoringRun
 from scoring.selectors import ruleset_year_in_force
 
@@ -44,6 +44,7 @@ PORTRAIT_COLUMNS = {
     "cap_high": "capability_high",
     "ht_conditions_met": "conditions_met",
     "isme_score": "innovative_sme_score",
+    "isme_passes": "innovative_sme_passes",
     "gazelle_candidate": "gazelle_candidate",
     "srdi_candidate": "srdi_candidate",
     "size_class": "size_class",
@@ -124,8 +125,9 @@ def score_chunk(*, run_id: int, number: int) -> int:
         return 0
     try:
         ruleset = get_ruleset(chunk.run.ruleset_year)
-        frame = load_frame(first_id=chunk.first_id, last_id=chunk.last_id, on=chunk.run.run_date)
-        result = rules.score(frame, ruleset, chunk.run.run_date)
+        bounds = {"first_id": chunk.first_id, "last_id": chunk.last_id, "on": chunk.run.run_date}
+        frame = load_frame(**bounds)
+        result = rules.score(frame, ruleset, chunk.run.run_date, load_achievements(**bounds))
         rows = portrait_rows(frame, result, run_id=run_id)
         with transaction.atomic():
             locked = ScoringChunk.objects.select_for_update().get(pk=chunk.pk)

@@ -80,6 +80,10 @@ def _register_registry_kinds() -> None:
             ),
         )
     )
+    # The evidence of the official direct routes (standards, awards, financing, institutions …).
+    from enterprises.importing.achievements import ACHIEVEMENT_IMPORT_KIND
+
+    register(ACHIEVEMENT_IMPORT_KIND)
     register(
         ImportKind(
             key="qualifications",

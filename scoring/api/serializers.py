@@ -40,8 +40,9 @@ class PortraitSerializer(serializers.ModelSerializer):
         fields = [
             "credit_code", "name", "county", "industry_division", "run_date", "ruleset_year", "tier", "readiness",
             "sme_score", "sme_eligible", "sme_passes", "capability_estimate", "capability_low", "capability_high",
-            "conditions_met", "innovative_sme_score", "gazelle_candidate", "srdi_candidate", "size_class",
-            "above_scale", "innovative", "revenue_growth", "tags", "percentile_in_county", "percentile_in_industry",
+            "conditions_met", "innovative_sme_score", "innovative_sme_passes", "gazelle_candidate", "srdi_candidate",
+            "size_class", "above_scale", "innovative", "revenue_growth", "tags", "percentile_in_county",
+            "percentile_in_industry",
         ]  # fmt: skip
 
     def get_tags(self, portrait) -> list[str]:

@@ -9,7 +9,8 @@ from tests.scoring.conftest import city, run_scoring  # noqa: F401  (shared fixt
 NEUTRAL = {
     "county_id": 1, "county": "410402", "industry_division": "34", "tier": "t2", "readiness": 50.0,
     "sme_score": 60, "sme_eligible": True, "sme_passes": True, "capability_estimate": 60.0, "conditions_met": 5,
-    "innovative_sme_score": 55, "gazelle_candidate": False, "srdi_candidate": False, "size_class": "small",
+    "innovative_sme_score": 55, "innovative_sme_passes": False, "gazelle_candidate": False, "srdi_candidate": False,
+    "size_class": "small",
     "above_scale": False, "innovative": True, "revenue_growth": 0.1, "q_tech_sme": True, "q_high_tech": False,
     "q_gazelle": False, "q_srdi": False, "q_rd_platform": False, "high_tech_field": "new_materials",
     "revenue": 3_000_000_000.0, "total_assets": 4_000_000_000.0, "rd_expense": 120_000_000.0, "employees": 120.0,

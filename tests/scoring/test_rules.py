@@ -348,8 +348,8 @@ def test_innovative_sme_debt_ratio_edges(liabilities, points):
 
 
 def test_innovative_sme_score_sums_its_parts():
-    # IP Class I 10, R&D 5% 20, growth 15% 20, debt 50% 10, field 10, main business 70% 20 = 90.
-    years = [(2023, {}), (2024, {"revenue": "20000000"}),
+    # IP Class I 10, R&D 5% 20, main-business growth 15% 20, debt 50% 10, field 10, main business 70% 20 = 90.
+    years = [(2023, {}), (2024, {"revenue": "20000000", "main_business_revenue": "14000000"}),
              (2025, {"revenue": "23000000", "main_business_revenue": "16100000", "rd_expense": "1150000",
                      "invention_patents": 1})]  # fmt: skip
     row = scored(firm(years=years, field="new_materials")).iloc[0]
