@@ -146,7 +146,11 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Behind the proxy every request comes from the proxy's address: the client is read from X-Forwarded-For, trusting
+# exactly this many proxies (accounts/network.py). 0 (the embedded default) ignores the header. Axes, the public
+# pages' rate limits and the API's throttles all count this one address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_address"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
@@ -188,6 +192,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "enterprises.api.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # An empty filter reads "All" (全部), not Django's dashes; so does the empty choice of any select the portal renders
 # (templates/django/forms/widgets/select.html: "Choose…" where a choice is required).
