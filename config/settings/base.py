@@ -32,7 +32,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: only a hash is stored, each token expires, logout and a password change revoke them.
+    "knox",
+    # The second factor: authenticator-app codes (TOTP) and single-use recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -64,8 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout signalled during authentication into a response.
     "axes.middleware.AxesMiddleware",
@@ -139,6 +149,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions: a firm's session lasts a working day; staff are also logged out after a quiet spell
+# (accounts/middleware.py, IdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_HOURS", default=12) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_IDLE_TIMEOUT_ROLES = env.list(
+    "SESSION_IDLE_TIMEOUT_ROLES", default=["city_admin", "city_staff", "county_staff", "leader"]
+)
+
+# The second factor (django-otp): these roles enrol an authenticator app and give its code at every login.
+# `make run` (config.settings.local) and the tests turn it off unless asked; production keeps it on.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["city_admin", "city_staff", "county_staff"])
+OTP_TOTP_ISSUER = "平顶山科技局"
+OTP_RECOVERY_CODES = 10
+
+# API tokens (django-rest-knox): a person's token from POST /api/v1/auth/token/ lasts this many hours; an
+# integration's, issued by `manage.py issue_api_token`, at most this many days.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=8)
+API_INTEGRATION_TOKEN_TTL_DAYS = env.int("API_INTEGRATION_TOKEN_TTL_DAYS", default=90)
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTO_REFRESH": False}
 
 # Login throttling (django-axes): five failures lock the account, and separately the address, for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
