@@ -47,7 +47,11 @@ urlpatterns = [
     # The schema and its docs are for signed-in users only (session or token); the docs page loads its script from
     # a file (the split view), as the Content-Security-Policy requires.
     path("api/schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
-    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
+    path(
+        "api/docs/",
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="core/api_docs.html")),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
 ]

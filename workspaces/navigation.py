@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.permissions import is_active_user, may_open_admin_site
+from accounts.permissions import is_active_user, may_open_admin_site, needs_second_factor
 from cultivation.permissions import may_see_board, may_see_warning_list
 from dashboards.permissions import may_see_dashboard
 from enterprises.permissions import can_import, has_own_enterprise, lists_many_enterprises
@@ -131,6 +131,7 @@ GROUPS = (
 # The account menu at the right, beside the bell and the language switch (logging out is a form of its own).
 ACCOUNT_ENTRIES = (
     Entry("nav-password", "password_change", _("Change password"), is_active_user, icon="key"),
+    Entry("nav-second-factor", "second_factor_setup", _("Authenticator app"), needs_second_factor, icon="key"),
     Entry("nav-api-docs", "api-docs", _("API"), is_active_user, icon="braces"),
     Entry("nav-admin", "admin:index", _("Admin site"), may_open_admin_site, icon="gear"),
 )
