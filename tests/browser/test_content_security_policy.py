@@ -57,7 +57,8 @@ def test_every_page_of_a_role_loads_with_no_policy_violation(live_server, browse
     page, console = _page(browser)
     _log_in(page, live_server.url, username)
     for url in dict.fromkeys(links):
-        page.goto(f"{live_server.url}{url}")
+        response = page.goto(f"{live_server.url}{url}")
+        assert "script-src 'self'" in response.headers["content-security-policy"], url
         page.wait_for_load_state("load")
         page.wait_for_timeout(150)
         for chart in page.locator("[id$='-chart'], #portrait-radar, #portrait-history").all()[:2]:
@@ -76,6 +77,11 @@ def test_the_header_behaviours_work_without_inline_script(live_server, browser):
     page.select_option("#language-select", "en")
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert _violations(page, console) == []
+    # The policy is really enforced: an inline script added now is refused and reported.
+    page.evaluate("""() => { const s = document.createElement('script'); s.textContent = 'window.__ran = true';
+                             document.body.appendChild(s); }""")
+    page.wait_for_function("window.__violations.length > 0")
+    assert page.evaluate("window.__ran") is None
     page.context.close()
 
 
