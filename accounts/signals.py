@@ -1,9 +1,13 @@
-"""Receivers that keep API tokens from outliving the session or the password they were issued under."""
+"""Receivers that keep API tokens from outliving the session or the password they were issued under, and start the
+idle clock at login."""
 
-from django.contrib.auth.signals import user_logged_out
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from accounts.middleware import LAST_SEEN_KEY
 from accounts.models import User
 from accounts.tokens import api_tokens_revoke
 
@@ -30,3 +34,11 @@ def revoke_tokens_on_password_change(sender, instance, created=False, **kwargs):
     if not created and getattr(instance, "_password_changed", False):
         api_tokens_revoke(user_id=instance.pk)
         instance._password_changed = False
+
+
+@receiver(user_logged_in, dispatch_uid="accounts-start-idle-clock")
+def start_idle_clock(sender, request, user, **kwargs):
+    """The login itself is activity: the idle timeout counts from here (and the first page writes no session)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[LAST_SEEN_KEY] = int(time.time())
