@@ -20,7 +20,7 @@ class PortalPasswordChangeForm(PasswordChangeForm):
 
 class SecondFactorCodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"),
+        label=_("Verification code"),
         max_length=20,
         help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
     )
