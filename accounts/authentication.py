@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
@@ -15,3 +16,18 @@ class PortalTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("%(message)s Log in to the portal first.") % {
                 "message": PASSWORD_CHANGE_REQUIRED})  # fmt: skip
         return user, token
+
+
+class PortalTokenScheme(OpenApiAuthenticationExtension):
+    """The token in the API schema (drf-spectacular): `Authorization: Token …`."""
+
+    target_class = "accounts.authentication.PortalTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'A token from POST /api/v1/auth/token/, sent with the prefix "Token".',
+        }
