@@ -74,3 +74,14 @@ def test_public_request_limit_behind_the_proxy_counts_each_client(settings, db):
     empty = {"credit_code": ""}
     assert [first.post(url, empty).status_code for _ in range(2)] == [200, 429]
     assert second.post(url, empty).status_code == 200
+
+
+def test_api_token_throttle_behind_the_proxy_counts_each_client(settings, db, monkeypatch):
+    from accounts.throttles import ClientAddressAnonThrottle
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    monkeypatch.setattr(ClientAddressAnonThrottle, "rate", "2/min", raising=False)
+    first, second = _behind_proxy(_random_address()), _behind_proxy(_random_address())
+    body = {"username": "nobody", "password": "wrong"}
+    assert [first.post("/api/v1/auth/token/", body).status_code for _ in range(3)] == [400, 400, 429]
+    assert second.post("/api/v1/auth/token/", body).status_code == 400

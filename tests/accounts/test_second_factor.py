@@ -157,3 +157,22 @@ def test_a_held_staff_account_gives_the_code_then_changes_its_password(client, m
     device = TOTPDevice.objects.get(user=user)
     client.post(reverse("second_factor"), {"code": _code(device)})
     assert client.get(reverse("password_change")).status_code == 200
+
+
+def test_make_run_asks_no_second_factor_and_production_does():
+    """The demo's accounts log in with their password under `make run`; production asks staff for the code."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    def roles(module: str) -> str:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": module, "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "portal"}
+        env.pop("OTP_REQUIRED_ROLES", None)
+        script = "from django.conf import settings; print(','.join(settings.OTP_REQUIRED_ROLES))"
+        run = subprocess.run([sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True)
+        return run.stdout.decode().strip()
+
+    assert roles("config.settings.local") == ""
+    assert roles("config.settings.production") == ",".join(STAFF_ROLES)
