@@ -6,6 +6,8 @@ that carries the app's secret is drawn here as SVG, on the server: the secret ne
 """
 
 import re
+import secrets
+from base64 import b32encode
 
 import qrcode
 import qrcode.image.svg
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -46,10 +49,15 @@ def enrolment_qr_svg(*, device: TOTPDevice) -> SafeString:
 
 def enrolment_secret(*, device: TOTPDevice) -> str:
     """The secret in base32, in groups of four, for an app that cannot scan."""
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def _recovery_digest(code: str) -> str:
+    """What is stored of a recovery code: a keyed hash (HMAC-SHA256 under SECRET_KEY, the 16 characters django-otp's
+    token column holds), never the code. Changing SECRET_KEY therefore retires every recovery code."""
+    normalised = re.sub(r"[\s-]", "", code).lower()
+    return salted_hmac("accounts.recovery-code", normalised, algorithm="sha256").hexdigest()[:16]
 
 
 def _new_recovery_codes(*, user: User) -> list[str]:
@@ -57,8 +65,10 @@ def _new_recovery_codes(*, user: User) -> list[str]:
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.OTP_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    # 12 base32 characters (60 random bits), shown in three groups of four.
+    raw = [b32encode(secrets.token_bytes(8)).decode().lower()[:12] for _ in range(settings.OTP_RECOVERY_CODES)]
+    codes = ["-".join(code[i : i + 4] for i in range(0, 12, 4)) for code in raw]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=_recovery_digest(code)) for code in codes)
     return codes
 
 
@@ -99,6 +109,7 @@ def code_check(*, user: User, code: str):
         devices = TOTPDevice.objects.filter(user=user, confirmed=True)
     else:
         devices = StaticDevice.objects.filter(user=user, confirmed=True)
+        code = _recovery_digest(code)
     with transaction.atomic():
         for device in devices.select_for_update():
             allowed, details = device.verify_is_allowed()
