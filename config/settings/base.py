@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
     "accounts.middleware.SecondFactorRequiredMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.PortalCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout signalled during authentication into a response.
     "axes.middleware.AxesMiddleware",
