@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +16,15 @@ class PortalPasswordChangeForm(PasswordChangeForm):
     def save(self, commit=True):
         self.user.must_change_password = False
         return super().save(commit=commit)
+
+
+class SecondFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=20,
+        help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+    )
+
+
+class EnrolmentConfirmForm(forms.Form):
+    code = forms.CharField(label=_("Code from the app"), max_length=10)

@@ -3,6 +3,8 @@ their own permissions module, never `user.role` itself; which rows a user sees i
 
 Every predicate is False for an anonymous or inactive user. A superuser counts as the city administrator."""
 
+from django.conf import settings
+
 from accounts.models import Role
 
 CITY_ROLES = frozenset({Role.CITY_ADMIN, Role.CITY_STAFF})
@@ -65,3 +67,13 @@ def may_open_admin_site(user) -> bool:
     """The admin site's own rule (django.contrib.admin): an active user with the staff flag, which
     `opens_admin_site` gives city administrators only."""
     return is_active_user(user) and user.is_staff
+
+
+def needs_second_factor(user) -> bool:
+    """The user's role must give an authenticator code at login (settings.OTP_REQUIRED_ROLES)."""
+    return has_role(user, set(settings.OTP_REQUIRED_ROLES))
+
+
+def has_idle_timeout(user) -> bool:
+    """The user's session ends after settings.SESSION_IDLE_TIMEOUT_MINUTES without a request."""
+    return has_role(user, set(settings.SESSION_IDLE_TIMEOUT_ROLES))

@@ -67,7 +67,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from accounts.models import Role, User
 from enterprises.models import Enterprise
 from vouchers.models import ClaimDocument, ClaimEvent, ClaimStatus, VoucherClaim, VoucherPolicy, VoucherQuota
@@ -91,7 +91,7 @@ template.set_unusable_password()
 users = User.objects.bulk_create(
     User(username=f"bench-{{firm.pk}}", role=Role.ENTERPRISE, enterprise=firm, password=template.password)
     for firm in firms)
-tokens = Token.objects.bulk_create(Token(user=user, key=Token.generate_key()) for user in users)
+tokens = [(user.pk, AuthToken.objects.create(user=user)[1]) for user in users]
 claims = []
 for firm, user in zip(firms, users):
     for number in range(PER_FIRM + (1 if firm is firms[0] else 0)):
@@ -133,12 +133,12 @@ probe = by_user[users[0].pk].pop()
 client = Client(HTTP_HOST="127.0.0.1")
 with CaptureQueriesContext(connection) as captured:
     response = client.post(f"/api/v1/voucher-claims/{{probe}}/submit/", {{}}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {{tokens[0].key}}")
+                           HTTP_AUTHORIZATION=f"Token {{tokens[0][1]}}")
 assert response.status_code == 200, response.content
 claim_transition(claims=[VoucherClaim.objects.get(pk=probe)], to=ClaimStatus.WITHDRAWN, actor=users[0])
 with open(OUT, "w") as handle:
     json.dump({{"cap": str(policy.annual_cap), "year": policy.year, "submit_queries": len(captured),
-               "firms": [[token.key, by_user[token.user_id]] for token in tokens]}}, handle)
+               "firms": [[token, by_user[user_id]] for user_id, token in tokens]}}, handle)
 print("BENCH_PREPARED", len(claims))
 """
 

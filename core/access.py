@@ -30,8 +30,8 @@ class AccessKind(StrEnum):
 
 
 def client_address(request) -> str | None:
-    """The address the request came from, as the login lock-out sees it (django-axes: X-Forwarded-For behind the
-    number of proxies AXES_PROXY_COUNT trusts, else the socket's address)."""
+    """The address the request came from, as the login lock-out sees it (django-axes asks the settings'
+    AXES_CLIENT_IP_CALLABLE: X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies, else the socket's address)."""
     if request is None:
         return None
     return get_client_ip_address(request) or None

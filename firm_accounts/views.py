@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from accounts.network import client_key
 from accounts.scoping import scope_counties
 from core.access import AccessKind, record_access
 from enterprises.models import County
@@ -58,18 +58,13 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # Enterprise firm_accounts: the public request and status pages, the reviewers' queue, bulk creation.
 
 
-def client_address(group, request) -> str:
-    """The client's address as the login throttle sees it (behind the proxy, from X-Forwarded-For)."""
-    return get_client_ip_address(request) or ""
-
-
 def _too_many(request, template: str, context: dict):
     context["rate_limited"] = True
     return render(request, template, context, status=429)
 
 
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=client_address, rate=lambda group, request: settings.ACCOUNT_REQUEST_RATE, method="POST", block=False)
+@ratelimit(key=client_key, rate=lambda group, request: settings.ACCOUNT_REQUEST_RATE, method="POST", block=False)
 def account_request_view(request):
     """Public: a firm asks for an account (no login)."""
     form = AccountRequestForm(request.POST or None)
@@ -89,7 +84,7 @@ def account_request_view(request):
 
 
 @require_GET
-@ratelimit(key=client_address, rate=lambda group, request: settings.ACCOUNT_STATUS_RATE, method="GET", block=False)
+@ratelimit(key=client_key, rate=lambda group, request: settings.ACCOUNT_STATUS_RATE, method="GET", block=False)
 def account_request_status_view(request):
     """Public: the state of one request, by its reference."""
     form = RequestStatusForm(request.GET or None)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.permissions import is_active_user, may_open_admin_site
+from accounts.permissions import is_active_user, may_open_admin_site, needs_second_factor
 from audit.permissions import may_see_access_log
 from cultivation.permissions import may_see_board, may_see_warning_list
 from dashboards.permissions import may_see_dashboard
@@ -132,6 +132,7 @@ GROUPS = (
 # The account menu at the right, beside the bell and the language switch (logging out is a form of its own).
 ACCOUNT_ENTRIES = (
     Entry("nav-password", "password_change", _("Change password"), is_active_user, icon="key"),
+    Entry("nav-second-factor", "second_factor_setup", _("Authenticator app"), needs_second_factor, icon="key"),
     Entry("nav-api-docs", "api-docs", _("API"), is_active_user, icon="braces"),
     Entry("nav-access-log", "audit:access-log", _("Access log"), may_see_access_log, icon="journal-text"),
     Entry("nav-admin", "admin:index", _("Admin site"), may_open_admin_site, icon="gear"),

@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
 from django.conf import global_settings
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +34,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens: only a hash is stored, each token expires, logout and a password change revoke them.
+    "knox",
+    # The second factor: authenticator-app codes (TOTP) and single-use recovery codes (static tokens).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -65,8 +73,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "accounts.middleware.PasswordChangeRequiredMiddleware",
+    "accounts.middleware.SecondFactorRequiredMiddleware",
+    "core.csp.PortalCSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Axes must come last: it turns a lockout signalled during authentication into a response.
     "axes.middleware.AxesMiddleware",
@@ -141,13 +153,58 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sessions: a firm's session lasts a working day; staff are also logged out after a quiet spell
+# (accounts/middleware.py, IdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_HOURS", default=12) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_IDLE_TIMEOUT_ROLES = env.list(
+    "SESSION_IDLE_TIMEOUT_ROLES", default=["city_admin", "city_staff", "county_staff", "leader"]
+)
+
+# The second factor (django-otp): these roles enrol an authenticator app and give its code at every login.
+# `make run` (config.settings.local) and the tests turn it off unless asked; production keeps it on.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=["city_admin", "city_staff", "county_staff"])
+OTP_TOTP_ISSUER = "平顶山科技局"
+OTP_RECOVERY_CODES = 10
+
+# Content-Security-Policy (django-csp 4): every script, style, image and font from the portal itself; no inline
+# script, no event attribute, no style attribute or <style> block (sizes are classes in static/css/portal.css).
+# Data blocks (json_script, type="application/json") are not scripts and need no exception. Bootstrap's CSS draws
+# a few icons as data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
+
+# API tokens (django-rest-knox): a person's token from POST /api/v1/auth/token/ lasts this many hours; an
+# integration's, issued by `manage.py issue_api_token`, at most this many days.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=8)
+API_INTEGRATION_TOKEN_TTL_DAYS = env.int("API_INTEGRATION_TOKEN_TTL_DAYS", default=90)
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTO_REFRESH": False}
+
 # Login throttling (django-axes): five failures lock the account, and separately the address, for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Behind the proxy every request comes from the proxy's address: the client is read from X-Forwarded-For, trusting
+# exactly this many proxies (accounts/network.py). 0 (the embedded default) ignores the header. Axes, the public
+# pages' rate limits and the API's throttles all count this one address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=0))
+AXES_CLIENT_IP_CALLABLE = "accounts.network.client_address"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "zh-hans"
@@ -189,6 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "enterprises.api.pagination.PortalPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute"},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 # An empty filter reads "All" (全部), not Django's dashes; so does the empty choice of any select the portal renders
 # (templates/django/forms/widgets/select.html: "Choose…" where a choice is required).

@@ -1,7 +1,7 @@
 """Production: everything secret or site-specific comes from the environment; fails loudly when it is missing."""
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import STORAGES, env
+from config.settings.base import REST_FRAMEWORK, STORAGES, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -9,6 +9,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 # The portal sits behind a TLS-terminating web server on the government intranet.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# ... one proxy unless told otherwise: the client's address is the last entry of X-Forwarded-For (accounts/network.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("AXES_PROXY_COUNT", default=1))
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": TRUSTED_PROXY_COUNT}
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

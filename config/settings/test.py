@@ -10,6 +10,9 @@ from config.settings.base import CACHES, REDIS_URL, STORAGES
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", "accounts.hashers.OneTimePasswordHasher"]
 
+# Tests log staff in without a second factor unless a test asks for it (tests/accounts/test_second_factor.py).
+OTP_REQUIRED_ROLES = []
+
 # Tasks run inline unless a test starts a real worker for itself.
 CELERY_TASK_ALWAYS_EAGER = True
 

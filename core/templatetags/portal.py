@@ -28,6 +28,17 @@ def percent(ratio, digits=1):
     return f"{float(ratio) * 100:.{int(digits)}f}%"
 
 
+@register.filter
+def width_class(value) -> str:
+    """A bar's width as a class (`w-pct-0` … `w-pct-100`, static/css/portal.css) from a percentage (0–100): the
+    Content-Security-Policy refuses `style` attributes."""
+    try:
+        number = round(float(value))
+    except (TypeError, ValueError):
+        number = 0
+    return f"w-pct-{min(max(number, 0), 100)}"
+
+
 @register.simple_tag
 def sort_link(querystring, current, field):
     """The querystring that sorts by `field`, toggling direction when it is already the sort."""

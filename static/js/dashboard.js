@@ -89,7 +89,7 @@
     var pool = data.tiers.filter(function (t) { return t.tier !== "outside"; });
     funnel.setOption(forPaper(funnel, {
       animation: animation,
-      tooltip: { trigger: "item", formatter: "{b}: {c}" },
+      tooltip: { renderMode: "richText", trigger: "item", formatter: "{b}: {c}" },
       series: [{
         type: "funnel", sort: "descending", left: "5%", width: "90%", minSize: "20%",
         label: { position: "inside", formatter: "{b}\n{c}", color: "#fff" },
@@ -103,7 +103,7 @@
     var bars = ["innovative", "tech_sme", "high_tech"];
     counties.setOption(forPaper(counties, {
       animation: animation,
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 48 },
       xAxis: { type: "category", data: data.counties.map(function (c) { return c.name; }), axisLabel: { interval: 0, rotate: 30 } },
@@ -126,7 +126,7 @@
     if (!chart) { return; }
     chart.setOption(forPaper(chart, {
       animation: animation,
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + unit; } },
+      tooltip: { renderMode: "richText", trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + unit; } },
       legend: { top: 0, type: "scroll" },
       grid: { left: 48, right: 16, top: 48, bottom: 24 },
       xAxis: { type: "category", data: data.trends.labels },
@@ -147,7 +147,7 @@
   } else if (vouchers) {
     vouchers.setOption(forPaper(vouchers, {
       animation: animation,
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 56, right: 16, top: 36, bottom: 48 },
       xAxis: { type: "category", data: data.vouchers.counties.map(function (c) { return c.name; }), axisLabel: { interval: 0, rotate: 30 } },
@@ -165,7 +165,7 @@
   if (movements) {
     movements.setOption(forPaper(movements, {
       animation: animation,
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 24 },
       xAxis: { type: "category", data: data.movements.months },
@@ -182,7 +182,7 @@
   if (scores) {
     scores.setOption(forPaper(scores, {
       animation: animation,
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 36, bottom: 24 },
       xAxis: { type: "category", data: data.score_distribution.bins },

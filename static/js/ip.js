@@ -8,7 +8,7 @@
     if (!target || !window.echarts || !years.length) { return; }
     var chart = window.echarts.init(target);
     chart.setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: { top: 0 },
       grid: { left: 40, right: 16, top: 40, bottom: 24 },
       xAxis: { type: "category", data: years },

@@ -4,7 +4,7 @@
   const badge = document.getElementById("notification-badge");
   if (!badge || !badge.dataset.badgeUrl) return;
   const refresh = () =>
-    fetch(badge.dataset.badgeUrl, { credentials: "same-origin" })
+    fetch(badge.dataset.badgeUrl, { credentials: "same-origin", headers: { "X-Portal-Background": "1" } })
       .then((response) => (response.ok ? response.text() : null))
       .then((html) => {
         if (html !== null) badge.innerHTML = html;

@@ -20,7 +20,7 @@
       return { name: historyNode.dataset[key] || key, type: "line", data: history.map(function (row) { return row[key]; }) };
     });
     echarts.init(historyNode).setOption({
-      tooltip: { trigger: "axis" },
+      tooltip: { renderMode: "richText", trigger: "axis" },
       legend: {},
       xAxis: { type: "category", data: dates },
       yAxis: { type: "value", min: 0, max: 100 },

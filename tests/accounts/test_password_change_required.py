@@ -1,6 +1,6 @@
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.models import Role
 from tests import factories
@@ -36,12 +36,12 @@ def test_the_api_refuses_a_held_user_by_session_and_by_token(client, held_user):
     response = client.get("/api/v1/enterprises/")
     assert response.status_code == 403 and "one-time password" in response.json()["detail"]
     client.logout()
-    token = Token.objects.create(user=held_user)
-    response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, token = AuthToken.objects.create(user=held_user)
+    response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code in (401, 403)
     held_user.must_change_password = False
     held_user.save(update_fields=["must_change_password"])
-    response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
 
 

@@ -129,11 +129,11 @@ def test_anonymous_user_is_sent_to_login(client, two_counties):
 
 
 def test_token_authentication_uses_the_same_scope(client, make_user, two_counties):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user = make_user(Role.COUNTY_STAFF, county_code="410482")
-    token = Token.objects.create(user=user)
-    response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _instance, token = AuthToken.objects.create(user=user)
+    response = client.get("/api/v1/enterprises/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert {row["credit_code"] for row in response.json()["results"]} == {e.credit_code for e in two_counties["away"]}
 
@@ -142,4 +142,4 @@ def test_api_token_is_issued_for_valid_credentials(client, make_user, db):
     make_user(Role.CITY_STAFF, username="city-api")
     response = client.post("/api/v1/auth/token/", {"username": "city-api", "password": factories.PASSWORD})
     assert response.status_code == 200
-    assert len(response.json()["token"]) == 40
+    assert len(response.json()["token"]) == 64 and response.json()["expiry"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from accounts.models import Role
 from enterprises.importing import workbooks
@@ -238,9 +238,9 @@ def test_export_query_count_is_fixed(client, make_user, django_assert_num_querie
 
 def test_api_export_with_token(client, make_user, two_counties):
     user = make_user(Role.COUNTY_STAFF, county_code="410482")
-    token = Token.objects.create(user=user)
+    _instance, token = AuthToken.objects.create(user=user)
 
-    response = client.get(API_EXPORT_URL, {"file_format": "csv"}, HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = client.get(API_EXPORT_URL, {"file_format": "csv"}, HTTP_AUTHORIZATION=f"Token {token}")
 
     table = _table(response, "csv")
     assert table[0] == _template_headers()

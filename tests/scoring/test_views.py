@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
@@ -44,7 +45,11 @@ def test_prereview_report_is_printable_and_scoped(client, make_user, scored):
     response = client.get(reverse("scoring:prereview", args=[scored["home"][1].credit_code]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="prereview-report"' in html and "@media print" in html
+    assert 'id="prereview-report"' in html and "data-print" in html
+    # The print rules live in the stylesheet (the Content-Security-Policy refuses a <style> block in the page).
+    assert "<style" not in html
+    stylesheet = (settings.BASE_DIR / "static" / "css" / "portal.css").read_text()
+    assert "body:has(#prereview-report) .portal-header" in stylesheet
     assert len(re.findall(r"data-condition=", html)) == 8
     assert client.get(reverse("scoring:prereview", args=[scored["away"][1].credit_code])).status_code == 404
 
