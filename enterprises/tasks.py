@@ -16,3 +16,9 @@ def validate_import(job_id: int) -> None:
 @shared_task(name="enterprises.commit_import", **LIMITS)
 def commit_import(job_id: int) -> None:
     services.import_job_commit(job_id=job_id)
+
+
+@shared_task(name="enterprises.sweep_imports", ignore_result=True)
+def sweep_imports() -> None:
+    """Beat, every JOBS_SWEEP_EVERY_S: imports whose process died are marked failed (the registry unchanged)."""
+    services.import_jobs_sweep()

@@ -261,6 +261,9 @@ if max(SCORING_CHUNK_TIME_LIMIT_S, SCORING_PUBLISH_TIME_LIMIT_S) >= SCORING_RUN_
 # stuck worker, not a slow file.
 IMPORT_TASK_SOFT_TIME_LIMIT_S = env.int("IMPORT_TASK_SOFT_TIME_LIMIT_S", default=15 * 60)
 IMPORT_TASK_TIME_LIMIT_S = env.int("IMPORT_TASK_TIME_LIMIT_S", default=20 * 60)
+# An import checking or committing with no sign of life for this long, and no commit holding it, lost its process
+# (or no worker took it up): the sweep marks it failed, the registry unchanged.
+IMPORT_STALL_AFTER_S = env.int("IMPORT_STALL_AFTER_S", default=300)
 # Every other task's limits (a task without its own).
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT_S", default=25 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT_S", default=30 * 60)
@@ -287,6 +290,10 @@ CELERY_BEAT_SCHEDULE["pipeline-nightly-run"] = {
     "schedule": crontab(hour=_scoring_hour, minute=_scoring_minute),
 }
 CELERY_BEAT_SCHEDULE["pipeline-sweep-runs"] = {"task": "pipeline.sweep_runs", "schedule": float(JOBS_SWEEP_EVERY_S)}
+CELERY_BEAT_SCHEDULE["enterprises-sweep-imports"] = {
+    "task": "enterprises.sweep_imports",
+    "schedule": float(JOBS_SWEEP_EVERY_S),
+}
 
 # ---------------------------------------------------------------------------------------------------------------
 # Enterprise accounts (accounts/requests.py, accounts/bulk.py).
