@@ -1,6 +1,9 @@
 """Errors every app's services raise and every page and API answers the same way."""
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 
@@ -18,3 +21,28 @@ class AlreadyMoved(ValidationError):
                 "to see it."
             ) % {"thing": thing, "state": state}
         super().__init__(message, code="already_moved")
+
+
+def check_move(
+    *,
+    table: Mapping[str, Mapping[str, Any]],
+    current: str,
+    to: str,
+    may: Callable[[Any], bool],
+    thing: str,
+    state: str,
+    not_allowed: Callable[[], Exception],
+) -> None:
+    """A workflow's check of one move, the same in every app: return when `table` allows `to` from `current` to the
+    asker (`may(who)` says whether the asker is among `who`, the table's entry for the move). Else raise:
+    AlreadyMoved when the asker could take that move from another state (the thing moved on since they saw it:
+    they lost a race, or clicked twice); `not_allowed()` when the move does not exist from here; PermissionDenied
+    when it is someone else's. `thing` names the thing, `state` is its current state's label."""
+    moves = table.get(current, {})
+    if to in moves and may(moves[to]):
+        return
+    if any(to in others and may(others[to]) for status, others in table.items() if status != current):
+        raise AlreadyMoved(thing=thing, state=state)
+    if to not in moves:
+        raise not_allowed()
+    raise PermissionDenied
