@@ -44,7 +44,7 @@ def django_errors_as_api_errors():
     except PermissionDenied:
         raise DrfPermissionDenied from None
     except AlreadyMoved as error:
-        raise Conflict(detail=error.messages) from None
+        raise Conflict(detail=" ".join(error.messages)) from None
     except ValidationError as error:
         detail = error.message_dict if hasattr(error, "error_dict") else error.messages
         raise serializers.ValidationError(detail) from None

@@ -35,14 +35,27 @@ def check_move(
 ) -> None:
     """A workflow's check of one move, the same in every app: return when `table` allows `to` from `current` to the
     asker (`may(who)` says whether the asker is among `who`, the table's entry for the move). Else raise:
-    AlreadyMoved when the asker could take that move from another state (the thing moved on since they saw it:
-    they lost a race, or clicked twice); `not_allowed()` when the move does not exist from here; PermissionDenied
+    AlreadyMoved when the thing has moved on from a state where the asker could take that move (they lost a race,
+    or clicked twice); `not_allowed()` when the move does not exist from here; PermissionDenied
     when it is someone else's. `thing` names the thing, `state` is its current state's label."""
     moves = table.get(current, {})
     if to in moves and may(moves[to]):
         return
-    if any(to in others and may(others[to]) for status, others in table.items() if status != current):
+    if moved_on(table=table, current=current, to=to, may=may):
         raise AlreadyMoved(thing=thing, state=state)
     if to not in moves:
         raise not_allowed()
     raise PermissionDenied
+
+
+def moved_on(*, table: Mapping[str, Mapping[str, Any]], current: str, to: str, may: Callable[[Any], bool]) -> bool:
+    """Whether `current` lies after a state from which the asker may take the move to `to`: the thing was where
+    the asker could act, and someone moved it on."""
+    frontier = [status for status, moves in table.items() if status != current and to in moves and may(moves[to])]
+    reachable: set[str] = set()
+    while frontier:
+        for following in table.get(frontier.pop(), {}):
+            if following not in reachable:
+                reachable.add(following)
+                frontier.append(following)
+    return current in reachable
