@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Role
 from enterprises import tasks
@@ -64,7 +64,8 @@ def test_silent_check_is_marked_failed_then_checked_again(run_import, city_user,
     ImportJob.objects.filter(pk=job.pk).update(status=Status.VALIDATING)  # its check's process died midway
     assert import_jobs_sweep() == []  # not silent long enough yet
     _silence(job)
-    assert import_jobs_sweep() == [job.pk]
+    with translation.override("en"):
+        assert import_jobs_sweep() == [job.pk]
     job.refresh_from_db()
     assert job.status == Status.FAILED
     assert "process checking this file stopped" in job.message
@@ -88,7 +89,8 @@ def test_commit_queued_long_with_no_worker_is_failed_and_its_late_task_does_noth
     import_job_request_commit(job=job, actor=city_user)
     before = registry_fingerprint()
     _silence(job)
-    assert import_jobs_sweep() == [job.pk]
+    with translation.override("en"):
+        assert import_jobs_sweep() == [job.pk]
     job.refresh_from_db()
     assert job.status == Status.FAILED
     assert "registry was not changed" in job.message
@@ -246,7 +248,8 @@ def test_process_killed_mid_commit_is_marked_failed_database_unchanged_then_retr
     assert registry_fingerprint() == before  # PostgreSQL rolled the half-written commit back
     job.refresh_from_db()
     assert job.status == Status.COMMITTING
-    assert import_jobs_sweep() == [job.pk]
+    with translation.override("en"):
+        assert import_jobs_sweep() == [job.pk]
     job.refresh_from_db()
     assert job.status == Status.FAILED
     assert "process writing this import stopped" in job.message

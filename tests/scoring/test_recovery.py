@@ -3,7 +3,7 @@ old run never replaces a newer one as the one shown."""
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pipeline import nightly
 from scoring import services
@@ -49,7 +49,7 @@ def test_stalled_run_is_failed_once_requeues_are_spent_and_its_date_runs_again(
     # Still alive: a plain start of the same date is refused.
     assert run_scoring() is None
     silence(stuck, seconds=settings.SCORING_RUN_STALL_AFTER_S + 30)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=True), translation.override("en"):
         assert nightly.sweep().failed == [stuck.pk]
     stuck.refresh_from_db()
     assert stuck.status == ScoringRun.Status.FAILED
@@ -93,7 +93,8 @@ def test_old_run_delivered_after_a_newer_one_is_published_never_becomes_current(
     # An old run (yesterday's) whose chunks are delivered only after today's run was published.
     old = started_not_dispatched(django_capture_on_commit_callbacks, on=RUN_DAY - datetime.timedelta(days=1))
     today = run_scoring()
-    assert services.score_chunk(run_id=old.pk, number=0) == 0
+    with translation.override("en"):
+        assert services.score_chunk(run_id=old.pk, number=0) == 0
     old.refresh_from_db()
     assert old.status == ScoringRun.Status.FAILED
     assert "Superseded" in old.errors[0]
