@@ -140,13 +140,12 @@ def fail_runs(runs, *, reason: str) -> int:
 
 
 def newer_run_published(run: ScoringRun) -> bool:
-    """Whether a run that comes after `run` (a later date, or the same date created later) is published: `run` can
-    then never be the one shown, and scoring or publishing it would only waste the night."""
-    return (
-        ScoringRun.objects.filter(status=ScoringRun.Status.PUBLISHED)
-        .filter(Q(run_date__gt=run.run_date) | Q(run_date=run.run_date, pk__gt=run.pk))
-        .exists()
-    )
+    """Whether a run started after `run`, of the same date or a later one, is published: `run` (killed, delivered
+    again late) can then never be the one shown, and scoring or publishing it would only waste the night. A run of
+    an earlier date started on purpose after a later one (a back-fill) is not superseded by it."""
+    return ScoringRun.objects.filter(
+        status=ScoringRun.Status.PUBLISHED, pk__gt=run.pk, run_date__gte=run.run_date
+    ).exists()
 
 
 def superseded_reason() -> str:

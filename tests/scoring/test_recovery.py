@@ -3,8 +3,10 @@ old run never replaces a newer one as the one shown."""
 
 import datetime
 
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.models import Role
 from pipeline import nightly
 from scoring import services
 from scoring.models import Portrait, ScoringChunk, ScoringRun
@@ -24,7 +26,7 @@ def silence(run: ScoringRun, *, seconds: int) -> None:
     ScoringRun.objects.filter(pk=run.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(seconds=seconds))
 
 
-def test_stalled_run_is_sent_again_and_publishes(city, settings, django_capture_on_commit_callbacks):
+def test_stalled_run_is_sent_again_and_publishes(city, settings, django_capture_on_commit_callbacks, client, make_user):
     run = started_not_dispatched(django_capture_on_commit_callbacks, on=RUN_DAY, chunk_size=4)
     services.score_chunk(run_id=run.pk, number=0)  # one chunk scored before the worker died
     silence(run, seconds=settings.SCORING_RUN_STALL_AFTER_S - 30)
@@ -38,6 +40,8 @@ def test_stalled_run_is_sent_again_and_publishes(city, settings, django_capture_
     assert run.status == ScoringRun.Status.PUBLISHED
     assert (run.requeues, run.chunks_done, run.firms_scored) == (1, 3, 9)
     assert current_run() == run
+    client.force_login(make_user(Role.CITY_STAFF))
+    assert "已重新派发 1 次" in client.get(reverse("scoring:runs")).content.decode()  # the runs page says so
 
 
 def test_stalled_run_is_failed_once_requeues_are_spent_and_its_date_runs_again(
@@ -114,7 +118,8 @@ def test_old_run_published_last_is_not_current(city, run_scoring, django_capture
 
 def test_current_run_is_the_latest_date_not_the_last_finished(city, run_scoring):
     later = run_scoring(on=RUN_DAY)
-    earlier = run_scoring(on=RUN_DAY - datetime.timedelta(days=1))  # a back-fill finishing after
+    earlier = run_scoring(on=RUN_DAY - datetime.timedelta(days=1))  # a back-fill, started and finished after
+    assert earlier.status == ScoringRun.Status.PUBLISHED  # not superseded: it was started after the later date's
     assert earlier.finished_at > later.finished_at
     assert current_run() == later
 
