@@ -204,6 +204,7 @@ def import_job_request_commit(*, job: ImportJob, actor) -> ImportJob:
         import_job_transition(
             job=locked, to=Status.COMMITTING, actor=actor, committed_by=actor, heartbeat_at=timezone.now()
         )
+        cache.delete(_cancel_key(locked.pk))  # a request to stop an earlier commit of it that died meanwhile
         _report_progress(locked.pk, "writing", 0)
 
         from enterprises.tasks import commit_import
@@ -335,7 +336,6 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
             locked = _locked(job.pk)
             if locked.status != Status.COMMITTING:
                 return locked
-            cache.delete(_cancel_key(job.pk))
             _refuse_out_of_scope(job, frame)
             plan = _plan(job.kind, frame, job.columns_present)
             progress = lambda fraction: _report_progress(job.pk, "writing", fraction)  # noqa: E731
