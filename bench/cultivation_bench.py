@@ -55,7 +55,7 @@ from cultivation.services import place_from_run
 from scoring.models import Portrait, ScoringRun
 
 PORTRAIT = Portrait._meta.db_table
-run = ScoringRun.objects.filter(status="published").order_by("-finished_at").first()
+run = ScoringRun.objects.filter(status="published").order_by("-run_date", "-pk").first()
 with connection.cursor() as cursor:
     cursor.execute("TRUNCATE " + ", ".join(m._meta.db_table for m in (TierPlacement, TierMovement, PlacementLog)))
 started = time.perf_counter()

@@ -43,7 +43,7 @@ from policies.matching import compute, match_from_run, matching_frame
 from policies.models import Policy, PolicyMatch
 from scoring.models import ScoringRun
 
-run = ScoringRun.objects.filter(status="published").order_by("-finished_at").first()
+run = ScoringRun.objects.filter(status="published").order_by("-run_date", "-pk").first()
 codes = list(County.objects.order_by("code").values_list("code", flat=True))
 wanted = {policies}
 number = Policy.objects.count()

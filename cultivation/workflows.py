@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import anniversary
+from core.exceptions import check_move
 from core.parsing import required_date, text
 from core.signals import figures_changed
 from cultivation.models import (
@@ -67,16 +68,20 @@ def plan_task_transition(*, task: PlanTask, to: str, actor) -> PlanTask:
         raise ValidationError({"status": _("Unknown status.")})
     with transaction.atomic():
         locked = PlanTask.objects.select_for_update().get(pk=task.pk)
-        allowed = PLAN_TASK_TRANSITIONS[PlanTaskStatus(locked.status)]
-        if to not in allowed:
-            raise ValidationError(
+        check_move(
+            table=PLAN_TASK_TRANSITIONS,
+            current=PlanTaskStatus(locked.status),
+            to=PlanTaskStatus(to),
+            may=lambda who: who(actor, task),
+            thing=str(PlanTask._meta.verbose_name),
+            state=locked.get_status_display(),
+            not_allowed=lambda: ValidationError(
                 {
                     "status": _("A task cannot go from %(from)s to %(to)s.")
                     % {"from": locked.get_status_display(), "to": PlanTaskStatus(to).label}
                 }
-            )
-        if not allowed[to](actor, task):
-            raise PermissionDenied
+            ),
+        )
         PlanTaskEvent.objects.create(task=locked, from_state=locked.status, to_state=to, actor=actor)
         locked.status = to
         locked.save(update_fields=["status", "updated_at"])
@@ -105,15 +110,19 @@ def warning_transition(*, warning: CultivationWarning, action: str, actor, note:
         raise PermissionDenied
     with transaction.atomic():
         locked = CultivationWarning.objects.select_for_update().get(pk=warning.pk)
-        allowed = WARNING_TRANSITIONS[WarningState(locked.state)]
         target = WARNING_ACTIONS.get(action)
-        if target not in allowed:
-            raise ValidationError(
+        check_move(
+            table=WARNING_TRANSITIONS,
+            current=WarningState(locked.state),
+            to=target,
+            may=lambda who: who(actor, warning),
+            thing=str(CultivationWarning._meta.verbose_name),
+            state=WarningState(locked.state).label,
+            not_allowed=lambda: ValidationError(
                 _("A warning in state “%(state)s” cannot be changed that way.")
                 % {"state": WarningState(locked.state).label}
-            )
-        if not allowed[target](actor, warning):
-            raise PermissionDenied
+            ),
+        )
         now = timezone.now()
         from_state = locked.state
         locked.state = target
@@ -228,14 +237,18 @@ def campaign_entry_transition(*, entry: CampaignEntry, to: str, actor, **data) -
         raise ValidationError({"to": _("Unknown stage.")})
     with transaction.atomic():
         locked = CampaignEntry.objects.select_for_update().get(pk=entry.pk)
-        allowed = CAMPAIGN_TRANSITIONS[CampaignStage(locked.stage)]
-        if to not in allowed:
-            raise ValidationError(
+        check_move(
+            table=CAMPAIGN_TRANSITIONS,
+            current=CampaignStage(locked.stage),
+            to=CampaignStage(to),
+            may=lambda who: who(actor, entry),
+            thing=str(CampaignEntry._meta.verbose_name),
+            state=CampaignStage(locked.stage).label,
+            not_allowed=lambda: ValidationError(
                 _("An entry at stage “%(stage)s” cannot move to “%(to)s”.")
                 % {"stage": CampaignStage(locked.stage).label, "to": CampaignStage(to).label}
-            )
-        if not allowed[to](actor, entry):
-            raise PermissionDenied
+            ),
+        )
         fields, event_data = _apply(locked, to, data)
         from_state, locked.stage = locked.stage, to
         locked.save(update_fields=[*fields, "stage", "updated_at"])

@@ -360,6 +360,10 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("committed by"),
     )
+    # The last sign of life of the process working on it (queued, a stage of the check, the start of the commit):
+    # a checking or committing import silent for IMPORT_STALL_AFTER_S, whose row no commit holds locked, has lost
+    # its process and is marked failed by the sweep (enterprises.importing.services.import_jobs_sweep).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     check_ms = models.PositiveIntegerField(_("checking time (ms)"), null=True, blank=True)
     commit_ms = models.PositiveIntegerField(_("commit time (ms)"), null=True, blank=True)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("import/<int:pk>/progress/", import_views.import_progress_view, name="import-progress"),
     path("import/<int:pk>/commit/", import_views.import_commit_view, name="import-commit"),
     path("import/<int:pk>/cancel/", import_views.import_cancel_view, name="import-cancel"),
+    path("import/<int:pk>/retry/", import_views.import_retry_view, name="import-retry"),
     path("import/<int:pk>/report.xlsx", import_views.import_report_view, name="import-report"),
     path("<str:credit_code>/", views.enterprise_detail_view, name="detail"),
     path("<str:credit_code>/edit/", views.enterprise_edit_view, name="edit"),

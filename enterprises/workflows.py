@@ -1,27 +1,28 @@
 """The import workflow: a job's allowed changes of status and the one function that makes them."""
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from core.exceptions import AlreadyMoved
 from enterprises.models import ImportJob, ImportJobEvent
 
 Status = ImportJob.Status
 
 # The only allowed moves (`import_job_transition`); the portal takes them on behalf of the job's staff (a check
-# ends ready or invalid; a commit is asked for by staff, then committed or failed).
+# ends ready or invalid; a commit is asked for by staff, then committed or failed). Cancel works from every state
+# that is not final; a failed import (its process died, or the commit was refused) may be checked again.
 IMPORT_JOB_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.VALIDATING: frozenset({Status.READY, Status.INVALID, Status.FAILED}),
+    Status.VALIDATING: frozenset({Status.READY, Status.INVALID, Status.FAILED, Status.CANCELLED}),
     Status.READY: frozenset({Status.COMMITTING, Status.CANCELLED}),
-    Status.COMMITTING: frozenset({Status.COMMITTED, Status.FAILED}),
+    Status.COMMITTING: frozenset({Status.COMMITTED, Status.FAILED, Status.CANCELLED}),
     Status.INVALID: frozenset(),
     Status.COMMITTED: frozenset(),
-    Status.FAILED: frozenset(),
+    Status.FAILED: frozenset({Status.VALIDATING, Status.CANCELLED}),
     Status.CANCELLED: frozenset(),
 }
 
 
-class TransitionNotAllowed(ValidationError):
-    pass
+class TransitionNotAllowed(AlreadyMoved):
+    """The import is no longer where the asker saw it (a second click, a step taken elsewhere): a 409 / a message."""
 
 
 def import_job_transition(*, job: ImportJob, to: str, actor=None, note: str = "", **fields) -> ImportJob:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.hashers import hash_one_time_password, one_time_password
 from accounts.models import Role, User
+from core.exceptions import check_move
 from enterprises.models import Enterprise
 from firm_accounts.models import AccountRequest, AccountRequestEvent, AccountRequestState
 from firm_accounts.permissions import may_review_requests
@@ -92,14 +93,18 @@ def account_request_transition(
     user, password = None, ""
     with transaction.atomic():
         locked = AccountRequest.objects.select_for_update().get(pk=account_request.pk)
-        allowed = ACCOUNT_REQUEST_TRANSITIONS[AccountRequestState(locked.state)]
-        if to not in allowed:
-            raise ValidationError(
+        check_move(
+            table=ACCOUNT_REQUEST_TRANSITIONS,
+            current=AccountRequestState(locked.state),
+            to=AccountRequestState(to),
+            may=lambda who: who(actor),
+            thing=str(AccountRequest._meta.verbose_name),
+            state=AccountRequestState(locked.state).label,
+            not_allowed=lambda: ValidationError(
                 _("A request that is “%(state)s” cannot become “%(to)s”.")
                 % {"state": AccountRequestState(locked.state).label, "to": AccountRequestState(to).label}
-            )
-        if not allowed[to](actor):
-            raise PermissionDenied
+            ),
+        )
         if to == AccountRequestState.APPROVED:
             user, password, fields, data = _approve(
                 locked, actor, username=username, confirm_name_mismatch=confirm_name_mismatch

@@ -1,12 +1,13 @@
 """The demand workflow (重大创新需求 / 绿色通道): its allowed moves, the party that may take each, and the one function
 that takes them, audited by an append-only DemandEvent in the same transaction."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.exceptions import check_move
 from core.parsing import required_date, text
 from officers.demands import owner_choices
 from officers.models import Demand, DemandEvent, DemandStatus, DemandUrgency
@@ -112,14 +113,19 @@ def demand_transition(*, demand: Demand, to: str, actor, note: str = "", **data)
         raise ValidationError({"to": _("Unknown status.")})
     with transaction.atomic():
         locked = Demand.objects.select_for_update().select_related("enterprise").get(pk=demand.pk)
-        who = DEMAND_TRANSITIONS[locked.status].get(to)
-        if who is None:
-            raise ValidationError(
+        parties = demand_parties(actor, locked)
+        check_move(
+            table=DEMAND_TRANSITIONS,
+            current=locked.status,
+            to=to,
+            may=lambda who: bool(who & parties),
+            thing=str(Demand._meta.verbose_name),
+            state=DemandStatus(locked.status).label,
+            not_allowed=lambda: ValidationError(
                 _("A demand “%(status)s” cannot move to “%(to)s”.")
                 % {"status": DemandStatus(locked.status).label, "to": DemandStatus(to).label}
-            )
-        if not who & demand_parties(actor, locked):
-            raise PermissionDenied
+            ),
+        )
         fields, event_data = _apply(locked, to, data)
         from_state, locked.status = locked.status, to
         locked.save(update_fields=[*fields, "status", "updated_at"])

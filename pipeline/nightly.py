@@ -19,13 +19,17 @@ What holds, step by step:
 - A chunk task delivered twice writes its portraits once (scoring.services.score_chunk).
 - Steps 3a–d run inside the publishing transaction, not after it: readers never see a published run whose firms
   still sit in yesterday's tiers, plans, warnings or matches. A step that fails rolls the whole publication back:
-  the run stays unpublished with nothing of 3 written (a redelivered task publishes it again, or the next start
-  fails it as stale: scoring.services.fail_stale_runs) and the previous run stays shown. The run's row lock and
-  status check make publication happen once, so a redelivered publish task does nothing and every step happens
+  the run stays unpublished with nothing of 3 written (a redelivered task publishes it again, or the sweep
+  re-queues or fails it: scoring.services.recover_stalled_runs) and the previous run stays shown. The run's row
+  lock and status check make publication happen once, so a redelivered publish task does nothing and every step happens
   once per run (each is also idempotent per run on its own). Each is a few set-based statements, seconds at
   200,000 firms.
 - Step 4 is queued when that transaction commits (the dashboards read aggregates of all the above): a publication
   rolled back queues no refresh.
+- A run whose workers stop (killed, lost) is noticed by its heartbeat: the sweep (task `pipeline.sweep_runs`, beat
+  every SCORING_SWEEP_EVERY_S) sends its unscored chunks again once, then fails it; its date can then run again.
+  A run never replaces a newer one as the one shown (scoring.selectors.current_run orders by date, then creation;
+  an old run's chunk or publication arriving after a newer run is published fails the old run instead).
 - Without a broker (tests, `recompute_portraits --inline`, `make run`) every step runs in this process, in order.
 """
 
@@ -45,7 +49,7 @@ from ip.services import evaluate_patents
 from policies.matching import match_from_run
 from scoring.models import ScoringRun
 from scoring.selectors import chunk_numbers
-from scoring.services import create_run, publish_run, score_chunk
+from scoring.services import Recovery, create_run, publish_run, recover_stalled_runs, score_chunk
 
 logger = logging.getLogger(__name__)
 
@@ -86,13 +90,14 @@ def start_run(
     return run
 
 
-def dispatch(run_id: int) -> None:
+def dispatch(run_id: int, *, pending_only: bool = False) -> None:
     """Score the run's chunks, then publish: inline without a broker, else as a chord of chunk tasks across all
-    running workers whose callback is the publish task."""
+    running workers whose callback is the publish task. `pending_only`: only the chunks not scored yet (a run sent
+    again by the sweep)."""
     from pipeline import tasks
     from scoring.tasks import score_chunk as score_chunk_task
 
-    numbers = chunk_numbers(run_id=run_id)
+    numbers = chunk_numbers(run_id=run_id, pending_only=pending_only)
     if current_app.conf.task_always_eager:
         for number in numbers:
             score_chunk(run_id=run_id, number=number)
@@ -108,6 +113,17 @@ def publish(*, run_id: int) -> ScoringRun:
     """Step 3 (and the queueing of 4): scoring ranks the run and flips it to published, then runs the publishing
     steps in the same transaction; or fails the run when a chunk failed. Once per run."""
     return publish_run(run_id=run_id, steps=PUBLISHING_STEPS)
+
+
+def requeue(run_id: int) -> None:
+    """Send again the chunks of a run that stopped making progress, then its publication (the sweep's step)."""
+    dispatch(run_id, pending_only=True)
+
+
+def sweep() -> Recovery:
+    """Beat's sweep (every SCORING_SWEEP_EVERY_S): runs that stopped making progress are sent again or failed
+    (scoring.services.recover_stalled_runs)."""
+    return recover_stalled_runs(requeue=requeue)
 
 
 def run_now(

@@ -23,3 +23,9 @@ def nightly_run() -> int | None:
 def publish_run(run_id: int) -> str:
     """The chord's callback once every chunk is scored: publish the run with its steps (a redelivery does nothing)."""
     return nightly.publish(run_id=run_id).status
+
+
+@shared_task(name="pipeline.sweep_runs", ignore_result=True)
+def sweep_runs() -> None:
+    """Beat, every SCORING_SWEEP_EVERY_S: runs that stopped making progress are sent again or failed."""
+    nightly.sweep()

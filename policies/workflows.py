@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.exceptions import check_move
 from policies.models import (
     ENTERPRISE,
     SEAT_STATES,
@@ -85,14 +86,18 @@ def registration_transition(*, registration: EventRegistration, to: str, actor) 
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=registration.event_id)
         locked = EventRegistration.objects.select_for_update().get(pk=registration.pk)
-        moves = REGISTRATION_TRANSITIONS[RegistrationState(locked.state)]
-        if to not in moves:
-            raise ValidationError(
+        check_move(
+            table=REGISTRATION_TRANSITIONS,
+            current=RegistrationState(locked.state),
+            to=RegistrationState(to),
+            may=lambda sides: side in sides,
+            thing=str(EventRegistration._meta.verbose_name),
+            state=RegistrationState(locked.state).label,
+            not_allowed=lambda: ValidationError(
                 _("A registration that is “%(state)s” cannot become “%(to)s”.")
                 % {"state": RegistrationState(locked.state).label, "to": RegistrationState(to).label}
-            )
-        if side not in moves[RegistrationState(to)]:
-            raise PermissionDenied
+            ),
+        )
         if to == RegistrationState.REGISTERED and event.starts_at <= timezone.now():
             raise ValidationError(_("Registration has closed: the event has started."))
         result = _transition_locked(locked, event, to, actor)

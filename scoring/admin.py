@@ -25,7 +25,16 @@ class ScoringChunkInline(admin.TabularInline):
 
 @admin.register(ScoringRun)
 class ScoringRunAdmin(admin.ModelAdmin):
-    list_display = ["run_date", "status", "ruleset_year", "forced", "firms_scored", "chunks_done", "duration_s"]
+    list_display = [
+        "run_date",
+        "status",
+        "ruleset_year",
+        "forced",
+        "firms_scored",
+        "chunks_done",
+        "duration_s",
+        "requeues",
+    ]
     list_filter = ["status", "ruleset_year", "forced"]
     readonly_fields = [field.name for field in ScoringRun._meta.fields]
     inlines = [ScoringChunkInline]

@@ -65,6 +65,11 @@ class ScoringRun(models.Model):
     detail_keys = models.JSONField(_("detail keys"), default=list, blank=True)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    # The last sign of life of the run's workers (a chunk started or finished, the run re-queued): a run whose
+    # heartbeat is older than SCORING_RUN_STALL_AFTER_S has stopped making progress (scoring.services).
+    heartbeat_at = models.DateTimeField(_("last progress at"), null=True, blank=True)
+    # How many times the sweep sent the run's unscored chunks again after it stopped making progress.
+    requeues = models.PositiveSmallIntegerField(_("times re-queued"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     duration_s = models.FloatField(_("duration (s)"), null=True, blank=True)
     requested_by = models.ForeignKey(
@@ -81,10 +86,14 @@ class ScoringRun(models.Model):
         verbose_name = _("scoring run")
         verbose_name_plural = _("scoring runs")
         constraints = [
-            # One scheduled (unforced) run a day; forced re-runs are extra.
-            models.UniqueConstraint(fields=["run_date"], condition=Q(forced=False), name="scoring_run_one_per_day"),
+            # One scheduled (unforced) run a day that is running or published; forced re-runs are extra, and a
+            # failed run leaves its date free to be run again.
+            models.UniqueConstraint(
+                fields=["run_date"], condition=Q(forced=False) & ~Q(status="failed"), name="scoring_run_one_per_day"
+            ),
         ]
-        indexes = [models.Index(fields=["status", "-run_date", "-finished_at"], name="scoring_run_published_idx")]
+        # The current run: the published one of the latest date, created last (never the one finished last).
+        indexes = [models.Index(fields=["status", "-run_date", "-id"], name="scoring_run_current_idx")]
 
     def __str__(self):
         return f"{self.run_date} ({self.get_status_display()})"

@@ -23,7 +23,9 @@ def ruleset_in_force() -> RuleSet:
 
 
 def published_runs() -> QuerySet[ScoringRun]:
-    return ScoringRun.objects.filter(status=ScoringRun.Status.PUBLISHED).order_by("-run_date", "-finished_at")
+    """Published runs, newest first: by date, then by creation (never by when they finished: a run delivered again
+    late and finishing last does not become the newest)."""
+    return ScoringRun.objects.filter(status=ScoringRun.Status.PUBLISHED).order_by("-run_date", "-pk")
 
 
 def current_run() -> ScoringRun | None:
@@ -36,9 +38,13 @@ def run_list() -> QuerySet[ScoringRun]:
     return ScoringRun.objects.order_by("-started_at")
 
 
-def chunk_numbers(*, run_id: int) -> list[int]:
-    """The numbers of the run's chunks, in order (what the chunk tasks take)."""
-    return list(ScoringChunk.objects.filter(run_id=run_id).order_by("number").values_list("number", flat=True))
+def chunk_numbers(*, run_id: int, pending_only: bool = False) -> list[int]:
+    """The numbers of the run's chunks (only those not scored yet with `pending_only`), in order (what the chunk
+    tasks take)."""
+    chunks = ScoringChunk.objects.filter(run_id=run_id)
+    if pending_only:
+        chunks = chunks.filter(status=ScoringChunk.Status.PENDING)
+    return list(chunks.order_by("number").values_list("number", flat=True))
 
 
 def run_get(*, pk: int) -> ScoringRun:
@@ -105,7 +111,7 @@ def portrait_history(*, user, enterprise: Enterprise, limit: int = 60) -> list[d
         user=user,
         enterprise_path="enterprise",
     )
-    rows = queryset.order_by("-run__run_date", "-run__finished_at").values(
+    rows = queryset.order_by("-run__run_date", "-run_id").values(
         "run__run_date", "tier", "readiness", "sme_score", "capability_estimate", "innovative_sme_score"
     )[:limit]
     return [

@@ -5,6 +5,11 @@ chunk's portraits and marks its ScoringChunk row done, so a task delivered twice
 chunk is done, `publish_run` ranks the firms and flips the run's status to published in one UPDATE: readers, who
 only read the newest published run, never see half a run, and a run killed midway leaves the previous one shown.
 
+A run's workers leave a heartbeat on it (a chunk started or finished). The sweep (`recover_stalled_runs`, beat
+every minute) sends again the unscored chunks of a run silent for SCORING_RUN_STALL_AFTER_S, or fails it; a failed
+run leaves its date free to run again. The run shown is the published one of the latest date, created last: an old
+run delivered again late (its chunks, its publication) finds a newer one published and fails itself instead.
+
 Who runs the chunks and what else happens when a run is published is the caller's: the nightly pipeline
 (pipeline/nightly.py) dispatches the chunks and hands `publish_run` the steps of the apps above (placement, plans,
 warnings, policy matching), which it runs in its transaction.
@@ -16,12 +21,14 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enterprises.models import Enterprise
 from rulesets import get_ruleset
@@ -69,17 +76,23 @@ def create_run(
     """Create the run of `on` (default today) with its chunks, in one transaction; scoring them is the caller's
     (pipeline.nightly.start_run dispatches them once this commits).
 
-    Idempotent: returns None, doing nothing, when an unforced run of that date exists, unless `force`."""
+    Idempotent: returns None, doing nothing, when an unforced run of that date is published or still making
+    progress, unless `force`. A failed run, or one that stopped making progress (failed here), leaves its date free
+    to be run again. A forced run replaces any run of that date still running: that one is failed, so that its
+    chunks, were they delivered again later, do nothing."""
     on = on or timezone.localdate()
     chunk_size = chunk_size or settings.SCORING_CHUNK_SIZE
-    fail_stale_runs()
-    if not force and ScoringRun.objects.filter(run_date=on, forced=False).exists():
-        logger.info("Scoring run of %s exists; nothing started", on)
-        return None
     ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
     ranges = [(ids[start], ids[min(start + chunk_size, len(ids)) - 1]) for start in range(0, len(ids), chunk_size)]
     try:
         with transaction.atomic():
+            running = ScoringRun.objects.filter(run_date=on, status=ScoringRun.Status.RUNNING)
+            fail_runs(running.filter(stalled_before()), reason=stalled_reason())
+            if force:
+                fail_runs(running, reason=_("Replaced by a forced re-run of the same date."))
+            elif ScoringRun.objects.filter(run_date=on, forced=False).exclude(status=ScoringRun.Status.FAILED).exists():
+                logger.info("Scoring run of %s exists; nothing started", on)
+                return None
             run = ScoringRun.objects.create(
                 run_date=on,
                 ruleset_year=ruleset_year_in_force(),
@@ -87,6 +100,7 @@ def create_run(
                 firms_total=len(ids),
                 chunks_total=len(ranges),
                 detail_keys=detail_keys(),
+                heartbeat_at=timezone.now(),
                 requested_by=user if user is not None and user.is_authenticated else None,
             )
             ScoringChunk.objects.bulk_create(
@@ -100,14 +114,76 @@ def create_run(
     return run
 
 
-def fail_stale_runs() -> int:
-    """Mark failed the runs still 'running' long after any run could (their workers were killed)."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=settings.SCORING_RUN_STALE_AFTER_S)
-    return ScoringRun.objects.filter(status=ScoringRun.Status.RUNNING, started_at__lt=cutoff).update(
-        status=ScoringRun.Status.FAILED,
-        finished_at=timezone.now(),
-        errors=[f"Abandoned: still running after {settings.SCORING_RUN_STALE_AFTER_S} s (worker lost)."],
+# ---------------------------------------------------------------------------------------------------------------
+# Liveness: a run whose workers stopped (killed, lost) is noticed by its heartbeat
+
+
+def stalled_before() -> Q:
+    """Running runs with no sign of life for SCORING_RUN_STALL_AFTER_S (longer than any of their tasks may run)."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.SCORING_RUN_STALL_AFTER_S)
+    return Q(status=ScoringRun.Status.RUNNING) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
+
+
+def stalled_reason() -> str:
+    return _("Stopped making progress: no chunk finished for %(minutes)d minutes (its worker stopped).") % {
+        "minutes": settings.SCORING_RUN_STALL_AFTER_S // 60
+    }
+
+
+def fail_runs(runs, *, reason: str) -> int:
+    """Mark the given runs failed (those still running), with `reason`. Their portraits stay, never shown."""
+    now = timezone.now()
+    return runs.filter(status=ScoringRun.Status.RUNNING).update(
+        status=ScoringRun.Status.FAILED, finished_at=now, errors=[reason]
+    )
+
+
+def newer_run_published(run: ScoringRun) -> bool:
+    """Whether a run started after `run`, of the same date or a later one, is published: `run` (killed, delivered
+    again late) can then never be the one shown, and scoring or publishing it would only waste the night. A run of
+    an earlier date started on purpose after a later one (a back-fill) is not superseded by it."""
+    return ScoringRun.objects.filter(
+        status=ScoringRun.Status.PUBLISHED, pk__gt=run.pk, run_date__gte=run.run_date
+    ).exists()
+
+
+def superseded_reason() -> str:
+    return _("Superseded: a newer run was published first.")
+
+
+@dataclass(frozen=True)
+class Recovery:
+    requeued: list[int]
+    failed: list[int]
+
+
+def recover_stalled_runs(*, requeue: Callable[[int], None]) -> Recovery:
+    """The sweep (beat, every SCORING_SWEEP_EVERY_S): each run that stopped making progress has its unscored chunks
+    sent again, `requeue(run_id)` once this commits, up to SCORING_RUN_REQUEUES times; after that, or when a newer
+    run is published meanwhile, it is marked failed and its date may be run again. A run being published (its row
+    locked) is skipped: it is alive. Chunks of the first sending that arrive later find their chunk done or the run
+    failed, and do nothing."""
+    requeued, failed = [], []
+    with transaction.atomic():
+        stalled = list(ScoringRun.objects.select_for_update(skip_locked=True).filter(stalled_before()).order_by("pk"))
+        for run in stalled:
+            if newer_run_published(run):
+                fail_runs(ScoringRun.objects.filter(pk=run.pk), reason=superseded_reason())
+                failed.append(run.pk)
+            elif run.requeues < settings.SCORING_RUN_REQUEUES:
+                ScoringRun.objects.filter(pk=run.pk).update(requeues=F("requeues") + 1, heartbeat_at=timezone.now())
+                transaction.on_commit(lambda run_id=run.pk: requeue(run_id))
+                requeued.append(run.pk)
+            else:
+                fail_runs(ScoringRun.objects.filter(pk=run.pk), reason=stalled_reason())
+                failed.append(run.pk)
+    for run_id in requeued:
+        logger.warning("Scoring run %s stopped making progress: its unscored chunks are sent again", run_id)
+    for run_id in failed:
+        logger.warning("Scoring run %s stopped making progress (or was superseded): marked failed", run_id)
+    return Recovery(requeued=requeued, failed=failed)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -123,6 +199,11 @@ def score_chunk(*, run_id: int, number: int) -> int:
     chunk = ScoringChunk.objects.select_related("run").get(run_id=run_id, number=number)
     if chunk.status == ScoringChunk.Status.DONE or chunk.run.status != ScoringRun.Status.RUNNING:
         return 0
+    if newer_run_published(chunk.run):
+        # A chunk of an old run delivered again after a newer run was published: the old run can never be shown.
+        fail_runs(ScoringRun.objects.filter(pk=run_id), reason=superseded_reason())
+        return 0
+    ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.RUNNING).update(heartbeat_at=timezone.now())
     try:
         ruleset = get_ruleset(chunk.run.ruleset_year)
         bounds = {"first_id": chunk.first_id, "last_id": chunk.last_id, "on": chunk.run.run_date}
@@ -140,9 +221,16 @@ def score_chunk(*, run_id: int, number: int) -> int:
             ScoringChunk.objects.filter(pk=chunk.pk).update(
                 status=ScoringChunk.Status.DONE, firms=len(rows), duration_s=time.monotonic() - started, error=""
             )
-            ScoringRun.objects.filter(pk=run_id).update(
-                chunks_done=F("chunks_done") + 1, firms_scored=F("firms_scored") + len(rows)
+            counted = ScoringRun.objects.filter(pk=run_id, status=ScoringRun.Status.RUNNING).update(
+                chunks_done=F("chunks_done") + 1,
+                firms_scored=F("firms_scored") + len(rows),
+                heartbeat_at=timezone.now(),
             )
+            if not counted:
+                # The run was failed meanwhile (by the sweep, or replaced by a forced re-run): it takes no more
+                # portraits; this chunk's are rolled back.
+                transaction.set_rollback(True)
+                return 0
     except Exception as error:
         logger.exception("Scoring chunk %s of run %s failed", number, run_id)
         ScoringChunk.objects.filter(pk=chunk.pk).update(
@@ -228,11 +316,15 @@ def publish_run(*, run_id: int, steps: Sequence[Callable[..., object]] = ()) -> 
 
     `steps`: the caller's work of publication, each called as `step(run=run)` in order, in the same transaction
     after the flip. Readers then never see a published run without it, and a step that raises rolls the whole
-    publication back: the run stays unpublished (redelivered, or failed as stale by the next start) and the
+    publication back: the run stays unpublished (redelivered, or re-queued or failed by the sweep) and the
     previous one shown. The row lock on the run and the status check above make the steps happen once per run."""
     with transaction.atomic():
         run = ScoringRun.objects.select_for_update().get(pk=run_id)
         if run.status != ScoringRun.Status.RUNNING:
+            return run
+        if newer_run_published(run):
+            fail_runs(ScoringRun.objects.filter(pk=run_id), reason=superseded_reason())
+            run.refresh_from_db()
             return run
         chunks = list(ScoringChunk.objects.filter(run_id=run_id).values("number", "status", "error"))
         errors = [f"chunk {c['number']}: {c['error']}" for c in chunks if c["status"] == ScoringChunk.Status.FAILED]

@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from core.exceptions import check_move
 from core.parsing import text
 from core.signals import figures_changed
 from notifications.services import NotificationDraft, notifications_create
@@ -261,13 +262,25 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
         if not ids:
             return []
         for claim in locked:
-            party = party_of_move(claim.status, to)
-            if party is None:
-                raise ValidationError({"to": _("Claim %(reference)s is “%(status)s”: it cannot become “%(to)s”.") % {
-                    "reference": claim.reference, "status": ClaimStatus(claim.status).label,
-                    "to": ClaimStatus(to).label}})  # fmt: skip
-            if party not in parties_of(actor, claim):
-                raise PermissionDenied
+            parties = parties_of(actor, claim)
+            check_move(
+                table=CLAIM_TRANSITIONS,
+                current=claim.status,
+                to=to,
+                may=lambda party, parties=parties: party in parties,
+                thing=f"{VoucherClaim._meta.verbose_name} {claim.reference}",
+                state=ClaimStatus(claim.status).label,
+                not_allowed=lambda claim=claim: ValidationError(
+                    {
+                        "to": _("Claim %(reference)s is “%(status)s”: it cannot become “%(to)s”.")
+                        % {
+                            "reference": claim.reference,
+                            "status": ClaimStatus(claim.status).label,
+                            "to": ClaimStatus(to).label,
+                        }
+                    }
+                ),
+            )
         if to == ClaimStatus.SUBMITTED:
             problems = _submission_problems(locked, timezone.localdate())
             if problems:

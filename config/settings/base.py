@@ -11,6 +11,7 @@ import environ
 from csp.constants import NONE as CSP_NONE
 from csp.constants import SELF as CSP_SELF
 from django.conf import global_settings
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -306,10 +307,38 @@ SCORING_CHUNK_SOFT_TIME_LIMIT_S = env.int("SCORING_CHUNK_SOFT_TIME_LIMIT_S", def
 SCORING_CHUNK_TIME_LIMIT_S = env.int("SCORING_CHUNK_TIME_LIMIT_S", default=660)
 SCORING_PUBLISH_SOFT_TIME_LIMIT_S = env.int("SCORING_PUBLISH_SOFT_TIME_LIMIT_S", default=600)
 SCORING_PUBLISH_TIME_LIMIT_S = env.int("SCORING_PUBLISH_TIME_LIMIT_S", default=660)
-# A run still "running" after this long lost its workers; the next start marks it failed.
-SCORING_RUN_STALE_AFTER_S = env.int("SCORING_RUN_STALE_AFTER_S", default=6 * 3600)
-# Redis redelivers an unacknowledged (acks_late) task after this long: longer than any task may run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT_S", default=2 * 3600)}
+# A running run with no sign of life (no chunk started or finished) for this long has lost its workers: the sweep
+# sends its unscored chunks again (at most SCORING_RUN_REQUEUES times), then marks it failed. Longer than a chunk
+# or the publication may run.
+SCORING_RUN_STALL_AFTER_S = env.int("SCORING_RUN_STALL_AFTER_S", default=900)
+SCORING_RUN_REQUEUES = env.int("SCORING_RUN_REQUEUES", default=1)
+# How often beat runs the sweeps of stalled scoring runs and import jobs.
+JOBS_SWEEP_EVERY_S = env.int("JOBS_SWEEP_EVERY_S", default=60)
+if max(SCORING_CHUNK_TIME_LIMIT_S, SCORING_PUBLISH_TIME_LIMIT_S) >= SCORING_RUN_STALL_AFTER_S:
+    raise ImproperlyConfigured("SCORING_RUN_STALL_AFTER_S must be longer than the chunk and publish time limits")
+# Import tasks (enterprises/tasks.py): an import of 100,000 rows takes well under a minute; these limits catch a
+# stuck worker, not a slow file.
+IMPORT_TASK_SOFT_TIME_LIMIT_S = env.int("IMPORT_TASK_SOFT_TIME_LIMIT_S", default=15 * 60)
+IMPORT_TASK_TIME_LIMIT_S = env.int("IMPORT_TASK_TIME_LIMIT_S", default=20 * 60)
+# An import checking or committing with no sign of life for this long, and no commit holding it, lost its process
+# (or no worker took it up): the sweep marks it failed, the registry unchanged.
+IMPORT_STALL_AFTER_S = env.int("IMPORT_STALL_AFTER_S", default=300)
+# Every other task's limits (a task without its own).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT_S", default=25 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT_S", default=30 * 60)
+# Redis redelivers an unacknowledged (acks_late) task after this long. It must be longer than any task may run,
+# else a task still running is delivered a second time; and no longer than needed, else a task whose worker was
+# killed waits that long to run again. By default the longest time limit and five minutes.
+_LONGEST_TASK_S = max(
+    SCORING_CHUNK_TIME_LIMIT_S, SCORING_PUBLISH_TIME_LIMIT_S, IMPORT_TASK_TIME_LIMIT_S, CELERY_TASK_TIME_LIMIT
+)
+CELERY_VISIBILITY_TIMEOUT_S = env.int("CELERY_VISIBILITY_TIMEOUT_S", default=_LONGEST_TASK_S + 300)
+if CELERY_VISIBILITY_TIMEOUT_S <= _LONGEST_TASK_S:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT_S ({CELERY_VISIBILITY_TIMEOUT_S}) must be longer than the longest task time "
+        f"limit ({_LONGEST_TASK_S} s)"
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT_S}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 _scoring_hour, _scoring_minute = (int(part) for part in SCORING_NIGHTLY_AT.split(":"))
@@ -318,6 +347,11 @@ _scoring_hour, _scoring_minute = (int(part) for part in SCORING_NIGHTLY_AT.split
 CELERY_BEAT_SCHEDULE["pipeline-nightly-run"] = {
     "task": "pipeline.nightly_run",
     "schedule": crontab(hour=_scoring_hour, minute=_scoring_minute),
+}
+CELERY_BEAT_SCHEDULE["pipeline-sweep-runs"] = {"task": "pipeline.sweep_runs", "schedule": float(JOBS_SWEEP_EVERY_S)}
+CELERY_BEAT_SCHEDULE["enterprises-sweep-imports"] = {
+    "task": "enterprises.sweep_imports",
+    "schedule": float(JOBS_SWEEP_EVERY_S),
 }
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,14 @@
-"""Import jobs: upload, check, commit, cancel. One transition function with its table of allowed moves; each
-move writes its event in the same transaction. Tasks (enterprises/tasks.py) only call these."""
+"""Import jobs: upload, check, commit, cancel, check again. One transition function with its table of allowed moves;
+each move writes its event in the same transaction. Tasks (enterprises/tasks.py) only call these.
 
+Liveness: the process working on a job leaves a heartbeat on it (each stage of the check, the start of the commit),
+and a commit holds the job's row locked for the whole of its one transaction. A process killed mid-commit has its
+transaction rolled back by PostgreSQL (the registry untouched) and its lock released; the sweep
+(`import_jobs_sweep`, beat every JOBS_SWEEP_EVERY_S) then finds the job silent and unlocked and marks it failed, and
+the job may be checked again or cancelled. Cancel always works: a job whose commit is being written right now
+stops at the end of the write, rolled back."""
+
+import datetime
 import hashlib
 import json
 import logging
@@ -10,10 +18,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +72,7 @@ def import_job_create(*, kind: str, uploaded_file, actor, accept_bad_check_chara
             accept_bad_check_characters=accept_bad_check_characters,
         )
         job.file.save(file_name, ContentFile(content), save=False)
+        job.heartbeat_at = timezone.now()
         job.save()
         ImportJobEvent.objects.create(job=job, to_state=job.status, actor=actor)
         _report_progress(job.pk, "queued", 0)
@@ -73,7 +84,10 @@ def import_job_create(*, kind: str, uploaded_file, actor, accept_bad_check_chara
 
 
 def _report_progress(job_id: int, stage: str, fraction: float) -> None:
+    """The stage for the page (cache) and, outside the commit's transaction, a heartbeat on the job."""
     cache.set(f"import-progress:{job_id}", {"stage": stage, "percent": round(100 * fraction)}, PROGRESS_TTL)
+    if not connection.in_atomic_block:
+        ImportJob.objects.filter(pk=job_id).update(heartbeat_at=timezone.now())
 
 
 def import_progress(job: ImportJob) -> dict:
@@ -187,7 +201,10 @@ def import_job_request_commit(*, job: ImportJob, actor) -> ImportJob:
         raise PermissionDenied
     with transaction.atomic():
         locked = _locked(job.pk)
-        import_job_transition(job=locked, to=Status.COMMITTING, actor=actor, committed_by=actor)
+        import_job_transition(
+            job=locked, to=Status.COMMITTING, actor=actor, committed_by=actor, heartbeat_at=timezone.now()
+        )
+        cache.delete(_cancel_key(locked.pk))  # a request to stop an earlier commit of it that died meanwhile
         _report_progress(locked.pk, "writing", 0)
 
         from enterprises.tasks import commit_import
@@ -196,10 +213,77 @@ def import_job_request_commit(*, job: ImportJob, actor) -> ImportJob:
     return locked
 
 
+def _cancel_key(job_id: int) -> str:
+    return f"import-cancel:{job_id}"
+
+
 def import_job_cancel(*, job: ImportJob, actor) -> ImportJob:
+    """Cancel an import in any state that is not final; always answers at once. A job whose commit is being written
+    right now (its row locked by the commit's transaction) is asked to stop: the commit rolls back at the end of
+    its write and the job becomes cancelled; the job is returned as it is meanwhile."""
+    if not can_import(actor):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            locked = ImportJob.objects.select_for_update(nowait=True).get(pk=job.pk)
+            return import_job_transition(job=locked, to=Status.CANCELLED, actor=actor)
+    except DatabaseError:
+        # Locked: a commit is writing it. It reads this before its last statement and rolls back.
+        cache.set(_cancel_key(job.pk), actor.pk, PROGRESS_TTL)
+        job.refresh_from_db()
+        return job
+
+
+def import_job_retry(*, job: ImportJob, actor) -> ImportJob:
+    """Check a failed import's file again (its process died, or the commit was refused): the check reads the
+    registry as it is now, and the import can then be committed as usual."""
+    if not can_import(actor):
+        raise PermissionDenied
     with transaction.atomic():
         locked = _locked(job.pk)
-        return import_job_transition(job=locked, to=Status.CANCELLED, actor=actor)
+        import_job_transition(
+            job=locked, to=Status.VALIDATING, actor=actor, message="", heartbeat_at=timezone.now(), commit_ms=None
+        )
+        _report_progress(locked.pk, "queued", 0)
+
+        from enterprises.tasks import validate_import
+
+        transaction.on_commit(lambda: validate_import.delay(locked.pk))
+    return locked
+
+
+def import_jobs_sweep() -> list[int]:
+    """Beat, every JOBS_SWEEP_EVERY_S: mark failed the imports checking or committing whose process died. Such a
+    job is silent for IMPORT_STALL_AFTER_S and its row is not locked (a commit being written holds it locked for
+    its whole transaction, which PostgreSQL rolled back when the process died: the registry is unchanged). A task
+    of it that turns up later finds it failed and does nothing. Returns the ids of the jobs failed."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=settings.IMPORT_STALL_AFTER_S)
+    silent = Q(status__in=(Status.VALIDATING, Status.COMMITTING)) & (
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+    )
+    failed = []
+    for job_id in ImportJob.objects.filter(silent).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update(skip_locked=True).filter(silent, pk=job_id).first()
+            if job is None:
+                continue  # a commit is writing it (alive), or it moved on
+            import_job_transition(job=job, to=Status.FAILED, actor=None, note=process_died_message(job.status))
+            failed.append(job.pk)
+        _report_progress(job_id, Status.FAILED, 1)
+        logger.warning("Import %s: its process stopped; marked failed", job_id)
+    return failed
+
+
+def process_died_message(status: str) -> str:
+    if status == Status.COMMITTING:
+        return _(
+            "The process writing this import stopped before it finished (or no worker took it up); the registry was "
+            "not changed. Check the file again to commit it, or cancel the import."
+        )
+    return _(
+        "The process checking this file stopped before it finished (or no worker took it up); nothing was written. "
+        "Check the file again, or cancel the import."
+    )
 
 
 def load_clean_frame(job: ImportJob) -> pd.DataFrame:
@@ -223,12 +307,29 @@ class CommitRefused(Exception):
     message: str
 
 
+class CommitCancelled(Exception):
+    """Staff cancelled the import while its commit was being written: the write is rolled back."""
+
+
+def _cancel_after_rollback(job: ImportJob) -> ImportJob:
+    actor_id = cache.get(_cancel_key(job.pk))
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id is not None else None
+    with transaction.atomic():
+        locked = _locked(job.pk)
+        if locked.status == Status.COMMITTING:
+            import_job_transition(job=locked, to=Status.CANCELLED, actor=actor)
+    cache.delete(_cancel_key(job.pk))
+    _report_progress(job.pk, locked.status, 1)
+    return locked
+
+
 def import_job_commit(*, job_id: int) -> ImportJob | None:
     """Write a confirmed import in one transaction: all of it, or (on any failure) nothing."""
     job = ImportJob.objects.select_related("created_by", "committed_by").filter(pk=job_id).first()
     if job is None or job.status != Status.COMMITTING:
         return None
     started = time.monotonic()
+    _report_progress(job.pk, "writing", 0)
     frame = load_clean_frame(job)
     try:
         with transaction.atomic():
@@ -239,6 +340,8 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
             plan = _plan(job.kind, frame, job.columns_present)
             progress = lambda fraction: _report_progress(job.pk, "writing", fraction)  # noqa: E731
             get_kind(job.kind).apply(plan, progress=progress)
+            if cache.get(_cancel_key(job.pk)) is not None:
+                raise CommitCancelled
             # Qualifications, yearly figures and firms are what the dashboards count.
             figures_changed.send(sender=ImportJob, change="import")
             import_job_transition(
@@ -251,6 +354,8 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
             )
     except CommitRefused as refused:
         return _fail(job, refused.message)
+    except CommitCancelled:
+        return _cancel_after_rollback(job)
     except Exception as error:
         _fail(job, _("The commit failed and changed nothing: %(error)s") % {"error": error})
         raise

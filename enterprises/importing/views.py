@@ -127,8 +127,25 @@ def import_cancel_view(request, pk):
     return post_action(
         request,
         lambda: services.import_job_cancel(job=job, actor=request.user),
-        success=_("The import was cancelled; nothing was written."),
+        success=lambda cancelled: (
+            _("The import was cancelled; nothing was written.")
+            if cancelled.status == ImportJob.Status.CANCELLED
+            else _("The commit is being written: it stops at the end of the write and changes nothing.")
+        ),
         level=messages.INFO,
+        then=reverse("enterprises:import-detail", args=[job.pk]),
+    )
+
+
+@login_required
+@require_POST
+def import_retry_view(request, pk):
+    job = import_job_get(user=request.user, pk=pk)
+    _require_importer(request.user)
+    return post_action(
+        request,
+        lambda: services.import_job_retry(job=job, actor=request.user),
+        success=None,
         then=reverse("enterprises:import-detail", args=[job.pk]),
     )
 

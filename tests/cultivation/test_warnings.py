@@ -315,7 +315,7 @@ def test_api_filters_and_transitions(client, make_user, warned):
     assert client.get("/api/v1/warnings/", {"kind": "ip_falling"}).json()["count"] == 0
     assert client.get("/api/v1/warnings/", {"severity": "nope"}).status_code == 400
     assert client.post(f"/api/v1/warnings/{warning.pk}/resolve/").json()["state"] == "resolved"
-    assert client.post(f"/api/v1/warnings/{warning.pk}/resolve/").status_code == 400
+    assert client.post(f"/api/v1/warnings/{warning.pk}/resolve/").status_code == 409  # resolved already
     assert client.get("/api/v1/warnings/").json()["count"] == 1
 
 

@@ -15,7 +15,8 @@ from dashboards.models import CountyFigures, DashboardRefresh, PointKind, Refres
 from dashboards.services import refresh_dashboard
 from tests.dashboards.conftest import TODAY
 from tests.data.make_corpus import R1
-from tests.scoring.test_worker import BASE_DIR, process_env, wait_for, worker  # noqa: F401  (the worker fixture)
+from tests.processes import process_env, wait_for
+from tests.scoring.test_worker import BASE_DIR, worker  # noqa: F401  (the worker fixture)
 from tests.vouchers import factories as voucher_factories
 from vouchers.models import ClaimStatus, VoucherClaim, VoucherPolicy
 from vouchers.workflows import claim_transition

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -157,3 +158,22 @@ def test_demands_through_the_page_and_the_api(client, firms):
         {"credit_code": firms["away"].credit_code, "category": "policy", "title": "t", "description": "d"},
     )
     assert created.status_code == 201 and created.json()["status"] == "submitted"
+
+
+def test_staff_who_lost_the_race_get_409_saying_where_the_demand_went(client, firms, make_user):
+    """Two county staff open the same new demand; one closes it, the other then triages it: 409 and the demand's
+    status in words, on the API and on the page; nothing changed."""
+    demand = file(firms["home"], firms["firm_user"])
+    demand_transition(demand=demand, to="closed", actor=firms["county_staff"], outcome="Solved by phone")
+    events = DemandEvent.objects.count()
+    second = make_user(Role.COUNTY_STAFF, county_code="410402")
+    client.force_login(second)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    late = client.post(f"/api/v1/demands/{demand.pk}/transition/", {"to": "triaged"}, content_type="application/json")
+    assert late.status_code == 409
+    assert "has already moved to “Closed”" in late.json()["detail"]
+    page = client.post(f"/officers/demands/{demand.pk}/transition/", {"to": "triaged"}, follow=True)
+    assert "has already moved to “Closed”" in page.content.decode()
+    demand.refresh_from_db()
+    assert demand.status == "closed"
+    assert DemandEvent.objects.count() == events

@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
-from django.utils import timezone
 
 from enterprises.models import Enterprise
 from pipeline import nightly
@@ -101,16 +100,6 @@ def test_ranks_within_county_and_industry(city, run_scoring):
 def test_city_admin_setting_chooses_the_ruleset(city, run_scoring):
     ScoringSettings.objects.create(ruleset_year=2025)
     assert run_scoring().ruleset_year == 2025
-
-
-def test_stale_running_run_is_failed_by_the_next_start(city, run_scoring, settings):
-    stale = ScoringRun.objects.create(run_date=RUN_DAY - datetime.timedelta(days=1), ruleset_year=2026)
-    ScoringRun.objects.filter(pk=stale.pk).update(
-        started_at=timezone.now() - datetime.timedelta(seconds=settings.SCORING_RUN_STALE_AFTER_S + 60)
-    )
-    run_scoring()
-    stale.refresh_from_db()
-    assert stale.status == ScoringRun.Status.FAILED
 
 
 def test_frame_from_database_keeps_money_exact(db):

@@ -61,12 +61,19 @@ def test_the_api_is_scoped_and_moves_follow_the_table(client, voucher_world, act
     client.force_login(world["city"])
     assert client.post(f"{url}transition/", {"to": "county_approved"}).status_code == 403  # wrong role
     assert client.post(f"{url}transition/", {"to": "paid"}).status_code == 400  # wrong state
+    # A city step from a status the claim had before it was returned and submitted again: it has moved on.
+    assert client.post(f"{url}transition/", {"to": "city_approved"}).status_code == 409
     client.force_login(world["county"])
     queue = client.get("/api/v1/voucher-claims/queue/").json()
     assert [row["id"] for row in queue["results"]] == [claim.pk] and queue["results"][0]["checks"] == []
     assert client.post(f"{url}transition/", {"to": "returned"}).status_code == 400  # a return says why
     response = client.post(f"{url}transition/", {"to": "county_approved"})
     assert response.status_code == 200 and response.json()["status"] == "county_approved"
+    # A second reviewer (or a second click) on the step already taken: 409, saying where the claim went.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    late = client.post(f"{url}transition/", {"to": "county_approved"})
+    assert late.status_code == 409
+    assert f"{claim.reference} has already moved to “County approved, awaiting city review”" in late.json()["detail"]
     assert VoucherClaim.objects.get(pk=claim.pk).status == ClaimStatus.COUNTY_APPROVED
     client.force_login(world["enterprise"])
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -3,11 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import translation
 
+from core.exceptions import AlreadyMoved
 from notifications.models import Notification
 from tests.vouchers import factories as vf
 from vouchers.models import ClaimEvent, ClaimParty, ClaimStatus, VoucherClaim, VoucherQuota
 from vouchers.selectors import claim_get
-from vouchers.workflows import allowed_moves, claim_transition, party_of_move
+from vouchers.workflows import CLAIM_TRANSITIONS, allowed_moves, claim_transition, party_of_move
 
 # Everyone who might try a move, and the party each one is for a claim of the 新华区 firm.
 PARTY_OF = {
@@ -19,6 +20,17 @@ PARTY_OF = {
     "other_enterprise": None,
     "other_county": None,
 }
+
+
+def _moved_on(start, to, party) -> bool:
+    """Whether a claim at `start` has moved on from a status where `party` may move it to `to`."""
+    seen, frontier = set(), [s for s in ClaimStatus if s != start and party_of_move(s, to) == party]
+    while frontier:
+        for following in CLAIM_TRANSITIONS[frontier.pop()]:
+            if following not in seen:
+                seen.add(following)
+                frontier.append(following)
+    return start in seen
 
 
 def _claim_at(world, actors, status):
@@ -44,9 +56,14 @@ def test_transition_table_with_every_role(voucher_world, actors, start, to):
         if party is not None and actor_party == party:
             continue
         before = _snapshot(claim)
-        expected = ValidationError if party is None else PermissionDenied
-        with pytest.raises(expected):
+        if actor_party is not None and _moved_on(start, to, actor_party):
+            # The claim was where this actor could take the move, and has moved on since (a lost race).
+            expected = AlreadyMoved
+        else:
+            expected = ValidationError if party is None else PermissionDenied
+        with pytest.raises(expected) as raised:
             claim_transition(claims=[claim], to=to, actor=voucher_world[name], comment="because")
+        assert type(raised.value) is expected
         assert _snapshot(claim) == before, name
     if party is None:
         return
@@ -127,3 +144,20 @@ def test_bulk_mark_paid_is_all_or_nothing(voucher_world, actors):
     paid = VoucherClaim.objects.filter(status=ClaimStatus.PAID)
     assert paid.count() == 3 and all(claim.paid_at for claim in paid)
     assert ClaimEvent.objects.filter(to_state=ClaimStatus.PAID).count() == 3
+
+
+def test_reviewer_who_lost_the_race_is_told_where_the_claim_went(voucher_world, actors):
+    """Two county reviewers open the same claim; one approves it, the other then returns it: not a 403 but the
+    claim's new status."""
+    claim = _claim_at(voucher_world, actors, ClaimStatus.SUBMITTED)
+    claim_transition(claims=[claim], to=ClaimStatus.COUNTY_APPROVED, actor=voucher_world["county"])
+    before = _snapshot(claim)
+    with translation.override("en"), pytest.raises(AlreadyMoved) as raised:
+        claim_transition(claims=[claim], to=ClaimStatus.RETURNED, actor=voucher_world["county"], comment="too late")
+    with translation.override("en"):
+        label = str(ClaimStatus.COUNTY_APPROVED.label)
+    assert f"{claim.reference} has already moved to “{label}”" in raised.value.messages[0]
+    assert _snapshot(claim) == before
+    # A second click on the step already taken says the same.
+    with pytest.raises(AlreadyMoved):
+        claim_transition(claims=[claim], to=ClaimStatus.COUNTY_APPROVED, actor=voucher_world["county"])

@@ -35,7 +35,9 @@ class Command(BaseCommand):
         finally:
             current_app.conf.task_always_eager = eager
         if run is None:
-            self.stdout.write("A run of that date exists already; nothing done (use --force to run again).")
+            self.stdout.write(
+                "A run of that date is published or still in progress; nothing done (use --force to run again)."
+            )
             return
         run.refresh_from_db()
         if run.status == ScoringRun.Status.RUNNING and wait:
