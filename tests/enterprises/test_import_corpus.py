@@ -78,7 +78,7 @@ BAD_FILES = {
     "header_only.csv": (ENTERPRISES, CITY, "file", 2, FILE, "has a header row but no data rows"),
     "empty_sheet.xlsx": (ENTERPRISES, CITY, "file", None, FILE, "is empty: it has no header row and no data"),
     "zero_bytes.xlsx": (ENTERPRISES, CITY, "file", None, FILE, "is empty (0 bytes)"),
-    "not_a_spreadsheet.xlsx": (ENTERPRISES, CITY, "file", None, FILE, "neither an xlsx workbook nor a csv"),
+    "not_a_spreadsheet.xlsx": (ENTERPRISES, CITY, "file", None, FILE, "is a PNG image, not a spreadsheet"),
     "random_binary.xlsx": (ENTERPRISES, CITY, "file", None, FILE, "neither an xlsx workbook nor a csv"),
     "zip_not_xlsx.xlsx": (ENTERPRISES, CITY, "file", None, FILE, "cannot be opened as an xlsx workbook"),
     "old_excel.xls": (ENTERPRISES, CITY, "file", None, FILE, "Excel 97-2003 (.xls)"),
