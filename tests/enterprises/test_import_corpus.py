@@ -200,7 +200,12 @@ def test_import_good_csv_parses_separators_full_width_digits_and_units(
 
     assert job.status == ImportJob.Status.READY, job.issues_preview
     assert (job.row_count, job.new_firms, job.new_rows, job.updated_rows) == (3, 3, 3, 0)
-    assert job.error_count == job.warning_count == 0
+    assert job.error_count == 0
+    # Row 4 leaves four figures empty: each column says so (stored as 0), nothing else is reported.
+    empty = [(i["row"], i["column"]) for i in job.issues_preview if i["code"] == "figure.empty"]
+    assert empty == [(4, "科技人员"), (4, "研发费用(万元)"), (4, "境内研发费用"), (4, "发明专利")]
+    assert all("stored as 0" in i["message"] for i in job.issues_preview)
+    assert job.warning_count == 4
     job = run_commit(job, user=user)
     assert job.status == ImportJob.Status.COMMITTED
     for code, expected in GOOD_CSV_VALUES.items():

@@ -314,9 +314,10 @@ def test_error_report_of_an_unreadable_file_lists_the_problem(client, make_user,
 
 def test_error_report_of_a_clean_import_is_404(client, make_user, post_upload):
     client.force_login(make_user(Role.CITY_STAFF))
-    post_upload("good_enterprises.csv")
+    post_upload("good_enterprises.xlsx")  # every figure filled in: not even a warning
     job = ImportJob.objects.get()
 
+    assert job.status == ImportJob.Status.READY and job.warning_count == 0
     assert client.get(reverse("enterprises:import-report", args=[job.pk])).status_code == 404
 
 
