@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
-from core.uploads import HEAD_BYTES, sniff, sniff_zip
+from core.uploads import HEAD_BYTES, sniff, sniff_upload, sniff_zip
 from enterprises.importing.columns import Column, header_lookup, normalise_header
 
 # Statistics extracts often carry a title or a note above the header row.
@@ -95,6 +95,23 @@ def read_table(content: bytes, *, file_name: str, columns: tuple[Column, ...]) -
     if found.kind in ("text", "unknown"):
         return _read_csv(content, file_name=file_name, columns=columns)
     raise ImportFileError(not_a_spreadsheet_message(file_name, found.label))
+
+
+def upload_problem(uploaded_file) -> str | None:
+    """Why an uploaded file cannot be an import (judged by its content when it is uploaded, so that a web page or a
+    program renamed .xlsx is never stored), or None. The full check runs later, on the stored file."""
+    file_name = str(uploaded_file.name or "").rsplit("/", 1)[-1]
+    found = sniff_upload(uploaded_file)
+    if found.kind in ("xlsx", "text"):
+        return None
+    if found.kind == "empty":
+        return _("The file “%(name)s” is empty (0 bytes).") % {"name": file_name}
+    if found.kind == "ole":
+        return _(
+            "“%(name)s” is an old Excel 97-2003 (.xls) workbook, a password-protected workbook or another OLE "
+            "file. Save it as .xlsx without a password and upload it again."
+        ) % {"name": file_name}
+    return not_a_spreadsheet_message(file_name, found.label)
 
 
 def not_a_spreadsheet_message(file_name: str, what) -> str:

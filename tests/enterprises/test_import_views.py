@@ -120,6 +120,36 @@ def test_upload_of_a_zero_byte_file_is_refused_by_the_form(client, make_user, po
     assert not ImportJob.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("web.xlsx", b"<!DOCTYPE html>\n<html><head><title>Login</title></head><body>x</body></html>", "web page"),
+        ("web.csv", b"\xef\xbb\xbf  <html><body><table><tr><td>1</td></tr></table></body></html>", "web page"),
+        ("setup.xlsx", b"MZ\x90\x00\x03" + bytes(200), "Windows program"),
+        ("picture.xlsx", None, "PNG image"),
+        ("report.xlsx", None, "PDF document"),
+        ("old.xlsx", None, "Excel 97-2003"),
+        ("archive.xlsx", None, "zip archive"),
+    ],
+)
+def test_upload_that_is_not_a_spreadsheet_is_refused_and_not_stored(
+    client, make_user, post_upload, name, content, words
+):
+    """Judged by content when uploaded: nothing is stored, and the message says what the file is."""
+    corpus = {"picture.xlsx": "not_a_spreadsheet.xlsx", "report.xlsx": "document.pdf", "old.xlsx": "old_excel.xls",
+              "archive.xlsx": "zip_not_xlsx.xlsx"}  # fmt: skip
+    if content is None:
+        content = (CORPUS_DIR / corpus[name]).read_bytes()
+    client.force_login(make_user(Role.CITY_STAFF))
+
+    response = post_upload(name, content=content)
+
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert words in message and name in message
+    assert not ImportJob.objects.exists()
+
+
 def test_upload_above_the_size_limit_is_refused(client, make_user, post_upload, settings):
     settings.IMPORT_MAX_FILE_MB = 0
     client.force_login(make_user(Role.CITY_STAFF))
@@ -302,7 +332,7 @@ def test_error_report_keeps_an_empty_bad_cell_empty(client, make_user, post_uplo
 
 def test_error_report_of_an_unreadable_file_lists_the_problem(client, make_user, post_upload):
     client.force_login(make_user(Role.CITY_STAFF))
-    post_upload("not_a_spreadsheet.xlsx")
+    post_upload("empty_sheet.xlsx")
     job = ImportJob.objects.get()
 
     workbook = _workbook(client.get(reverse("enterprises:import-report", args=[job.pk])))
