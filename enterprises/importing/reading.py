@@ -115,7 +115,10 @@ def upload_problem(uploaded_file) -> str | None:
 
 
 def not_a_spreadsheet_message(file_name: str, what) -> str:
-    return _("“%(name)s” is %(what)s, not a spreadsheet. Upload the template filled in, saved as .xlsx or .csv.") % {
+    return _(
+        "“%(name)s” is %(what)s, not an xlsx workbook or a csv file. Upload the template filled in, saved as .xlsx "
+        "or .csv."
+    ) % {
         "name": file_name,
         "what": what,
     }
@@ -200,6 +203,21 @@ def _check_archive(archive: zipfile.ZipFile, *, file_name: str) -> None:
         )
     ratio_limit = settings.IMPORT_MAX_COMPRESSION_RATIO
     total_limit = settings.IMPORT_MAX_UNCOMPRESSED_MB * 2**20
+    total = sum(info.file_size for info in infos)
+    if total > total_limit:
+        raise ImportFileError(
+            _(
+                "“%(name)s” unpacks to %(size)s, more than the %(limit)d MB accepted. Split it into smaller files "
+                "(at most %(rows)s rows each)."
+            )
+            % {
+                "name": file_name,
+                "size": _size(total),
+                "limit": settings.IMPORT_MAX_UNCOMPRESSED_MB,
+                "rows": _n(max_rows()),
+            }
+        )
+
     for info in infos:
         if info.flag_bits & 0x1:
             raise ImportFileError(
@@ -227,20 +245,6 @@ def _check_archive(archive: zipfile.ZipFile, *, file_name: str) -> None:
                 _("“%(name)s” was not read: its part “%(part)s” unpacks to %(size)s, more than a workbook needs.")
                 % {"name": file_name, "part": info.filename[:100], "size": _size(info.file_size)}
             )
-    total = sum(info.file_size for info in infos)
-    if total > total_limit:
-        raise ImportFileError(
-            _(
-                "“%(name)s” unpacks to %(size)s, more than the %(limit)d MB accepted. Split it into smaller files "
-                "(at most %(rows)s rows each)."
-            )
-            % {
-                "name": file_name,
-                "size": _size(total),
-                "limit": settings.IMPORT_MAX_UNCOMPRESSED_MB,
-                "rows": _n(max_rows()),
-            }
-        )
 
 
 def _n(number: int) -> str:
@@ -299,6 +303,22 @@ def _sheet_entries(archive: zipfile.ZipFile, *, file_name: str) -> list[_SheetEn
             )
         )
     return entries
+
+
+def _verify_parts(archive: zipfile.ZipFile, *, file_name: str) -> None:
+    """Unpack, as a stream and thrown away, every part calamine reads when it opens the workbook (shared strings,
+    styles, relations): one that holds more than it declares fails its CRC check here, within its declared size,
+    instead of inside calamine, which would believe it."""
+    for info in archive.infolist():
+        name = info.filename
+        if name.startswith("xl/worksheets/") or not name.endswith((".xml", ".rels")):
+            continue
+        try:
+            with archive.open(info) as stream:
+                while stream.read(SCAN_CHUNK):
+                    pass
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as error:
+            raise _damaged(file_name, error) from None
 
 
 def _damaged(file_name: str, error) -> ImportFileError:
@@ -447,6 +467,7 @@ def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
             if other.kind in ("docx", "pptx", "ofd"):
                 raise ImportFileError(not_a_spreadsheet_message(file_name, other.label))
         entries = _sheet_entries(archive, file_name=file_name)
+        _verify_parts(archive, file_name=file_name)
         scans: dict[str, SheetScan] = {}
         for entry in entries:
             if entry.hidden:
