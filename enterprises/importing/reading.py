@@ -34,7 +34,11 @@ MAX_MERGED_RANGES = 200
 SCAN_CHUNK = 4 * 2**20
 # Cells holding something (not self-closing: <c r="B7" s="3"/> is formatting only): their column and row.
 _FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>]")
+# The same, for the way every common writer puts it (r first, no prefix): several times faster on a large sheet.
+_FILLED_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_PREFIXED_ROW_TAG = re.compile(rb"<\w+:row[\s>]")
+# A formula cell's <f> element, as plain searches (much faster than a pattern over a whole sheet).
+FORMULA_OPENINGS = (b"<f>", b"<f ", b"<f/>")
 _MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
 # No workbook has more parts; a part this small may compress at any ratio (a styles part of repeated entries).
 MAX_PARTS = 5000
@@ -378,14 +382,20 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
                 continue
             else:
                 carry = b""
-        scan.rows += len(_ROW_TAG.findall(data))
-        cells = _FILLED_CELL.findall(data)
+        scan.rows += data.count(b"<row ") + data.count(b"<row>")
+        if b":row" in data:
+            scan.rows += len(_PREFIXED_ROW_TAG.findall(data))
+        cells = _FILLED_CELL_PLAIN.findall(data)
+        if data.count(b"<c ") != data.count(b'<c r="') or b":c " in data:
+            cells = _FILLED_CELL.findall(data)  # another writer's way: the general pattern
         if cells:
             columns.update(map(itemgetter(0), cells))
             letters, number = cells[-1]
             if int(number) >= scan.last_row:
                 scan.last_row, scan.last_cell = int(number), (letters + number).decode()
-        if not scan.has_formulas and FORMULA_TAG.search(data):
+        if not scan.has_formulas and (
+            any(tag in data for tag in FORMULA_OPENINGS) or (b":f" in data and FORMULA_TAG.search(data))
+        ):
             scan.has_formulas = True
         if len(scan.merged) < MAX_MERGED_RANGES:
             scan.merged.extend(ref.decode() for ref in _MERGE_TAG.findall(data)[:MAX_MERGED_RANGES])
