@@ -342,6 +342,24 @@ def test_error_report_of_an_unreadable_file_lists_the_problem(client, make_user,
     assert row[5] == job.issues_preview[0]["message"]
 
 
+def test_error_report_of_a_sparse_sheet_is_quick_and_lists_the_stray_cell(client, make_user, post_upload):
+    """The file was refused as a whole: its report lists the problem without reading the file again."""
+    import time
+
+    client.force_login(make_user(Role.CITY_STAFF))
+    post_upload("sparse_stray_cell.xlsx")
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID
+
+    started = time.monotonic()
+    workbook = _workbook(client.get(reverse("enterprises:import-report", args=[job.pk])))
+
+    assert time.monotonic() - started < 2
+    [listing] = workbook.worksheets
+    [row] = list(listing.iter_rows(min_row=2, values_only=True))
+    assert "AA1048576" in row[5]
+
+
 def test_error_report_of_a_clean_import_is_404(client, make_user, post_upload):
     client.force_login(make_user(Role.CITY_STAFF))
     post_upload("good_enterprises.xlsx")  # every figure filled in: not even a warning
