@@ -72,7 +72,7 @@ def sniff(head: bytes) -> Sniffed:
 
 def _looks_like_text(head: bytes) -> bool:
     """Text in UTF-8 or GB18030, allowing a stray NUL or two (named cell by cell later) but not UTF-16 or binary."""
-    if head.count(b"\x00") > max(2, len(head) // 100):
+    if head.count(b"\x00") > max(10, len(head) // 100):
         return False
     control = sum(1 for byte in head if byte < 32 and byte not in (9, 10, 13, 0))
     if control > max(2, len(head) // 100):
