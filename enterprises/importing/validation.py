@@ -234,9 +234,12 @@ def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
                 "formula",
             )
         )
+    used_positions = set(raw.columns.values())
     for reference in raw.merged:
-        first = reference.split(":", 1)[0]
+        first, _colon, last = reference.partition(":")
         position = reading_column(first)
+        if not any(position <= p <= reading_column(last or first) for p in used_positions):
+            continue  # merged cells of a column the import ignores
         header = raw.headers[position].strip() if position < len(raw.headers) else ""
         checker.issues.append(
             Issue(

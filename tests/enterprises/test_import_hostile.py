@@ -181,3 +181,15 @@ def test_import_upload_of_a_zip_bomb_is_quick_and_small(run_import, city_user):
     assert job.status == ImportJob.Status.INVALID
     assert time.monotonic() - started < 2
     assert (CORPUS_DIR / "zip_bomb.xlsx").stat().st_size < 100_000
+
+
+def test_import_merged_cells_of_an_ignored_column_are_not_reported(run_import, city_user, corpus_registry):
+    header = [*make_corpus.ENTERPRISE_HEADER, "备注"]
+    lines = [header, *([*make_corpus.numeric(r), ""] for r in make_corpus.enterprise_rows())]
+    lines[1][-1] = "同一集团"
+    content = make_corpus.xlsx_book([{"name": "企业年度数据", "rows": lines, "merge": [("K2:K4", "同一集团")]}])
+
+    job = run_import(content, user=city_user, file_name="remarks.xlsx")
+
+    assert job.status == ImportJob.Status.READY, job.issues_preview
+    assert not _issues(job, "merged")
