@@ -36,6 +36,7 @@ SCAN_CHUNK = 4 * 2**20
 _FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 # The same, for the way every common writer puts it (r first, no prefix): several times faster on a large sheet.
 _FILLED_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_CELL_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _PREFIXED_ROW_TAG = re.compile(rb"<\w+:row[\s>]")
 # A formula cell's <f> element, as plain searches (much faster than a pattern over a whole sheet).
 FORMULA_OPENINGS = (b"<f>", b"<f ", b"<f/>")
@@ -385,9 +386,10 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
         scan.rows += data.count(b"<row ") + data.count(b"<row>")
         if b":row" in data:
             scan.rows += len(_PREFIXED_ROW_TAG.findall(data))
-        cells = _FILLED_CELL_PLAIN.findall(data)
         if data.count(b"<c ") != data.count(b'<c r="') or b":c " in data:
-            cells = _FILLED_CELL.findall(data)  # another writer's way: the general pattern
+            cells = _FILLED_CELL.findall(data)  # another writer's way: every cell by the general pattern
+        else:
+            cells = _last_cells_of_rows(data)
         if cells:
             columns.update(map(itemgetter(0), cells))
             letters, number = cells[-1]
@@ -397,7 +399,7 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
             any(tag in data for tag in FORMULA_OPENINGS) or (b":f" in data and FORMULA_TAG.search(data))
         ):
             scan.has_formulas = True
-        if len(scan.merged) < MAX_MERGED_RANGES:
+        if len(scan.merged) < MAX_MERGED_RANGES and b"mergeCell " in data:
             scan.merged.extend(ref.decode() for ref in _MERGE_TAG.findall(data)[:MAX_MERGED_RANGES])
         if scan.rows > row_cap:
             scan.stopped = True
@@ -407,6 +409,28 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
     if columns:
         scan.last_column = max(column_number(letters.decode()) for letters in columns)
     return scan
+
+
+def _last_cells_of_rows(data: bytes) -> list[tuple[bytes, bytes]]:
+    """(column letters, row number) of the last cell holding something in each row of `data`, for the common form
+    (<c r="…" first). Only the last cell of a row matters for the used area; looking it up from each "</row>" costs a
+    few searches per row instead of a match per cell. A row ending in a formatting-only cell is matched cell by cell."""
+    found = []
+    find, rfind = data.find, data.rfind
+    position = 0
+    while (end := find(b"</row>", position)) >= 0:
+        start = rfind(b'<c r="', position, end)
+        if start >= 0:
+            close = find(b">", start, end)
+            if data[close - 1 : close] == b"/":
+                filled = _FILLED_CELL_PLAIN.findall(data, position, end)
+                found.extend(filled)  # any of them may be the widest
+            else:
+                match = _CELL_REFERENCE.match(data, start)
+                if match:
+                    found.append(match.groups())
+        position = end + 6
+    return found
 
 
 def _check_scan(scan: SheetScan, *, sheet: str, file_name: str) -> None:
