@@ -42,6 +42,7 @@ DATE_SEPARATORS = re.compile(r"[./年月]")
 # (a decimal comma?) or "1.234,5" (a European number). Spaces and apostrophes group the same way.
 GROUPED_NUMBER = re.compile(r"(?a)^(?P<sign>-?)\d{1,3}(?:(?P<sep>[,\s'_])\d{3})(?:(?P=sep)\d{3})*(?:\.\d+)?$")
 SEPARATOR_CHARACTERS = re.compile(r"[,\s'_]")
+DIGITS_AND_SEPARATORS = re.compile(r"(?a)-?[\d,\s'_.]+")
 # Characters a person cannot see in a cell: controls (NUL among them), zero-width spaces and joiners, direction
 # marks, word joiners, the byte-order mark, the soft hyphen.
 INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -187,16 +188,15 @@ def _clean_number(value: str, suffix: re.Pattern) -> str:
     return cleaned
 
 
-def _badly_grouped(text: pd.Series, cleaned: pd.Series) -> pd.Series:
-    """Cells left unparsed because of their separators: digits and separators only, but not grouped by three."""
-    return pd.Series(
-        [
-            bool(SEPARATOR_CHARACTERS.search(v)) and bool(re.fullmatch(r"(?a)-?[\d,\s'_.]+", v))
-            for v in cleaned.tolist()
-        ],
-        index=text.index,
-        dtype=bool,
-    )
+def _badly_grouped(candidates: pd.Series, cleaned: pd.Series) -> pd.Series:
+    """Of the `candidates` (cells that did not parse), those left unparsed because of their separators: digits and
+    separators only, but not grouped by three. Only the candidates are looked at: a clean file has none."""
+    flagged = np.zeros(len(cleaned), dtype=bool)
+    values = cleaned.to_numpy()
+    for position in np.flatnonzero(candidates.to_numpy()):
+        value = values[position]
+        flagged[position] = bool(SEPARATOR_CHARACTERS.search(value)) and bool(DIGITS_AND_SEPARATORS.fullmatch(value))
+    return pd.Series(flagged, index=cleaned.index)
 
 
 def _matches(pattern: re.Pattern, text: pd.Series) -> pd.Series:
@@ -562,7 +562,7 @@ def _parse_counts(checker, key, text, empty) -> pd.Series:
     cleaned = _numeric_text(text, COUNT_SUFFIX)
     integral = _matches(INTEGER, cleaned)
     negative = ~integral & _matches(NEGATIVE_NUMBER, cleaned)
-    grouping = ~integral & ~negative & ~empty & _badly_grouped(text, cleaned)
+    grouping = _badly_grouped(~integral & ~negative & ~empty, cleaned)
     checker.flag(negative, key, text, _("Must not be negative."), code="negative")
     checker.flag(grouping, key, text, _separator_message(), code="number.separators")
     checker.flag(
@@ -588,7 +588,7 @@ def _parse_money(checker, key, text, empty) -> pd.Series:
     number = _matches(NUMBER, cleaned)
     negative = ~number & _matches(NEGATIVE_NUMBER, cleaned)
     in_yuan = ~number & pd.Series([v.endswith("元") for v in cleaned.tolist()], index=text.index)
-    grouping = ~number & ~negative & ~in_yuan & ~empty & _badly_grouped(text, cleaned)
+    grouping = _badly_grouped(~number & ~negative & ~in_yuan & ~empty, cleaned)
     checker.flag(negative, key, text, _("Amounts must not be negative."), code="negative")
     checker.flag(grouping, key, text, _separator_message(), code="number.separators")
     checker.flag(
