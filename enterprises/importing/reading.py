@@ -36,6 +36,7 @@ SCAN_CHUNK = 4 * 2**20
 _FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
 # The same, for the way every common writer puts it (r first, no prefix): several times faster on a large sheet.
 _FILLED_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_CELL_OPENINGS = (b"<c ", b"<c>", b":c ", b":c>")
 _CELL_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _PREFIXED_ROW_TAG = re.compile(rb"<\w+:row[\s>]")
 # A formula cell's <f> element, as plain searches (much faster than a pattern over a whole sheet).
@@ -369,6 +370,7 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
     scan = SheetScan()
     carry = b""
     columns: set[bytes] = set()
+    positional, positional_width = False, 0
     while True:
         chunk = stream.read(SCAN_CHUNK)
         data = carry + chunk
@@ -386,8 +388,13 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
         scan.rows += data.count(b"<row ") + data.count(b"<row>")
         if b":row" in data:
             scan.rows += len(_PREFIXED_ROW_TAG.findall(data))
-        if data.count(b"<c ") != data.count(b'<c r="') or b":c " in data:
+        if data.count(b"<c ") != data.count(b'<c r="') or b":c " in data or b"<c>" in data or b":c>" in data:
             cells = _FILLED_CELL.findall(data)  # another writer's way: every cell by the general pattern
+            # Cells and rows may also go without their reference ("r"), placed one after the other: then the
+            # widest row and the number of rows bound the grid.
+            width = max(sum(part.count(tag) for tag in _CELL_OPENINGS) for part in data.split(b"</row>"))
+            positional_width = max(positional_width, width)
+            positional = True
         else:
             cells = _last_cells_of_rows(data)
         if cells:
@@ -408,6 +415,10 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
             break
     if columns:
         scan.last_column = max(column_number(letters.decode()) for letters in columns)
+    if positional:
+        scan.last_column = max(scan.last_column, positional_width)
+        if scan.rows > scan.last_row:
+            scan.last_row, scan.last_cell = scan.rows, f"{column_letter(max(scan.last_column, 1) - 1)}{scan.rows}"
     return scan
 
 

@@ -193,3 +193,13 @@ def test_import_merged_cells_of_an_ignored_column_are_not_reported(run_import, c
 
     assert job.status == ImportJob.Status.READY, job.issues_preview
     assert not _issues(job, "merged")
+
+
+def test_sheet_scan_bounds_cells_written_without_their_reference():
+    """A writer may leave out each cell's "r": one row of 300 such cells makes a grid 300 columns wide all the same."""
+    row = b"<row>" + b"<c><v>1</v></c>" * 300 + b"</row>"
+    xml = b"<worksheet><sheetData>" + row * 3 + b"</sheetData></worksheet>"
+
+    scan = scan_sheet(io.BytesIO(xml), row_cap=100)
+
+    assert (scan.rows, scan.last_row, scan.last_column) == (3, 3, 300)
