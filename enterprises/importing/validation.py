@@ -362,6 +362,9 @@ def _check_invisible(checker: _Checker, column: Column, text: pd.Series) -> pd.S
 def _parse_column(checker: _Checker, column: Column, text: pd.Series, context: ImportContext) -> pd.Series:
     key = column.key
     if column.cell_type is CellType.TEXT:
+        # A text our export wrote with its neutralising apostrophe ("'=1+2") is the registry's own, read back as
+        # text: it is not a formula typed into the file, so only texts starting without it are flagged below.
+        raw_starts = [v.startswith(FORMULA_START) for v in text.tolist()]
         neutralised = NEUTRALISED_PREFIX.match
         text = pd.Series([v[1:] if neutralised(v) else v for v in text.tolist()], index=text.index, dtype=object)
     empty = text.eq("")
@@ -370,7 +373,7 @@ def _parse_column(checker: _Checker, column: Column, text: pd.Series, context: I
 
     match column.cell_type:
         case CellType.TEXT:
-            starts = pd.Series([v.startswith(FORMULA_START) for v in text.tolist()], index=text.index, dtype=bool)
+            starts = pd.Series(raw_starts, index=text.index, dtype=bool)
             if starts.any() and key == "contact_phone":
                 starts &= ~_matches(PHONE_WITH_PREFIX, text)
             checker.flag(

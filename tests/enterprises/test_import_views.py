@@ -123,26 +123,30 @@ def test_upload_of_a_zero_byte_file_is_refused_by_the_form(client, make_user, po
 @pytest.mark.parametrize(
     ("name", "content", "words"),
     [
-        ("web.xlsx", b"<!DOCTYPE html>\n<html><head><title>Login</title></head><body>x</body></html>", "web page"),
-        ("web.csv", b"\xef\xbb\xbf  <html><body><table><tr><td>1</td></tr></table></body></html>", "web page"),
-        ("setup.xlsx", b"MZ\x90\x00\x03" + bytes(200), "Windows program"),
-        ("picture.xlsx", None, "PNG image"),
-        ("report.xlsx", None, "PDF document"),
+        ("web.xlsx", b"<!DOCTYPE html>\n<html><head><title>Login</title></head><body>x</body></html>", "网页（HTML）"),
+        ("web.csv", b"\xef\xbb\xbf  <html><body><table><tr><td>1</td></tr></table></body></html>", "网页（HTML）"),
+        ("setup.xlsx", b"MZ\x90\x00\x03" + bytes(200), "Windows 程序（可执行文件）"),
+        ("picture.xlsx", None, "PNG 图片"),
+        ("report.xlsx", None, "PDF 文档"),
         ("old.xlsx", None, "Excel 97-2003"),
-        ("archive.xlsx", None, "zip archive"),
+        ("archive.xlsx", None, "zip 压缩包"),
     ],
 )
 def test_upload_that_is_not_a_spreadsheet_is_refused_and_not_stored(
     client, make_user, post_upload, name, content, words
 ):
-    """Judged by content when uploaded: nothing is stored, and the message says what the file is."""
+    """Judged by content when uploaded: nothing is stored, and the message (in the interface's Chinese) says what the
+    file is."""
     corpus = {"picture.xlsx": "not_a_spreadsheet.xlsx", "report.xlsx": "document.pdf", "old.xlsx": "old_excel.xls",
               "archive.xlsx": "zip_not_xlsx.xlsx"}  # fmt: skip
     if content is None:
         content = (CORPUS_DIR / corpus[name]).read_bytes()
     client.force_login(make_user(Role.CITY_STAFF))
 
-    response = post_upload(name, content=content)
+    response = client.post(
+        reverse("enterprises:import"),
+        {"kind": "enterprises", "file": _upload(name, content)},
+    )
 
     assert response.status_code == 200
     [message] = response.context["form"].errors["file"]

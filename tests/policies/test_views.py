@@ -151,7 +151,7 @@ def test_policy_attachment_is_checked_by_content_when_uploaded(client, make_user
             "conditions-TOTAL_FORMS": "0", "conditions-INITIAL_FORMS": "0",
             "attachment": SimpleUploadedFile(name, content, content_type="application/pdf")}  # fmt: skip
 
-    response = client.post(reverse("policies:create"), data)
+    response = client.post(reverse("policies:create"), data, HTTP_ACCEPT_LANGUAGE="en")
 
     assert response.status_code == 200
     [message] = response.context["form"].errors["attachment"]
@@ -168,7 +168,7 @@ def test_policy_attachment_above_the_size_limit_is_refused(client, make_user, se
             "conditions-TOTAL_FORMS": "0", "conditions-INITIAL_FORMS": "0",
             "attachment": SimpleUploadedFile("通知.pdf", b"%PDF-1.4 test", content_type="application/pdf")}  # fmt: skip
 
-    response = client.post(reverse("policies:create"), data)
+    response = client.post(reverse("policies:create"), data, HTTP_ACCEPT_LANGUAGE="en")
 
     assert "larger than 0 MB" in response.context["form"].errors["attachment"][0]
     assert not Policy.objects.exists()
