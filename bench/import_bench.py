@@ -757,7 +757,7 @@ def case_hostile(args, work_dir: Path, case: str) -> dict:
             checked = validate(raw, kind="enterprises", context=ImportContext(None, None))
             outcome.update(errors=checked.error_count, warnings=checked.warning_count)
     outcome.update(
-        seconds=round(time.perf_counter() - started, 2),
+        seconds=round(time.perf_counter() - started, 3),
         peak_mb=round(peak_rss_mb(), 1),
         rss_baseline_mb=round(baseline, 1),
     )
