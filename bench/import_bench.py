@@ -12,6 +12,15 @@ Targets: 11,000-row xlsx end to end under 3 s, 100,000-row csv under 20 s, peak 
     .venv/bin/python bench/import_bench.py [--xlsx-rows 11000] [--csv-rows 100000] [--default-rows N]
                                            [--seed 2026] [--database-url URL] [--keep-data] [--profile]
 
+With --hostile, it measures the hostile uploads instead (tests/data/make_corpus.py builds them): a 1 MB xlsx
+holding 1 GiB of XML (a zip bomb), a 2 KB sheet with one stray cell at AA1048576, a dense sheet of 1,048,575 rows,
+each refused by the check's reading in a fresh process (time and that process's peak RSS), and a file at the row
+limit (300,000 rows of every template column), read and validated. Targets: bomb and sparse sheet refused in under
+2 s below 300 MB, the million rows refused in seconds. The last line then holds `zip_bomb_peak_mb`, `zip_bomb_s`,
+`sparse_peak_mb`, `sparse_s`, `max_rows_reject_s`, `max_rows_peak_mb`, `limit_check_s`, `limit_peak_mb`.
+
+    .venv/bin/python bench/import_bench.py --hostile [--bomb-mb 1024] [--dense-rows 1048575] [--limit-rows 300000]
+
 Human-readable progress goes to stdout; the last line is one JSON object with the results. Its keys keep the names
 of the target sizes (`xlsx_11k_s`, `csv_100k_s`, ...) whatever the sizes given; `config` holds the sizes used.
 The bench database (default $DATABASE_URL, else portal_import_bench) is created and migrated when missing, and
@@ -65,6 +74,15 @@ def parse_args(argv=None) -> argparse.Namespace:
         action="store_true",
         help=f"also profile the csv case: stage timings, then cProfile of check and commit (top {PROFILE_LINES})",
     )
+    parser.add_argument("--hostile", action="store_true", help="measure the hostile uploads instead (see above)")
+    parser.add_argument("--bomb-mb", type=int, default=1024, help="XML packed into the zip bomb, MB (default 1024)")
+    parser.add_argument("--dense-rows", type=int, default=1_048_575, help="rows of the too-long sheet")
+    parser.add_argument(
+        "--limit-rows",
+        type=int,
+        default=300_000,
+        help="rows of the file at the row limit, read and validated (0: skip)",
+    )
     # Internal: run one case in this (fresh) process and print its result; used by the parent run.
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--work-dir", help=argparse.SUPPRESS)
@@ -107,6 +125,7 @@ def run_case(case: str, args, work_dir: Path) -> dict:
         PYTHON, str(Path(__file__).resolve()), "--case", case, "--work-dir", str(work_dir),
         "--database-url", args.database_url, "--seed", str(args.seed),
         "--xlsx-rows", str(args.xlsx_rows), "--csv-rows", str(args.csv_rows), "--default-rows", str(args.default_rows),
+        "--bomb-mb", str(args.bomb_mb), "--dense-rows", str(args.dense_rows), "--limit-rows", str(args.limit_rows),
     ]  # fmt: skip
     started = time.monotonic()
     process = subprocess.Popen(
@@ -687,6 +706,103 @@ def case_profile(args, work_dir: Path) -> dict:
     return outcome
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Hostile uploads (child)
+
+HOSTILE_FILES = {"zip_bomb": "bomb.xlsx", "sparse": "sparse.xlsx", "max_rows": "dense.xlsx", "limit": "limit.xlsx"}
+HOSTILE_TARGETS = {"zip_bomb_s": 2.0, "zip_bomb_peak_mb": 300.0, "sparse_s": 2.0, "sparse_peak_mb": 300.0}
+
+
+def case_hostile_setup(args, work_dir: Path) -> dict:
+    from tests.data import make_corpus
+
+    started = time.perf_counter()
+    builders = {
+        "zip_bomb": lambda: make_corpus.zip_bomb_bytes(args.bomb_mb),
+        "sparse": make_corpus.sparse_sheet_bytes,
+        "max_rows": lambda: make_corpus.dense_sheet_bytes(args.dense_rows),
+    }
+    if args.limit_rows:
+        builders["limit"] = lambda: make_corpus.dense_sheet_bytes(args.limit_rows, full=True)
+    sizes = {}
+    for case, build in builders.items():
+        path = work_dir / HOSTILE_FILES[case]
+        path.write_bytes(build())
+        sizes[case] = round(path.stat().st_size / 2**20, 3)
+    log(f"generated the hostile files in {time.perf_counter() - started:.1f} s: {sizes} MB")
+    return {"file_mb": sizes}
+
+
+def case_hostile(args, work_dir: Path, case: str) -> dict:
+    """Read (and for the file at the limit, validate) one file as the import's check does, in this fresh process."""
+    from django.utils import translation
+
+    from enterprises.importing.columns import ENTERPRISE_COLUMNS
+    from enterprises.importing.reading import ImportFileError, read_table
+    from enterprises.importing.validation import ImportContext, validate
+
+    translation.activate("en")
+    content = (work_dir / HOSTILE_FILES[case]).read_bytes()
+    baseline = rss_mb()
+    started = time.perf_counter()
+    outcome: dict = {"file_mb": round(len(content) / 2**20, 3)}
+    try:
+        raw = read_table(content, file_name=HOSTILE_FILES[case], columns=ENTERPRISE_COLUMNS)
+    except ImportFileError as refused:
+        outcome.update(refused=True, message=refused.message)
+    else:
+        outcome.update(refused=False, rows=len(raw.row_numbers), read_s=round(time.perf_counter() - started, 2))
+        del content
+        if case == "limit":
+            checked = validate(raw, kind="enterprises", context=ImportContext(None, None))
+            outcome.update(errors=checked.error_count, warnings=checked.warning_count)
+    outcome.update(
+        seconds=round(time.perf_counter() - started, 3),
+        peak_mb=round(peak_rss_mb(), 1),
+        rss_baseline_mb=round(baseline, 1),
+    )
+    log(
+        f"{case}: {'refused' if outcome['refused'] else 'read'} in {outcome['seconds']} s, peak {outcome['peak_mb']} MB"
+    )
+    if outcome.get("message"):
+        log(f"  {outcome['message'][:200]}")
+    expected_refusal = case != "limit"
+    if outcome["refused"] != expected_refusal:
+        outcome["error"] = f"{case} was {'refused' if outcome['refused'] else 'accepted'}: {outcome.get('message')}"
+    return outcome
+
+
+def hostile_result_json(args, results: dict[str, dict], error: str | None) -> dict:
+    def figure(case: str, key: str):
+        run = results.get(case) or {}
+        return None if run.get("error") else run.get(key)
+
+    out = {
+        "zip_bomb_s": figure("zip_bomb", "seconds"),
+        "zip_bomb_peak_mb": figure("zip_bomb", "peak_mb"),
+        "sparse_s": figure("sparse", "seconds"),
+        "sparse_peak_mb": figure("sparse", "peak_mb"),
+        "max_rows_reject_s": figure("max_rows", "seconds"),
+        "max_rows_peak_mb": figure("max_rows", "peak_mb"),
+        "limit_check_s": figure("limit", "seconds"),
+        "limit_read_s": figure("limit", "read_s"),
+        "limit_peak_mb": figure("limit", "peak_mb"),
+        "rss_after_django_mb": figure("sparse", "rss_baseline_mb"),
+        "file_mb": (results.get("hostile_setup") or {}).get("file_mb"),
+        "targets": HOSTILE_TARGETS,
+    }
+    out["targets_met"] = {key: None if out[key] is None else out[key] < t for key, t in HOSTILE_TARGETS.items()}
+    out["config"] = {
+        "bomb_mb": args.bomb_mb,
+        "dense_rows": args.dense_rows,
+        "limit_rows": args.limit_rows,
+        "database": database_name(args.database_url),
+    }
+    out["case_errors"] = {case: run["error"] for case, run in results.items() if run.get("error")}
+    out["error"] = error
+    return out
+
+
 def run_child(args) -> int:
     import traceback
 
@@ -703,6 +819,10 @@ def run_child(args) -> int:
             outcome = case_default_resource(args, work_dir)
         elif args.case == "profile":
             outcome = case_profile(args, work_dir)
+        elif args.case == "hostile_setup":
+            outcome = case_hostile_setup(args, work_dir)
+        elif args.case in HOSTILE_FILES:
+            outcome = case_hostile(args, work_dir, args.case)
         else:
             raise SystemExit(f"unknown case {args.case!r}")
     except Exception as failure:
@@ -802,13 +922,22 @@ def main(argv=None) -> int:
             ]
             if args.profile:
                 cases.append(("profile", f"== profile of the csv case ({args.csv_rows} rows)"))
+            if args.hostile:
+                cases = [
+                    ("hostile_setup", "== generate the hostile files"),
+                    ("zip_bomb", f"== zip bomb: {args.bomb_mb} MB of XML, refused unread"),
+                    ("sparse", "== 2 KB sheet with a stray cell at AA1048576"),
+                    ("max_rows", f"== dense sheet of {args.dense_rows} rows, above the row limit"),
+                ]
+                if args.limit_rows:
+                    cases.append(("limit", f"== {args.limit_rows} rows of every column: read and validated"))
             for case, title in cases:
                 if case == "xlsx_repeat" and (results.get("xlsx") or {}).get("error"):
                     log(f"{title}: skipped, the first xlsx import failed")
                     continue
                 log(title)
                 results[case] = run_case(case, args, work_dir)
-                if case == "setup" and results[case].get("error"):
+                if case in ("setup", "hostile_setup") and results[case].get("error"):
                     raise RuntimeError(f"generating the files failed: {results[case]['error']}")
     except Exception as failure:
         error = f"{type(failure).__name__}: {failure}"
@@ -819,6 +948,11 @@ def main(argv=None) -> int:
             log("  bench database dropped")
         elif args.keep_data:
             log(f"  bench database {database_name(args.database_url)} kept")
+    if args.hostile:
+        out = hostile_result_json(args, results, error)
+        log(f"hostile: {out}")
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 1 if error or out["case_errors"] else 0
     out = result_json(args, results, error)
     log(
         f"xlsx {out['xlsx_11k_s']} s (repeat {out['xlsx_11k_repeat_s']} s), csv {out['csv_100k_s']} s, "

@@ -1,11 +1,14 @@
 """Writes: policies (their matches recomputed after commit), notices and read marks, events and registrations
 (capacity held under concurrency: the event row is locked and a check constraint backs the count)."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_enterprise_user
+from core.uploads import sniff_upload
 from policies.conditions import clean_conditions
 from policies.models import (
     Event,
@@ -28,6 +31,31 @@ def _enqueue_match(policy_id: int) -> None:
     transaction.on_commit(lambda: tasks.match_policy.delay(policy_id))
 
 
+# What a policy attachment may be, judged by its content: the documents a bureau publishes, and scans of them.
+ATTACHMENT_KINDS = frozenset({"pdf", "docx", "xlsx", "pptx", "ofd", "ole", "png", "jpeg"})
+
+
+def check_attachment(uploaded_file) -> None:
+    """Refuse an attachment above POLICY_ATTACHMENT_MAX_MB, empty, or not a document or image by its content."""
+    name = str(uploaded_file.name or "").rsplit("/", 1)[-1][:200]
+    limit = settings.POLICY_ATTACHMENT_MAX_MB
+    if uploaded_file.size is None or uploaded_file.size > limit * 1024 * 1024:
+        raise ValidationError(
+            {"attachment": _("“%(name)s” is larger than %(limit)d MB.") % {"name": name, "limit": limit}}
+        )
+    found = sniff_upload(uploaded_file)
+    if found.kind not in ATTACHMENT_KINDS:
+        raise ValidationError(
+            {
+                "attachment": _(
+                    "“%(name)s” is %(what)s. An attachment must be a PDF, Word, Excel, WPS or OFD document or a "
+                    "JPEG or PNG image (judged by its content, not its name)."
+                )
+                % {"name": name, "what": found.label}
+            }
+        )
+
+
 def policy_save(*, actor, data: dict, policy: Policy | None = None) -> Policy:
     """Create or update a policy; its conditions are checked against the registry, and its matches recomputed
     against the current run once the transaction commits."""
@@ -40,6 +68,8 @@ def policy_save(*, actor, data: dict, policy: Policy | None = None) -> Policy:
         conditions = clean_conditions(data.get("conditions", policy.conditions if policy else []))
     except ValidationError as error:
         raise ValidationError({"conditions": error.messages}) from None
+    if isinstance(data.get("attachment"), UploadedFile):
+        check_attachment(data["attachment"])
     policy = policy or Policy(created_by=actor)
     for name, value in data.items():
         # A form's "clear" box gives False for the attachment: no file.

@@ -234,6 +234,15 @@ STORAGES = {
 # Bulk import: files up to this size; the page shows this many issues (the error report has them all).
 IMPORT_MAX_FILE_MB = env.int("IMPORT_MAX_FILE_MB", default=50)
 IMPORT_ISSUES_SHOWN = 50
+# Bounds checked before an upload is parsed (enterprises/importing/reading.py): data rows per file, columns a sheet
+# may reach, the uncompressed size of an xlsx's parts together, and the compression ratio of any one part (a zip
+# bomb packs 1 GiB of XML into 1 MB: ratio 1000; real workbooks stay below 30).
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=300_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)
+IMPORT_MAX_UNCOMPRESSED_MB = env.int("IMPORT_MAX_UNCOMPRESSED_MB", default=600)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=200)
+# Policy attachments: PDF, Word, Excel, WPS, OFD or an image, judged by content, at most this size.
+POLICY_ATTACHMENT_MAX_MB = env.int("POLICY_ATTACHMENT_MAX_MB", default=20)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from enterprises.importing.reading import upload_problem
 from enterprises.models import ImportJob
 
 
@@ -22,6 +23,9 @@ class ImportUploadForm(forms.Form):
                 _("The file is %(size).1f MB; at most %(limit)d MB is accepted. Split it into smaller files.")
                 % {"size": upload.size / 1024 / 1024, "limit": settings.IMPORT_MAX_FILE_MB}
             )
+        problem = upload_problem(upload)
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 

@@ -1,23 +1,53 @@
 """Turn an uploaded file into a table of cells: xlsx via calamine, csv in UTF-8 (with or without BOM), GBK or
-GB18030 (detected from the bytes, never asked), and anything else refused with a message that says what it is."""
+GB18030 (detected from the bytes, never asked), and anything else refused with a message that says what it is.
+
+An xlsx is measured before it is parsed: the archive's declared sizes and compression ratios (a zip bomb is refused
+unread), then one streaming pass over each visible sheet's XML for its rows, used area, formulas and merged cells,
+so that a sheet with too many rows, or one stray cell at AA1048576, is refused in seconds and bounded memory.
+Hidden sheets are not read (the result names them).
+"""
 
 import csv
+import html
 import io
 import itertools
+import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pandas as pd
+from django.conf import settings
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from core.uploads import HEAD_BYTES, sniff, sniff_upload, sniff_zip
 from enterprises.importing.columns import Column, header_lookup, normalise_header
 
 # Statistics extracts often carry a title or a note above the header row.
 HEADER_SEARCH_ROWS = 10
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 MAX_FORMULA_CELLS_REPORTED = 200
+MAX_MERGED_RANGES = 200
+SCAN_CHUNK = 4 * 2**20
+# Cells holding something (not self-closing: <c r="B7" s="3"/> is formatting only): their column and row.
+_FILLED_CELL = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+# The same, for the way every common writer puts it (r first, no prefix): several times faster on a large sheet.
+_FILLED_CELL_PLAIN = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*>')
+_CELL_OPENINGS = (b"<c ", b"<c>", b":c ", b":c>")
+_CELL_REFERENCE = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_PREFIXED_ROW_TAG = re.compile(rb"<\w+:row[\s>]")
+# A formula cell's <f> element, as plain searches (much faster than a pattern over a whole sheet).
+FORMULA_OPENINGS = (b"<f>", b"<f ", b"<f/>")
+_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)"')
+# No workbook has more parts; a part this small may compress at any ratio (a styles part of repeated entries).
+MAX_PARTS = 5000
+RATIO_FREE_BYTES = 2**20
+# calamine holds a sheet as a full grid from A1 to its last cell: at most this many cells (300,000 rows of the
+# template's 27 columns, and some room), whatever the rows and column limits allow one by one.
+MAX_GRID_CELLS = 12_000_000
 
 
 class ImportFileError(Exception):
@@ -50,28 +80,61 @@ class RawTable:
     row_numbers: list[int]  # 1-based sheet row of each data row
     formulas: list[FormulaCell] = field(default_factory=list)
     duplicate_headers: list[str] = field(default_factory=list)
+    hidden_sheets: list[str] = field(default_factory=list)  # not read, and said so
+    merged: list[str] = field(default_factory=list)  # merged ranges ("A3:A5") reaching below the header row
 
 
 def read_table(content: bytes, *, file_name: str, columns: tuple[Column, ...]) -> RawTable:
-    if not content:
+    found = sniff(content[:HEAD_BYTES])
+    if found.kind == "empty":
         raise ImportFileError(_("The file “%(name)s” is empty (0 bytes).") % {"name": file_name})
-    if content.startswith(b"PK\x03\x04"):
+    if found.kind == "zip":
         return _read_xlsx(content, file_name=file_name, columns=columns)
-    if content.startswith(b"\xd0\xcf\x11\xe0"):
+    if found.kind == "ole":
         raise ImportFileError(
             _(
-                "“%(name)s” is an old Excel 97-2003 (.xls) workbook or another OLE file. "
-                "Save it as .xlsx and upload it again."
+                "“%(name)s” is an old Excel 97-2003 (.xls) workbook, a password-protected workbook or another OLE "
+                "file. Save it as .xlsx without a password and upload it again."
             )
             % {"name": file_name}
         )
-    if content.startswith(b"%PDF"):
-        raise ImportFileError(_("“%(name)s” is a PDF document, not a spreadsheet.") % {"name": file_name})
-    return _read_csv(content, file_name=file_name, columns=columns)
+    if found.kind in ("text", "unknown"):
+        return _read_csv(content, file_name=file_name, columns=columns)
+    raise ImportFileError(not_a_spreadsheet_message(file_name, found.label))
+
+
+def upload_problem(uploaded_file) -> str | None:
+    """Why an uploaded file cannot be an import (judged by its content when it is uploaded, so that a web page or a
+    program renamed .xlsx is never stored), or None. The full check runs later, on the stored file."""
+    file_name = str(uploaded_file.name or "").rsplit("/", 1)[-1]
+    found = sniff_upload(uploaded_file)
+    if found.kind in ("xlsx", "text"):
+        return None
+    if found.kind == "empty":
+        return _("The file “%(name)s” is empty (0 bytes).") % {"name": file_name}
+    if found.kind == "ole":
+        return _(
+            "“%(name)s” is an old Excel 97-2003 (.xls) workbook, a password-protected workbook or another OLE "
+            "file. Save it as .xlsx without a password and upload it again."
+        ) % {"name": file_name}
+    return not_a_spreadsheet_message(file_name, found.label)
+
+
+def not_a_spreadsheet_message(file_name: str, what) -> str:
+    return _(
+        "“%(name)s” is %(what)s, not an xlsx workbook or a csv file. Upload the template filled in, saved as .xlsx "
+        "or .csv."
+    ) % {
+        "name": file_name,
+        "what": what,
+    }
 
 
 def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
-    """The text and the encoding it was found in. GB18030 is a superset of GBK (and GB2312)."""
+    """The text and the encoding it was found in. GB18030 is a superset of GBK (and GB2312).
+
+    A few NUL characters in a text file are kept (the check names each cell holding one); many of them mean UTF-16
+    without its BOM or a binary file."""
     if content.startswith(b"\xef\xbb\xbf"):
         candidates = ("utf-8-sig",)
     elif content.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -83,7 +146,7 @@ def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
             text = content.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if "\x00" in text:
+        if text.count("\x00") > max(10, len(text) // 1000):
             break
         return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}.get(encoding, "UTF-16")
     raise ImportFileError(
@@ -119,37 +182,418 @@ def _read_csv(content: bytes, *, file_name: str, columns) -> RawTable:
         raise ImportFileError(message) from None
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# xlsx: the archive and every sheet's XML are measured before anything is parsed.
+
+
+def max_rows() -> int:
+    return settings.IMPORT_MAX_ROWS
+
+
+def _size(size: int) -> str:
+    if size >= 2**30:
+        return f"{size / 2**30:.1f} GB"
+    if size >= 2**20:
+        return f"{size / 2**20:.1f} MB"
+    return f"{size / 2**10:.1f} KB"
+
+
+def _check_archive(archive: zipfile.ZipFile, *, file_name: str) -> None:
+    """Refuse, before any part is unpacked, an archive whose declared sizes or compression ratios no workbook has.
+    (A part that declares less than it holds fails its CRC check when the scan below unpacks it.)"""
+    infos = archive.infolist()
+    if len(infos) > MAX_PARTS:
+        raise ImportFileError(
+            _("“%(name)s” holds %(count)d parts; no workbook has that many. It was not read.")
+            % {"name": file_name, "count": len(infos)}
+        )
+    ratio_limit = settings.IMPORT_MAX_COMPRESSION_RATIO
+    total_limit = settings.IMPORT_MAX_UNCOMPRESSED_MB * 2**20
+    total = sum(info.file_size for info in infos)
+    if total > total_limit:
+        raise ImportFileError(
+            _(
+                "“%(name)s” unpacks to %(size)s, more than the %(limit)d MB accepted. Split it into smaller files "
+                "(at most %(rows)s rows each)."
+            )
+            % {
+                "name": file_name,
+                "size": _size(total),
+                "limit": settings.IMPORT_MAX_UNCOMPRESSED_MB,
+                "rows": _n(max_rows()),
+            }
+        )
+
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise ImportFileError(
+                _("“%(name)s” is encrypted; save it without a password and upload it again.") % {"name": file_name}
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_FREE_BYTES and ratio > ratio_limit:
+            raise ImportFileError(
+                _(
+                    "“%(name)s” was not read: its part “%(part)s” unpacks from %(packed)s to %(size)s (%(ratio)d "
+                    "times), beyond the %(limit)d times any workbook reaches. This is how a “zip bomb” is built."
+                )
+                % {
+                    "name": file_name,
+                    "part": info.filename[:100],
+                    "packed": _size(info.compress_size),
+                    "size": _size(info.file_size),
+                    "ratio": ratio,
+                    "limit": ratio_limit,
+                }
+            )
+        is_sheet = info.filename.startswith("xl/worksheets/")
+        if not is_sheet and info.file_size > total_limit // 4:
+            raise ImportFileError(
+                _("“%(name)s” was not read: its part “%(part)s” unpacks to %(size)s, more than a workbook needs.")
+                % {"name": file_name, "part": info.filename[:100], "size": _size(info.file_size)}
+            )
+
+
+def _n(number: int) -> str:
+    return f"{number:,}"
+
+
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\s[^>]*>")
+_RELATION_TAG = re.compile(rb"<(?:\w+:)?Relationship\s[^>]*>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+
+
+def _attributes(tag: bytes) -> dict[str, str]:
+    return {
+        key.decode().rsplit(":", 1)[-1] if key != b"r:id" else "rid": html.unescape(value.decode("utf-8", "replace"))
+        for key, value in _ATTRIBUTE.findall(tag)
+    }
+
+
+@dataclass
+class _SheetEntry:
+    name: str
+    part: str  # path of its XML inside the archive
+    hidden: bool
+
+
+def _sheet_entries(archive: zipfile.ZipFile, *, file_name: str) -> list[_SheetEntry]:
+    """The workbook's sheets in order, with their XML part and whether they are hidden; from workbook.xml and its
+    relations, read with plain patterns (no XML entities are expanded)."""
+    try:
+        workbook = archive.read("xl/workbook.xml")
+        relations = archive.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        raise ImportFileError(
+            _(
+                "“%(name)s” cannot be opened as an xlsx workbook (it is a zip archive without a workbook inside). "
+                "Save it again from Excel or WPS as .xlsx."
+            )
+            % {"name": file_name}
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+        raise _damaged(file_name, error) from None
+    targets = {}
+    for tag in _RELATION_TAG.findall(relations):
+        attributes = _attributes(tag)
+        target = attributes.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+        targets[attributes.get("Id", "")] = target
+    entries = []
+    for tag in _SHEET_TAG.findall(workbook):
+        attributes = _attributes(tag)
+        entries.append(
+            _SheetEntry(
+                name=attributes.get("name", ""),
+                part=targets.get(attributes.get("rid", ""), ""),
+                hidden=attributes.get("state", "visible") in ("hidden", "veryHidden"),
+            )
+        )
+    return entries
+
+
+def _verify_parts(archive: zipfile.ZipFile, *, file_name: str) -> None:
+    """Unpack, as a stream and thrown away, every part calamine reads when it opens the workbook (shared strings,
+    styles, relations): one that holds more than it declares fails its CRC check here, within its declared size,
+    instead of inside calamine, which would believe it."""
+    for info in archive.infolist():
+        name = info.filename
+        if name.startswith("xl/worksheets/") or not name.endswith((".xml", ".rels")):
+            continue
+        try:
+            with archive.open(info) as stream:
+                while stream.read(SCAN_CHUNK):
+                    pass
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as error:
+            raise _damaged(file_name, error) from None
+
+
+def _damaged(file_name: str, error) -> ImportFileError:
+    return ImportFileError(
+        _("“%(name)s” cannot be opened as an xlsx workbook (%(error)s). Save it again from Excel or WPS as .xlsx.")
+        % {"name": file_name, "error": error}
+    )
+
+
+@dataclass
+class SheetScan:
+    """What one streaming pass over a sheet's XML found, in bounded memory whatever the sheet's size."""
+
+    rows: int = 0  # <row> elements seen
+    last_row: int = 0  # 1-based row of the last cell holding something
+    last_column: int = 0  # 1-based column of the right-most cell holding something
+    last_cell: str = ""  # the cell that sets last_row
+    has_formulas: bool = False
+    merged: list[str] = field(default_factory=list)
+    stopped: bool = False  # the pass stopped early at the row limit
+
+
+def column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def column_letter(index: int) -> str:
+    """The letters of a 0-based column position (0 -> A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def scan_sheet(stream, *, row_cap: int) -> SheetScan:
+    """One pass over a sheet's XML in chunks: rows, the used area, formulas and merged ranges. Stops once more than
+    `row_cap` rows were seen. Each chunk ends before its last "<", so no tag is ever cut in two."""
+    scan = SheetScan()
+    carry = b""
+    columns: set[bytes] = set()
+    positional, positional_width = False, 0
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        data = carry + chunk
+        if chunk:
+            cut = data.rfind(b"<")
+            if cut > 0:
+                data, carry = data[:cut], data[cut:]
+            elif cut == 0:
+                carry = data
+                if len(carry) > 4 * SCAN_CHUNK:
+                    raise ValueError("an XML tag longer than 16 MB")
+                continue
+            else:
+                carry = b""
+        scan.rows += data.count(b"<row ") + data.count(b"<row>")
+        if b":row" in data:
+            scan.rows += len(_PREFIXED_ROW_TAG.findall(data))
+        if data.count(b"<c ") != data.count(b'<c r="') or b":c " in data or b"<c>" in data or b":c>" in data:
+            cells = _FILLED_CELL.findall(data)  # another writer's way: every cell by the general pattern
+            # Cells and rows may also go without their reference ("r"), placed one after the other: then the
+            # widest row and the number of rows bound the grid.
+            width = max(sum(part.count(tag) for tag in _CELL_OPENINGS) for part in data.split(b"</row>"))
+            positional_width = max(positional_width, width)
+            positional = True
+        else:
+            cells = _last_cells_of_rows(data)
+        if cells:
+            columns.update(map(itemgetter(0), cells))
+            letters, number = cells[-1]
+            if int(number) >= scan.last_row:
+                scan.last_row, scan.last_cell = int(number), (letters + number).decode()
+        if not scan.has_formulas and (
+            any(tag in data for tag in FORMULA_OPENINGS) or (b":f" in data and FORMULA_TAG.search(data))
+        ):
+            scan.has_formulas = True
+        if len(scan.merged) < MAX_MERGED_RANGES and b"mergeCell " in data:
+            scan.merged.extend(ref.decode() for ref in _MERGE_TAG.findall(data)[:MAX_MERGED_RANGES])
+        if scan.rows > row_cap:
+            scan.stopped = True
+            break
+        if not chunk:
+            break
+    if columns:
+        scan.last_column = max(column_number(letters.decode()) for letters in columns)
+    if positional:
+        scan.last_column = max(scan.last_column, positional_width)
+        if scan.rows > scan.last_row:
+            scan.last_row, scan.last_cell = scan.rows, f"{column_letter(max(scan.last_column, 1) - 1)}{scan.rows}"
+    return scan
+
+
+def _last_cells_of_rows(data: bytes) -> list[tuple[bytes, bytes]]:
+    """(column letters, row number) of the last cell holding something in each row of `data`, for the common form
+    (<c r="…" first). Only the last cell of a row matters for the used area; looking it up from each "</row>" costs a
+    few searches per row instead of a match per cell. A row ending in a formatting-only cell is matched cell by cell."""
+    found = []
+    find, rfind = data.find, data.rfind
+    position = 0
+    while (end := find(b"</row>", position)) >= 0:
+        start = rfind(b'<c r="', position, end)
+        if start >= 0:
+            close = find(b">", start, end)
+            if data[close - 1 : close] == b"/":
+                filled = _FILLED_CELL_PLAIN.findall(data, position, end)
+                found.extend(filled)  # any of them may be the widest
+            else:
+                match = _CELL_REFERENCE.match(data, start)
+                if match:
+                    found.append(match.groups())
+        position = end + 6
+    return found
+
+
+def _check_scan(scan: SheetScan, *, sheet: str, file_name: str) -> None:
+    limit = max_rows()
+    if scan.stopped:
+        raise ImportFileError(
+            _(
+                "Sheet “%(sheet)s” of “%(name)s” has more than %(limit)s data rows, the most one file may carry. "
+                "Split it into files of at most %(limit)s rows."
+            )
+            % {"sheet": sheet, "name": file_name, "limit": _n(limit)},
+            sheet=sheet,
+        )
+    if scan.last_row > limit + HEADER_SEARCH_ROWS:
+        raise ImportFileError(
+            _(
+                "Sheet “%(sheet)s” of “%(name)s” has a cell as far down as %(cell)s (row %(row)s), beyond the "
+                "%(limit)s rows one file may carry. If the rows below your data look empty, something was typed "
+                "there: delete those rows and upload again."
+            )
+            % {"sheet": sheet, "name": file_name, "cell": scan.last_cell, "row": _n(scan.last_row), "limit": _n(limit)},
+            sheet=sheet,
+            row=scan.last_row,
+        )
+    if scan.last_column > settings.IMPORT_MAX_COLUMNS:
+        raise ImportFileError(
+            _(
+                "Sheet “%(sheet)s” of “%(name)s” has a cell as far right as column %(column)s, beyond the %(limit)d "
+                "columns read. If the columns right of your data look empty, something was typed there: delete "
+                "those columns and upload again."
+            )
+            % {
+                "sheet": sheet,
+                "name": file_name,
+                "column": column_letter(scan.last_column - 1),
+                "limit": settings.IMPORT_MAX_COLUMNS,
+            },
+            sheet=sheet,
+        )
+    if scan.last_row * scan.last_column > MAX_GRID_CELLS:
+        raise ImportFileError(
+            _(
+                "Sheet “%(sheet)s” of “%(name)s” spans %(rows)s rows by %(columns)d columns (to cell %(cell)s), "
+                "more cells than one file may carry. Delete the empty rows and columns around your data, or split "
+                "the file."
+            )
+            % {
+                "sheet": sheet,
+                "name": file_name,
+                "rows": _n(scan.last_row),
+                "columns": scan.last_column,
+                "cell": f"{column_letter(scan.last_column - 1)}{scan.last_row}",
+            },
+            sheet=sheet,
+        )
+
+
 def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise _damaged(file_name, error) from None
+    with archive:
+        _check_archive(archive, file_name=file_name)
+        names = set(archive.namelist())
+        if "xl/workbook.xml" not in names:
+            other = sniff_zip(io.BytesIO(content))
+            if other.kind in ("docx", "pptx", "ofd"):
+                raise ImportFileError(not_a_spreadsheet_message(file_name, other.label))
+        entries = _sheet_entries(archive, file_name=file_name)
+        _verify_parts(archive, file_name=file_name)
+        scans: dict[str, SheetScan] = {}
+        for entry in entries:
+            if entry.hidden:
+                continue
+            if entry.part not in names:
+                raise _damaged(file_name, _("sheet “%(sheet)s” has no data part") % {"sheet": entry.name})
+            try:
+                with archive.open(entry.part) as stream:
+                    scans[entry.name] = scan_sheet(stream, row_cap=max_rows() + HEADER_SEARCH_ROWS)
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as error:
+                raise _damaged(file_name, error) from None
+            _check_scan(scans[entry.name], sheet=entry.name, file_name=file_name)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise ImportFileError(
-            _("“%(name)s” cannot be opened as an xlsx workbook (%(error)s). Save it again from Excel or WPS as .xlsx.")
-            % {"name": file_name, "error": error}
-        ) from None
+        raise _damaged(file_name, error) from None
+    hidden = [entry.name for entry in entries if entry.hidden]
     searched = []
-    for sheet_name in workbook.sheet_names:
+    for entry in entries:
+        if entry.hidden:
+            continue
+        scan = scans[entry.name]
         try:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            sheet = workbook.get_sheet_by_name(entry.name)
+            rows = _sheet_rows(sheet)
+            head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
         except CalamineError as error:
             raise ImportFileError(
                 _("Sheet “%(sheet)s” of “%(name)s” cannot be read: %(error)s")
-                % {"sheet": sheet_name, "name": file_name, "error": error}
+                % {"sheet": entry.name, "name": file_name, "error": error}
             ) from None
         try:
-            header = _locate_header(rows, sheet=sheet_name, columns=columns)
+            header = _locate_header(head, sheet=entry.name, columns=columns)
         except ImportFileError as error:
             searched.append(error)
             continue
-        table = _build_table(rows, header, file_format="xlsx", encoding="", sheet=sheet_name)
-        table.formulas = _formula_cells(content, sheet_name)
+        table = _build_table_from_rows(
+            itertools.chain(head[header.index + 1 :], rows),
+            header,
+            headers=head[header.index],
+            first_row_number=header.index + 2,
+            file_format="xlsx",
+            encoding="",
+            sheet=entry.name,
+        )
+        table.hidden_sheets = hidden
+        table.merged = [ref for ref in scan.merged if _last_row_of(ref) > table.header_row]
+        if scan.has_formulas:
+            table.formulas = _formula_cells(content, entry.name)
         return table
+    if hidden:
+        message = _(
+            "No visible sheet of “%(name)s” has the template's header row (looked in: %(sheets)s). Hidden sheets "
+            "are not read (hidden here: %(hidden)s): unhide the sheet with the data, or copy the data to a "
+            "visible sheet."
+        ) % {
+            "name": file_name,
+            "sheets": "、".join(e.name for e in entries if not e.hidden) or "—",
+            "hidden": "、".join(hidden),
+        }
+        raise ImportFileError(message)
     if len(searched) == 1:
         raise searched[0]
     raise ImportFileError(
         _("No sheet of “%(name)s” has the template's header row (looked in: %(sheets)s).")
-        % {"name": file_name, "sheets": "、".join(workbook.sheet_names) or "—"}
+        % {"name": file_name, "sheets": "、".join(e.name for e in entries) or "—"}
     )
+
+
+def _sheet_rows(sheet):
+    """The sheet's rows from row 1 and column A (calamine starts its rows at row 1 but its columns at the first
+    column holding something)."""
+    offset = sheet.start[1] if sheet.start else 0
+    if not offset:
+        return iter(sheet.iter_rows())
+    padding = [""] * offset
+    return ([*padding, *row] for row in sheet.iter_rows())
+
+
+def _last_row_of(reference: str) -> int:
+    return int(re.sub(r"^[A-Z]+", "", reference.rsplit(":", 1)[-1]) or 0)
 
 
 @dataclass
@@ -209,18 +653,6 @@ def _locate_header(rows: list[list], *, sheet: str, columns) -> _Header:
     return _Header(index, positions, extra, duplicates)
 
 
-def _build_table(rows: list[list], header: _Header, *, file_format: str, encoding: str, sheet: str) -> RawTable:
-    return _build_table_from_rows(
-        iter(rows[header.index + 1 :]),
-        header,
-        headers=rows[header.index],
-        first_row_number=header.index + 2,
-        file_format=file_format,
-        encoding=encoding,
-        sheet=sheet,
-    )
-
-
 def _build_table_from_rows(
     rows, header: _Header, *, headers: list, first_row_number: int, file_format: str, encoding: str, sheet: str
 ) -> RawTable:
@@ -229,6 +661,7 @@ def _build_table_from_rows(
     width = max(positions) + 1
     values: list[list] = [[] for _ in keys]
     numbers: list[int] = []
+    limit = max_rows()
     for number, row in enumerate(rows, start=first_row_number):
         if len(row) < width:
             row = [*row, *([""] * (width - len(row)))]
@@ -238,6 +671,16 @@ def _build_table_from_rows(
         for column, cell in zip(values, picked, strict=True):
             column.append(cell)
         numbers.append(number)
+        if len(numbers) > limit:
+            raise ImportFileError(
+                _(
+                    "“%(sheet)s” has more than %(limit)s data rows, the most one file may carry. Split it into files "
+                    "of at most %(limit)s rows."
+                )
+                % {"sheet": sheet, "limit": _n(limit)},
+                sheet=sheet,
+                row=number,
+            )
     if not numbers:
         message = _("“%(sheet)s” has a header row but no data rows below it.") % {"sheet": sheet}
         raise ImportFileError(message, sheet=sheet, row=header.index + 2)
@@ -257,14 +700,7 @@ def _build_table_from_rows(
 
 
 def _formula_cells(content: bytes, sheet_name: str) -> list[FormulaCell]:
-    """Cells holding formulas in the imported sheet. Checked on the raw XML first: almost no upload has any."""
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        if not any(
-            FORMULA_TAG.search(archive.read(name))
-            for name in archive.namelist()
-            if name.startswith("xl/worksheets/") and name.endswith(".xml")
-        ):
-            return []
+    """Cells holding formulas in the imported sheet; only called when the scan of its XML saw a formula."""
     import openpyxl  # only for the rare workbook with formulas: calamine reads cached values, not formulas
 
     workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)

@@ -117,11 +117,13 @@ def error_report_workbook(job: ImportJob) -> bytes:
     warning_cell = workbook.add_format({"bg_color": "#FFEB9C", "font_color": "#9C5700", "border": 1})
 
     raw = None
-    with job.file.open("rb") as handle:
-        try:
-            raw = read_table(handle.read(), file_name=job.file_name, columns=columns_for(job.kind))
-        except ImportFileError:
-            raw = None
+    # A file refused as a whole (too large, a zip bomb, not a spreadsheet) is not read again for its report.
+    if not any(issue.get("code") == "file" for issue in issues):
+        with job.file.open("rb") as handle:
+            try:
+                raw = read_table(handle.read(), file_name=job.file_name, columns=columns_for(job.kind))
+            except ImportFileError:
+                raw = None
     if raw is not None:
         sheet = workbook.add_worksheet(_("Rows with problems")[:31])
         _write_marked_rows(sheet, raw, issues, bold=bold, error_cell=error_cell, warning_cell=warning_cell)

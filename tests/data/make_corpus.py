@@ -315,6 +315,8 @@ def build() -> dict[str, bytes]:
     rows[2][column(q, "有效期起")] = "2025/02/30"  # row 4
     files["qualification_date_invalid.csv"] = csv_text(q, rows).encode()
 
+    files.update(hostile())
+
     # --- good files ---------------------------------------------------------------------------------------------
     files["good_enterprises.csv"] = csv_text(GOOD_CSV_HEADER, GOOD_CSV_ROWS).encode()
     files["good_enterprises.xlsx"] = good_xlsx()
@@ -322,6 +324,254 @@ def build() -> dict[str, bytes]:
     rows = [[R1["credit_code"], "平顶山既有一号科技股份有限公司", "新华区", *enterprise_row(1)[3:]]]  # row 2
     files["name_differs.csv"] = enterprise_csv(rows)
     return files
+
+
+# --- hostile files ------------------------------------------------------------------------------------------------
+# Files built to cost memory or time, or to change the meaning of figures unseen. Each is either refused with a
+# message naming what is wrong (and where), or read with a warning that says what was done.
+
+ZIP_DATE = (2026, 1, 1, 0, 0, 0)
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+def xlsx_book(sheets: list[dict]) -> bytes:
+    """A workbook of several sheets: each {"name", "rows", "hidden": bool, "merge": [(range, value)],
+    "cells": {(row, column): value}} (0-based row and column for "cells")."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False})
+    workbook.set_properties({"created": XLSX_CREATED, "author": "tests/data/make_corpus.py"})
+    for spec in sheets:
+        sheet = workbook.add_worksheet(spec["name"])
+        for r, line in enumerate(spec.get("rows", [])):
+            for c, value in enumerate(line):
+                if isinstance(value, int | float):
+                    sheet.write_number(r, c, value)
+                elif value not in ("", None):
+                    sheet.write_string(r, c, value)
+        for (r, c), value in spec.get("cells", {}).items():
+            sheet.write(r, c, value)
+        for cells, value in spec.get("merge", []):
+            sheet.merge_range(cells, value)
+        if spec.get("hidden"):
+            sheet.hide()
+    workbook.close()
+    return buffer.getvalue()
+
+
+def rewrite_zip(content: bytes, parts: dict[str, object], *, level: int = 9) -> bytes:
+    """`content` (a zip) with some parts replaced: bytes, or a function writing into the part's stream (so a part
+    of a gigabyte never exists in memory)."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as target:
+        for info in source.infolist():
+            fresh = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
+            fresh.compress_type = zipfile.ZIP_DEFLATED
+            replacement = parts.get(info.filename, source.read(info.filename))
+            if callable(replacement):
+                with target.open(fresh, "w", force_zip64=True) as stream:
+                    replacement(stream)
+            else:
+                target.writestr(fresh, replacement)
+    return buffer.getvalue()
+
+
+def zip_bomb_bytes(padding_mb: int) -> bytes:
+    """A valid one-sheet workbook whose sheet XML carries `padding_mb` MB of blanks inside <sheetData>: legal XML,
+    1,000 times smaller packed than unpacked."""
+    base = xlsx_bytes([ENTERPRISE_HEADER, *(numeric(r) for r in enterprise_rows())])
+    sheet = zipfile.ZipFile(io.BytesIO(base)).read(SHEET_PART)
+    before, after = sheet.split(b"<sheetData>", 1)
+
+    def write(stream):
+        stream.write(before + b"<sheetData>")
+        block = b" " * 2**20
+        for _ in range(padding_mb):
+            stream.write(block)
+        stream.write(after)
+
+    return rewrite_zip(base, {SHEET_PART: write})
+
+
+def lying_zip_bytes() -> bytes:
+    """A workbook whose sheet part declares 100 bytes unpacked but holds more (its headers lie; a reader that
+    trusted them would unpack without bound): the check stops at the declared size and the CRC fails."""
+    content = bytearray(xlsx_bytes([ENTERPRISE_HEADER, *(numeric(r) for r in enterprise_rows())]))
+    archive = zipfile.ZipFile(io.BytesIO(bytes(content)))
+    info = archive.getinfo(SHEET_PART)
+    size = struct.pack("<I", 100)
+    # The local header's uncompressed size sits at offset 22; the central directory entry's at offset 24.
+    content[info.header_offset + 22 : info.header_offset + 26] = size
+    name = SHEET_PART.encode()
+    central = content.rfind(b"PK\x01\x02", 0, content.rfind(name))
+    content[central + 24 : central + 28] = size
+    return bytes(content)
+
+
+def dense_sheet_bytes(rows: int, *, full: bool = False) -> bytes:
+    """An xlsx of `rows` valid data rows written straight as XML (inline strings): far faster than a writer library,
+    for the bench's 300,000- and million-row cases. Five columns, or every template column when `full`."""
+    from xml.sax.saxutils import escape
+
+    if full:
+        header = [h for _key, h in TEMPLATE_COLUMNS]
+    else:
+        header = ["统一社会信用代码", "企业名称", "县区", "年度", "营业收入(万元)"]
+    letters = [_letters(i) for i in range(len(header))]
+
+    def values(index: int) -> tuple:
+        code, name = firm_code("410402", index % 9_000_000 + 1), f"平顶山压测{index:07d}科技有限公司"
+        if not full:
+            return code, name, "新华区", YEAR, index % 5000
+        return (
+            code, name, "新华区", "3511", "", "电子信息", "2015-03-18", f"新华区建设路{index % 999}号", "张三",
+            "0375-1234567", YEAR, 120, 20, 3000.5, 2800, 2500, 120, 100, 1500, 8000, 3000, 3, 0, 12, 1, 6, 2,
+        )  # fmt: skip
+
+    def cell(letter, number, value):
+        if isinstance(value, str):
+            return f'<c r="{letter}{number}" t="inlineStr"><is><t>{escape(value)}</t></is></c>' if value else ""
+        return f'<c r="{letter}{number}"><v>{value}</v></c>'
+
+    def write(stream):
+        stream.write(
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+            b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        )
+        line = "".join(cell(letter, 1, text) for letter, text in zip(letters, header, strict=True))
+        stream.write(f'<row r="1">{line}</row>'.encode())
+        batch = []
+        for index in range(rows):
+            number = index + 2
+            cells = "".join(cell(letter, number, v) for letter, v in zip(letters, values(index), strict=True))
+            batch.append(f'<row r="{number}">{cells}</row>')
+            if len(batch) == 10000:
+                stream.write("".join(batch).encode())
+                batch = []
+        stream.write("".join(batch).encode() + b"</sheetData></worksheet>")
+
+    return rewrite_zip(xlsx_bytes([header]), {SHEET_PART: write}, level=6)
+
+
+def _letters(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def sparse_sheet_bytes() -> bytes:
+    """Three good rows and one stray cell at AA1048576: 2 KB packed, a 1,048,576 × 27 grid to a naive reader."""
+    return xlsx_book(
+        [
+            {
+                "name": "企业年度数据",
+                "rows": [ENTERPRISE_HEADER, *(numeric(r) for r in enterprise_rows())],
+                "cells": {(1048575, 26): "x"},
+            }
+        ]
+    )
+
+
+def hostile() -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    h = ENTERPRISE_HEADER
+    good = [h, *(numeric(r) for r in enterprise_rows())]
+
+    # --- size and shape: refused before the sheet is loaded -----------------------------------------------------
+    files["zip_bomb.xlsx"] = zip_bomb_bytes(48)  # 48 MB of XML in about 50 KB
+    files["lying_zip_sizes.xlsx"] = lying_zip_bytes()
+    files["sparse_stray_cell.xlsx"] = sparse_sheet_bytes()
+    files["far_right_cell.xlsx"] = xlsx_book([{"name": "企业年度数据", "rows": good, "cells": {(2, 16383): "x"}}])
+    # More rows than IMPORT_MAX_ROWS (the tests lower it to 5): refused by the scan (xlsx) or while reading (csv).
+    files["too_many_rows.xlsx"] = xlsx_bytes([h, *(numeric(r) for r in enterprise_rows(20))])
+    files["too_many_rows.csv"] = csv_text(h, enterprise_rows(8)).encode()
+
+    # --- not a spreadsheet, whatever the name says --------------------------------------------------------------
+    files["web_page.xlsx"] = (
+        "<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'><title>登录</title></head>"
+        "<body><form>用户名</form></body></html>\n"
+    ).encode()
+    files["program.xlsx"] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(118) + b"PE\x00\x00" + bytes(128)
+    files["word_document.xlsx"] = _docx_bytes()
+    files["excel_2003_xml.xlsx"] = (
+        '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+        'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="Sheet1"><Table>'
+        '<Row><Cell><Data ss:Type="String">统一社会信用代码</Data></Cell></Row></Table></Worksheet></Workbook>\n'
+    ).encode()
+
+    # --- meaning changed unseen ---------------------------------------------------------------------------------
+    rows = enterprise_rows()
+    rows[1][column(h, "营业收入(万元)")] = "12,34"  # row 3: a decimal comma? not 1234
+    files["separator_decimal_comma.csv"] = csv_text(h, rows).encode()
+
+    rows = enterprise_rows()
+    rows[2][column(h, "营业收入(万元)")] = "1.234,5"  # row 4: a European number, not 12345
+    files["separator_european.csv"] = csv_text(h, rows).encode()
+
+    rows = enterprise_rows(3)
+    rows.append([*enterprise_row(1)[:2], "卫东区", *enterprise_row(1)[3:]])  # row 5: the firm of row 2, in 卫东区
+    rows[3][column(h, "年度")] = str(YEAR - 1)
+    files["firm_conflict.csv"] = csv_text(h, rows).encode()
+
+    rows = enterprise_rows()
+    rows[1][1] = '=HYPERLINK("http://example.com","点击查看")'  # row 3
+    files["formula_like_name.csv"] = csv_text(h, rows).encode()
+
+    lines = [list(line) for line in good]
+    lines[3][1] = "@SUM(A1:A2)"  # row 4, a text cell of an xlsx
+    files["formula_like_name.xlsx"] = xlsx_book([{"name": "企业年度数据", "rows": lines}])
+
+    rows = enterprise_rows()
+    rows[1][1] = "平顶山\x00语料科技有限公司"  # row 3: a NUL inside the name
+    files["nul_in_name.csv"] = csv_text(h, rows).encode()
+
+    rows = enterprise_rows()
+    rows[2][1] = firm_name(3) + "\u200b"  # row 4: a zero-width space after the name
+    files["zero_width_in_name.csv"] = csv_text(h, rows).encode()
+
+    # Read, with a warning saying what was done:
+    rows = enterprise_rows()
+    rows[0][0] = "\u200b" + rows[0][0]  # row 2: looks like 18 characters, is 19
+    rows[2][0] = "\ufeff" + rows[2][0] + "\u200b"  # row 4: a BOM pasted in front
+    files["invisible_in_credit_code.csv"] = csv_text(h, rows).encode()
+
+    rows = enterprise_rows()
+    rows[1][column(h, "营业收入(万元)")] = ""  # row 3
+    rows[2][column(h, "营业收入(万元)")] = ""  # row 4
+    files["empty_figure.csv"] = csv_text(h, rows).encode()
+
+    lines = [list(line) for line in good]
+    revenue = column(h, "营业收入(万元)")
+    for line in lines[2:4]:
+        line[revenue] = ""
+    letter = chr(65 + revenue)
+    files["merged_revenue.xlsx"] = xlsx_book(
+        [{"name": "企业年度数据", "rows": lines, "merge": [(f"{letter}2:{letter}4", 3000)]}]
+    )
+
+    other = [h, *(numeric(r) for r in enterprise_rows(2, first=50))]
+    files["hidden_sheet.xlsx"] = xlsx_book(
+        [{"name": "企业年度数据", "rows": good}, {"name": "旧数据", "rows": other, "hidden": True}]
+    )
+    files["hidden_sheet_only.xlsx"] = xlsx_book(
+        [{"name": "说明", "rows": [["数据见另一张表"]]}, {"name": "企业年度数据", "rows": good, "hidden": True}]
+    )
+    return files
+
+
+def _docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in (
+            ("[Content_Types].xml", '<?xml version="1.0"?><Types/>'),
+            ("word/document.xml", '<?xml version="1.0"?><w:document/>'),
+        ):
+            archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_DATE), text)
+    return buffer.getvalue()
 
 
 # A good csv written the way people write: thousands separators, full-width digits, a 万元 suffix, a county code,

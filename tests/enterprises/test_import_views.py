@@ -120,6 +120,40 @@ def test_upload_of_a_zero_byte_file_is_refused_by_the_form(client, make_user, po
     assert not ImportJob.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("web.xlsx", b"<!DOCTYPE html>\n<html><head><title>Login</title></head><body>x</body></html>", "网页（HTML）"),
+        ("web.csv", b"\xef\xbb\xbf  <html><body><table><tr><td>1</td></tr></table></body></html>", "网页（HTML）"),
+        ("setup.xlsx", b"MZ\x90\x00\x03" + bytes(200), "Windows 程序（可执行文件）"),
+        ("picture.xlsx", None, "PNG 图片"),
+        ("report.xlsx", None, "PDF 文档"),
+        ("old.xlsx", None, "Excel 97-2003"),
+        ("archive.xlsx", None, "zip 压缩包"),
+    ],
+)
+def test_upload_that_is_not_a_spreadsheet_is_refused_and_not_stored(
+    client, make_user, post_upload, name, content, words
+):
+    """Judged by content when uploaded: nothing is stored, and the message (in the interface's Chinese) says what the
+    file is."""
+    corpus = {"picture.xlsx": "not_a_spreadsheet.xlsx", "report.xlsx": "document.pdf", "old.xlsx": "old_excel.xls",
+              "archive.xlsx": "zip_not_xlsx.xlsx"}  # fmt: skip
+    if content is None:
+        content = (CORPUS_DIR / corpus[name]).read_bytes()
+    client.force_login(make_user(Role.CITY_STAFF))
+
+    response = client.post(
+        reverse("enterprises:import"),
+        {"kind": "enterprises", "file": _upload(name, content)},
+    )
+
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert words in message and name in message
+    assert not ImportJob.objects.exists()
+
+
 def test_upload_above_the_size_limit_is_refused(client, make_user, post_upload, settings):
     settings.IMPORT_MAX_FILE_MB = 0
     client.force_login(make_user(Role.CITY_STAFF))
@@ -302,7 +336,7 @@ def test_error_report_keeps_an_empty_bad_cell_empty(client, make_user, post_uplo
 
 def test_error_report_of_an_unreadable_file_lists_the_problem(client, make_user, post_upload):
     client.force_login(make_user(Role.CITY_STAFF))
-    post_upload("not_a_spreadsheet.xlsx")
+    post_upload("empty_sheet.xlsx")
     job = ImportJob.objects.get()
 
     workbook = _workbook(client.get(reverse("enterprises:import-report", args=[job.pk])))
@@ -312,11 +346,30 @@ def test_error_report_of_an_unreadable_file_lists_the_problem(client, make_user,
     assert row[5] == job.issues_preview[0]["message"]
 
 
+def test_error_report_of_a_sparse_sheet_is_quick_and_lists_the_stray_cell(client, make_user, post_upload):
+    """The file was refused as a whole: its report lists the problem without reading the file again."""
+    import time
+
+    client.force_login(make_user(Role.CITY_STAFF))
+    post_upload("sparse_stray_cell.xlsx")
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.INVALID
+
+    started = time.monotonic()
+    workbook = _workbook(client.get(reverse("enterprises:import-report", args=[job.pk])))
+
+    assert time.monotonic() - started < 2
+    [listing] = workbook.worksheets
+    [row] = list(listing.iter_rows(min_row=2, values_only=True))
+    assert "AA1048576" in row[5]
+
+
 def test_error_report_of_a_clean_import_is_404(client, make_user, post_upload):
     client.force_login(make_user(Role.CITY_STAFF))
-    post_upload("good_enterprises.csv")
+    post_upload("good_enterprises.xlsx")  # every figure filled in: not even a warning
     job = ImportJob.objects.get()
 
+    assert job.status == ImportJob.Status.READY and job.warning_count == 0
     assert client.get(reverse("enterprises:import-report", args=[job.pk])).status_code == 404
 
 

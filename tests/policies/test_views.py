@@ -132,3 +132,43 @@ def test_policy_attachment_uploaded_then_served_to_signed_in_users_only(client, 
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("通知.pdf", b"<!DOCTYPE html><html><body>login</body></html>", "web page"),
+        ("通知.pdf", b"MZ\x90\x00" + bytes(100), "Windows program"),
+        ("通知.docx", b"", "empty"),  # Django's own check
+        ("通知.pdf", b"just some words", "text file"),
+    ],
+)
+def test_policy_attachment_is_checked_by_content_when_uploaded(client, make_user, name, content, words):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(make_user(Role.CITY_STAFF))
+    data = {"title": "附件政策", "issuer": "市科技局", "kind": "subsidy", "summary": "摘要", "active": "on",
+            "conditions-TOTAL_FORMS": "0", "conditions-INITIAL_FORMS": "0",
+            "attachment": SimpleUploadedFile(name, content, content_type="application/pdf")}  # fmt: skip
+
+    response = client.post(reverse("policies:create"), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["attachment"]
+    assert words in message and (name in message or not content)
+    assert not Policy.objects.exists()
+
+
+def test_policy_attachment_above_the_size_limit_is_refused(client, make_user, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.POLICY_ATTACHMENT_MAX_MB = 0
+    client.force_login(make_user(Role.CITY_STAFF))
+    data = {"title": "附件政策", "issuer": "市科技局", "kind": "subsidy", "summary": "摘要", "active": "on",
+            "conditions-TOTAL_FORMS": "0", "conditions-INITIAL_FORMS": "0",
+            "attachment": SimpleUploadedFile("通知.pdf", b"%PDF-1.4 test", content_type="application/pdf")}  # fmt: skip
+
+    response = client.post(reverse("policies:create"), data, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "larger than 0 MB" in response.context["form"].errors["attachment"][0]
+    assert not Policy.objects.exists()
