@@ -59,6 +59,7 @@ COPY vouchers/ vouchers/
 COPY policies/ policies/
 COPY notifications/ notifications/
 COPY firm_accounts/ firm_accounts/
+COPY audit/ audit/
 COPY dashboards/ dashboards/
 COPY workspaces/ workspaces/
 COPY pipeline/ pipeline/

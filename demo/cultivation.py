@@ -31,7 +31,7 @@ from enterprises.models import County, Enterprise, Qualification, QualificationK
 from rulesets import get_ruleset
 from scoring.frames import QUALIFICATION_KINDS, load_frame
 from scoring.models import Portrait, Tier
-from scoring.rules import score, tech_sme, tier
+from scoring.rules import achievement_columns, score, tech_sme, tier
 
 ONE_DAY = pd.Timedelta(days=1)
 # Counties import last year's statistics between these days of the year after it (days after 1 January).
@@ -135,6 +135,8 @@ class RegistryTimeline:
     def tiers_at(self, firms, days) -> pd.DataFrame:
         """tier, sme_passes, sme_eligible of each (firm, day) pair, in order."""
         frame = self.frame_at(firms, days)
+        # The demo firms hold no achievements: the routes that read them are closed on every day.
+        frame = pd.concat([frame, achievement_columns(None, frame.index, self.ruleset, max(days))], axis=1)
         sme = tech_sme(frame, self.ruleset)
         return pd.DataFrame(
             {"tier": tier(frame, sme).to_numpy(), "sme_passes": sme["sme_passes"].to_numpy(),
