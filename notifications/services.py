@@ -4,6 +4,7 @@ notification exists exactly when the change it tells of does)."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,8 @@ class NotificationDraft:
     link: str = ""
     user_id: int | None = None
     enterprise_id: int | None = None
+    # A registered reminder kind (notifications.reminders): the notification also goes out by e-mail and SMS.
+    kind: str = ""
 
 
 def notifications_create(*, drafts: list[NotificationDraft]) -> list[Notification]:
@@ -33,9 +36,22 @@ def notifications_create(*, drafts: list[NotificationDraft]) -> list[Notificatio
                 text=draft.text[:500],
                 params=draft.params,
                 link=draft.link,
+                kind=draft.kind,
             )
         )
-    return Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
+    reminders = [notification.pk for notification in created if notification.kind]
+    if reminders:
+        # The channels act once the notification (and the change it tells of) is committed, and a channel failing
+        # is logged there (robust), never undoing or failing the change (notifications.deliveries).
+        transaction.on_commit(lambda: _plan_deliveries(reminders), robust=True)
+    return created
+
+
+def _plan_deliveries(notification_ids: list[int]) -> None:
+    from notifications.tasks import plan_deliveries
+
+    plan_deliveries.delay(notification_ids)
 
 
 def notify(*, text: str, params: dict | None = None, link: str = "", user=None, enterprise=None) -> Notification:
