@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.models import Notification
+from notifications.channels import email_address, phone_number
+from notifications.models import ChannelPreference, Notification
 from notifications.selectors import notification_list
 
 
@@ -71,3 +72,18 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     return queryset.update(read_at=timezone.now())
+
+
+def channel_preference_set(*, user, email: bool, sms: bool, actor) -> ChannelPreference:
+    """The channels `user` receives reminders by besides the bell; a channel needs an address on the account."""
+    if actor.pk != user.pk:
+        raise ValidationError(_("Only you can choose how you receive reminders."))
+    problems = []
+    if email and not email_address(user):
+        problems.append(_("Your account has no e-mail address: ask the portal administrator to add one first."))
+    if sms and not phone_number(user):
+        problems.append(_("Your account has no phone number: ask the portal administrator to add one first."))
+    if problems:
+        raise ValidationError(problems)
+    preference, _created = ChannelPreference.objects.update_or_create(user=user, defaults={"email": email, "sms": sms})
+    return preference
