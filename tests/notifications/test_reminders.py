@@ -1,8 +1,11 @@
 """Reminder kinds found each morning, each sent once per occurrence however often the look runs."""
 
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from accounts.models import Role
 from enterprises.models import QualificationKind
@@ -82,7 +85,16 @@ def test_a_reminder_to_a_user_is_sent_once_and_an_unknown_kind_refused(make_user
 
 def test_the_morning_task_runs_the_kinds(db):
     firm = factories.EnterpriseFactory()
-    import django.utils.timezone
-
-    high_tech(firm, django.utils.timezone.localdate() + datetime.timedelta(days=10))
+    high_tech(firm, timezone.localdate() + datetime.timedelta(days=10))
     assert send_reminders.delay().get()["certificate_expiring"] == 1
+
+
+def test_the_command_sends_a_days_reminders_once(db):
+    high_tech(factories.EnterpriseFactory(), TODAY + datetime.timedelta(days=5))
+    out = StringIO()
+    call_command("send_reminders", "--date", TODAY.isoformat(), stdout=out)
+    assert "certificate_expiring: 1" in out.getvalue()
+    call_command("send_reminders", "--date", TODAY.isoformat(), stdout=out)
+    assert "certificate_expiring: 0" in out.getvalue()
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_reminders", "--date", "1 June")
