@@ -91,8 +91,12 @@ def delivery_send(*, delivery_id: int) -> Outcome:
         )
         if delivery is None or delivery.status in (DeliveryStatus.SENT, DeliveryStatus.FAILED):
             return Outcome.NOTHING
+        if delivery.status == DeliveryStatus.PENDING and delivery.attempts and not _stuck(delivery):
+            return Outcome.NOTHING  # a try is under way (a task delivered twice); the sweep takes it if it was lost
+        # Waiting again while this try is under way, until its result is written.
+        delivery.status = DeliveryStatus.PENDING
         delivery.attempts += 1
-        delivery.save(update_fields=["attempts", "updated_at"])
+        delivery.save(update_fields=["status", "attempts", "updated_at"])
     channel = get_channel(delivery.channel)
     address = channel.address_of(delivery.user)
     preference = ChannelPreference.objects.filter(user_id=delivery.user_id).first()
@@ -127,6 +131,10 @@ def delivery_send(*, delivery_id: int) -> Outcome:
             address_masked=masked, status=status, attempt=delivery.attempts, error=error[:500],
         )  # fmt: skip
     return outcome
+
+
+def _stuck(delivery: Delivery) -> bool:
+    return delivery.updated_at < timezone.now() - datetime.timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER_S)
 
 
 def deliveries_sweep(*, now: datetime.datetime | None = None) -> list[int]:

@@ -242,3 +242,21 @@ def test_the_sweep_sends_a_delivery_left_waiting(firm_people, sms_file, settings
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
     send_delivery.delay(delivery.pk)  # delivered twice: sent once
     assert len(sms_lines(settings)) == 1 and DeliveryLog.objects.count() == 1
+
+
+def test_a_try_under_way_is_not_started_twice(firm_people, sms_file, settings):
+    notification = notifications_create(
+        drafts=[NotificationDraft(kind=KIND, text="x", enterprise_id=firm_people["firm"].pk)]
+    )[0]
+    # A try started and not finished (its task delivered twice, or its worker killed midway).
+    delivery = Delivery.objects.create(notification=notification, user=firm_people["by_sms"], channel="sms", attempts=1)
+    assert send_delivery.delay(delivery.pk).get() == "nothing"
+    assert sms_lines(settings) == []
+    # Left like that past NOTIFICATION_STUCK_AFTER_S, it was lost: the sweep sends it.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        updated_at=timezone.now() - datetime.timedelta(seconds=settings.NOTIFICATION_STUCK_AFTER_S + 1)
+    )
+    assert sweep_deliveries.delay().get() == 1
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 2)
+    assert len(sms_lines(settings)) == 1
