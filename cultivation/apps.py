@@ -13,3 +13,8 @@ class CultivationConfig(AppConfig):
         from cultivation.warning_rules import CULTIVATION_WARNING_RULES
 
         register_warning_rules(*CULTIVATION_WARNING_RULES)
+
+        from cultivation.reminders import CULTIVATION_REMINDER_KINDS
+        from notifications.reminders import register_reminder_kinds
+
+        register_reminder_kinds(*CULTIVATION_REMINDER_KINDS)

@@ -4,10 +4,12 @@ notification exists exactly when the change it tells of does)."""
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.models import Notification
+from notifications.channels import email_address, phone_number
+from notifications.models import ChannelPreference, Notification
 from notifications.selectors import notification_list
 
 
@@ -18,6 +20,8 @@ class NotificationDraft:
     link: str = ""
     user_id: int | None = None
     enterprise_id: int | None = None
+    # A registered reminder kind (notifications.reminders): the notification also goes out by e-mail and SMS.
+    kind: str = ""
 
 
 def notifications_create(*, drafts: list[NotificationDraft]) -> list[Notification]:
@@ -33,9 +37,22 @@ def notifications_create(*, drafts: list[NotificationDraft]) -> list[Notificatio
                 text=draft.text[:500],
                 params=draft.params,
                 link=draft.link,
+                kind=draft.kind,
             )
         )
-    return Notification.objects.bulk_create(rows)
+    created = Notification.objects.bulk_create(rows)
+    reminders = [notification.pk for notification in created if notification.kind]
+    if reminders:
+        # The channels act once the notification (and the change it tells of) is committed, and a channel failing
+        # is logged there (robust), never undoing or failing the change (notifications.deliveries).
+        transaction.on_commit(lambda: _plan_deliveries(reminders), robust=True)
+    return created
+
+
+def _plan_deliveries(notification_ids: list[int]) -> None:
+    from notifications.tasks import plan_deliveries
+
+    plan_deliveries.delay(notification_ids)
 
 
 def notify(*, text: str, params: dict | None = None, link: str = "", user=None, enterprise=None) -> Notification:
@@ -55,3 +72,18 @@ def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     return queryset.update(read_at=timezone.now())
+
+
+def channel_preference_set(*, user, email: bool, sms: bool, actor) -> ChannelPreference:
+    """The channels `user` receives reminders by besides the bell; a channel needs an address on the account."""
+    if actor.pk != user.pk:
+        raise ValidationError(_("Only you can choose how you receive reminders."))
+    problems = []
+    if email and not email_address(user):
+        problems.append(_("Your account has no e-mail address: ask the portal administrator to add one first."))
+    if sms and not phone_number(user):
+        problems.append(_("Your account has no phone number: ask the portal administrator to add one first."))
+    if problems:
+        raise ValidationError(problems)
+    preference, _created = ChannelPreference.objects.update_or_create(user=user, defaults={"email": email, "sms": sms})
+    return preference

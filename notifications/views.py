@@ -1,11 +1,21 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from notifications.selectors import notification_get, notification_list, unread_count
-from notifications.services import notifications_mark_read
+from core.pages import form_action
+from notifications.forms import ChannelSettingsForm
+from notifications.selectors import (
+    channel_settings,
+    notification_get,
+    notification_list,
+    recent_deliveries,
+    unread_count,
+)
+from notifications.services import channel_preference_set, notifications_mark_read
 
 PAGE_SIZE = 50
 
@@ -42,3 +52,24 @@ def open_view(request, pk):
     if notification.link and url_has_allowed_host_and_scheme(notification.link, allowed_hosts={request.get_host()}):
         return redirect(notification.link)
     return redirect("notifications:list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_settings_view(request):
+    """Notification settings: which channels besides the bell carry the user's reminders, and the last ones sent."""
+    if request.method == "POST":
+        return form_action(
+            request,
+            ChannelSettingsForm(request.POST),
+            lambda data: channel_preference_set(user=request.user, actor=request.user, **data),
+            success=_("Notification settings saved."),
+            then=reverse("notifications:settings"),
+        )
+    chosen = channel_settings(user=request.user)
+    context = {
+        "chosen": chosen,
+        "form": ChannelSettingsForm(initial={"email": chosen.email, "sms": chosen.sms}),
+        "deliveries": recent_deliveries(user=request.user),
+    }
+    return render(request, "notifications/settings.html", context)

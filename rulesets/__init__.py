@@ -414,7 +414,8 @@ class ReadinessBands:
 class WarningRules:
     """Cultivation warnings (DESIGN §4). "Expiring" reuses TagRules.certificate_expiring_days (one number, once)."""
 
-    # A certificate ending within this many days is a high-severity warning (else medium).
+    # A certificate ending within this many days is a high-severity warning (else medium), and the firm is reminded
+    # by the channels its users chose (cultivation.reminders.certificate_expiring: one number for both).
     certificate_expiring_high_days: int = 90
     # Readiness (0–100) falling by at least this many points since the previous run, within the same tier.
     readiness_drop_points: Decimal = Decimal("15")

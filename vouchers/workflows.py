@@ -92,6 +92,9 @@ NOTIFICATION_TEXT = {
     ClaimStatus.WITHDRAWN: gettext_noop("Voucher claim %(reference)s was withdrawn."),
 }
 
+# The moves the firm is also reminded of by e-mail and SMS (vouchers.reminders, registered in VouchersConfig.ready).
+REMINDER_KINDS = {ClaimStatus.RETURNED: "voucher_claim_returned"}
+
 
 def _submission_problems(claims: list[VoucherClaim], today: datetime.date) -> dict[str, list[str]]:
     """Why the claims cannot be submitted, by field (one query for their documents)."""
@@ -309,6 +312,7 @@ def claim_transition(*, claims, to: str, actor, comment: str = "") -> list[Vouch
                     params={"reference": claim.reference, "comment": comment},
                     link=reverse("vouchers:claim", args=[claim.pk]),
                     enterprise_id=claim.enterprise_id,
+                    kind=REMINDER_KINDS.get(to, ""),
                 )
                 for claim in locked
             ]

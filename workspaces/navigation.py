@@ -132,6 +132,9 @@ GROUPS = (
 # The account menu at the right, beside the bell and the language switch (logging out is a form of its own).
 ACCOUNT_ENTRIES = (
     Entry("nav-password", "password_change", _("Change password"), is_active_user, icon="key"),
+    Entry(
+        "nav-notification-settings", "notifications:settings", _("Notification settings"), is_active_user, icon="bell"
+    ),
     Entry("nav-second-factor", "second_factor_setup", _("Authenticator app"), needs_second_factor, icon="key"),
     Entry("nav-api-docs", "api-docs", _("API"), is_active_user, icon="braces"),
     Entry("nav-access-log", "audit:access-log", _("Access log"), may_see_access_log, icon="journal-text"),

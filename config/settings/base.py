@@ -388,3 +388,57 @@ CELERY_BEAT_SCHEDULE["dashboards-morning-refresh"] = {
     "schedule": crontab(hour=env.int("DASHBOARD_MORNING_REFRESH_HOUR", default=6), minute=0),
     "args": ("daily",),
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reminders outside the portal (notifications/channels.py, notifications/sms.py, notifications/reminders.py).
+# E-mail through Django's e-mail backends: the intranet SMTP server in production (EMAIL_BACKEND
+# django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+# EMAIL_USE_TLS); by default the file backend, one file per message under var/mail/, so that nothing is needed.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT_S", default=20)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@localhost")
+# The portal's address as its users reach it, put before a reminder's link in an e-mail ("" leaves the link out).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+# SMS: notifications.sms.FileBackend (one JSON line per message in SMS_FILE_PATH) by default, or
+# notifications.sms.HttpGatewayBackend posting to the government SMS platform at SMS_GATEWAY_URL with SMS_GATEWAY_KEY;
+# the platform sends registered templates only: SMS_TEMPLATE_IDS maps a reminder kind to its template id
+# ("certificate_expiring=SMS_001,voucher_claim_returned=SMS_002").
+SMS_BACKEND = env("SMS_BACKEND", default="notifications.sms.FileBackend")
+SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms" / "messages.jsonl")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
+SMS_GATEWAY_TIMEOUT_S = env.int("SMS_GATEWAY_TIMEOUT_S", default=10)
+SMS_TEMPLATE_IDS = env.dict("SMS_TEMPLATE_IDS", default={})
+# A delivery (one message by one channel to one person) is tried at most this many times, waiting twice as long
+# after each failure (from NOTIFICATION_RETRY_DELAY_S, at most NOTIFICATION_RETRY_MAX_DELAY_S).
+NOTIFICATION_SEND_MAX_ATTEMPTS = env.int("NOTIFICATION_SEND_MAX_ATTEMPTS", default=5)
+NOTIFICATION_RETRY_DELAY_S = env.int("NOTIFICATION_RETRY_DELAY_S", default=30)
+NOTIFICATION_RETRY_MAX_DELAY_S = env.int("NOTIFICATION_RETRY_MAX_DELAY_S", default=600)
+# A delivery still waiting this long after its last try is sent again by the sweep (beat, every
+# JOBS_SWEEP_EVERY_S); longer than the longest retry delay, so a retry on its way is not doubled.
+NOTIFICATION_STUCK_AFTER_S = env.int("NOTIFICATION_STUCK_AFTER_S", default=900)
+NOTIFICATION_SEND_TIME_LIMIT_S = env.int("NOTIFICATION_SEND_TIME_LIMIT_S", default=60)
+if NOTIFICATION_STUCK_AFTER_S <= NOTIFICATION_RETRY_MAX_DELAY_S + NOTIFICATION_SEND_TIME_LIMIT_S:
+    raise ImproperlyConfigured(
+        "NOTIFICATION_STUCK_AFTER_S must be longer than NOTIFICATION_RETRY_MAX_DELAY_S + NOTIFICATION_SEND_TIME_LIMIT_S"
+    )
+# The tech-based SME registration window of each year (MM-DD, inclusive): firms registered last year and not yet
+# this year are reminded when it opens and again REMINDER_SME_CLOSING_DAYS before it closes.
+REMINDER_SME_WINDOW_OPENS = env("REMINDER_SME_WINDOW_OPENS", default="03-01")
+REMINDER_SME_WINDOW_CLOSES = env("REMINDER_SME_WINDOW_CLOSES", default="10-31")
+REMINDER_SME_CLOSING_DAYS = env.int("REMINDER_SME_CLOSING_DAYS", default=14)
+# When beat looks for the day's reminders (local hour): at the start of the working day, not at night.
+CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
+    "task": "notifications.send_reminders",
+    "schedule": crontab(hour=env.int("REMINDERS_HOUR", default=8), minute=0),
+}
+CELERY_BEAT_SCHEDULE["notifications-sweep-deliveries"] = {
+    "task": "notifications.sweep_deliveries",
+    "schedule": float(JOBS_SWEEP_EVERY_S),
+}

@@ -27,3 +27,8 @@ STORAGES["private"]["OPTIONS"]["location"] = str(PRIVATE_MEDIA_ROOT)
 # Static files are served from the finders (no collectstatic before tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# E-mails and SMS of the file backends go to a throwaway directory (pytest-django swaps the e-mail backend for its
+# in-memory one; tests of the file backend set it back).
+EMAIL_FILE_PATH = Path(tempfile.mkdtemp(prefix="portal-test-mail-"))
+SMS_FILE_PATH = Path(tempfile.mkdtemp(prefix="portal-test-sms-")) / "messages.jsonl"

@@ -97,6 +97,7 @@ def test_a_denied_page_is_not_offered(cast):
     assert "nav-import" in offered["ruzhou"] and "nav-import" not in offered["leader"]
     assert {link.element_id for link in account_menu_for(cast["admin"])} == {
         "nav-password",
+        "nav-notification-settings",
         "nav-api-docs",
         "nav-access-log",
         "nav-admin",
