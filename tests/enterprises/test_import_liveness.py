@@ -234,7 +234,7 @@ def test_process_killed_mid_commit_is_marked_failed_database_unchanged_then_retr
     django_capture_on_commit_callbacks,
 ):  # fmt: skip
     job = run_import(_csv(), user=city_user)
-    assert job.status == Status.READY
+    assert job.status == Status.READY, (job.message, job.issues_preview)
     import_job_request_commit(job=job, actor=city_user)
     before = registry_fingerprint()
     writing = committing_process(job)
@@ -273,6 +273,7 @@ def test_cancel_while_another_process_writes_the_commit(
     run_import, city_user, queued_commit, committing_process, registry_fingerprint
 ):
     job = run_import(_csv(), user=city_user)
+    assert job.status == Status.READY, (job.message, job.issues_preview)
     import_job_request_commit(job=job, actor=city_user)
     before = registry_fingerprint()
     writing = committing_process(job)
