@@ -1,0 +1,371 @@
+"""Sources of each registry value: recording observations, the precedence of sources, and the reconciliation that
+turns observations into the effective values (the columns of Enterprise and AnnualIndicator the rules and every
+page read). README "Sources of each value".
+
+The reconciliation (`reconcile`, nightly step 0 in pipeline/nightly.py) is set-based and idempotent:
+- for each firm, year and field, each source kind's current observation is its latest (as-of day, then recorded);
+- the effective value is the current observation of the first kind in the field's order (FieldPrecedence, or
+  DEFAULT_ORDER) that has one; a kind missing from the order is ignored;
+- an effective column is written only where it differs, so a re-run with no new data writes nothing; a field with no
+  observation keeps its column as it is (values from before sources were recorded are never erased);
+- every other kind's current value differing from the effective one by more than the field's tolerance (absolute
+  and relative) is an open Conflict (one per pair of observations: a re-run adds none); an open conflict whose pair
+  is no longer current (newer data, a changed order) is superseded.
+PostgreSQL: a few statements over temporary tables (one sort of the observations for both window functions).
+Other databases (SQLite under `make run`): the same steps in pandas.
+"""
+
+import datetime
+import logging
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+import pandas as pd
+from django.db import connection, transaction
+from django.utils import timezone
+
+from enterprises.models import (
+    FIRM_SOURCE_FIELDS,
+    INDICATOR_FIELDS,
+    INDICATOR_YEAR_MAX,
+    INDICATOR_YEAR_MIN,
+    SOURCE_FIELDS,
+    AnnualIndicator,
+    Conflict,
+    Enterprise,
+    FieldPrecedence,
+    SourceKind,
+    SourceValue,
+)
+
+logger = logging.getLogger(__name__)
+
+# The issue's default: a department's list, then the firm's confirmed report, then a staff spreadsheet, then an edit.
+DEFAULT_ORDER = (SourceKind.DEPARTMENT, SourceKind.SELF_REPORT, SourceKind.SPREADSHEET, SourceKind.STAFF_EDIT)
+MONEY_SOURCE_FIELDS = frozenset(
+    f.name for f in AnnualIndicator._meta.get_fields() if f.get_internal_type() == "DecimalField"
+)
+COUNT_SOURCE_FIELDS = frozenset(INDICATOR_FIELDS) - MONEY_SOURCE_FIELDS
+# Default tolerances: money may differ by rounding (100 yuan) and 1 %; counts and dates not at all.
+DEFAULT_TOLERANCE = {
+    **{f: (Decimal("100"), Decimal("0.01")) for f in MONEY_SOURCE_FIELDS},
+    **{f: (Decimal("0"), Decimal("0")) for f in (*COUNT_SOURCE_FIELDS, *FIRM_SOURCE_FIELDS)},
+}
+MONEY_LIMIT = Decimal("1e14")  # AnnualIndicator's money columns hold 16 digits, 2 after the point
+EPOCH = datetime.date(1970, 1, 1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    field: str
+    order: tuple[str, ...]
+    abs_tolerance: Decimal
+    rel_tolerance: Decimal
+
+
+def precedence_rules() -> dict[str, Rule]:
+    """Every source field's order and tolerances: its FieldPrecedence row, or the defaults."""
+    rules = {
+        field: Rule(field, tuple(str(k) for k in DEFAULT_ORDER), *DEFAULT_TOLERANCE[field]) for field in SOURCE_FIELDS
+    }
+    for row in FieldPrecedence.objects.filter(field__in=SOURCE_FIELDS):
+        order = tuple(k for k in row.order if k in SourceKind.values)
+        rules[row.field] = Rule(row.field, order, row.abs_tolerance, row.rel_tolerance)
+    return rules
+
+
+def precedence_set(*, field: str, order: list[str], abs_tolerance=None, rel_tolerance=None, actor) -> FieldPrecedence:
+    """Set a field's order of sources (and, when given, its tolerances); the next reconciliation applies it."""
+    if field not in SOURCE_FIELDS:
+        raise ValueError(f"unknown field {field}")
+    unknown = [k for k in order if k not in SourceKind.values]
+    if unknown or len(set(order)) != len(order):
+        raise ValueError(f"bad order {order}")
+    defaults = DEFAULT_TOLERANCE[field]
+    row, _ = FieldPrecedence.objects.get_or_create(
+        field=field, defaults={"abs_tolerance": defaults[0], "rel_tolerance": defaults[1]}
+    )
+    row.order = list(order)
+    if abs_tolerance is not None:
+        row.abs_tolerance = abs_tolerance
+    if rel_tolerance is not None:
+        row.rel_tolerance = rel_tolerance
+    row.updated_by = actor
+    row.save()
+    return row
+
+
+def source_values_record(
+    *,
+    enterprise: Enterprise,
+    values: dict[str, object],
+    year: int | None = None,
+    source_kind: str,
+    source_name: str = "",
+    document: str = "",
+    as_of: datetime.date | None = None,
+    import_job=None,
+    actor,
+) -> list[SourceValue]:
+    """Record observations of one firm's values (one year's figures, or with year None its own fields such as
+    `founded_on`). Call in the transaction that writes them (a staff edit, a confirmed report)."""
+    as_of = as_of or timezone.localdate()
+    rows = []
+    for field, value in values.items():
+        if field not in SOURCE_FIELDS or value is None or value == "":
+            continue
+        is_date = field in FIRM_SOURCE_FIELDS
+        rows.append(
+            SourceValue(
+                enterprise=enterprise,
+                year=None if is_date else year,
+                field=field,
+                value=None if is_date else Decimal(str(value)),
+                value_date=value if is_date else None,
+                source_kind=source_kind,
+                source_name=source_name,
+                document=document,
+                as_of=as_of,
+                import_job=import_job,
+                actor=actor,
+            )
+        )
+    return SourceValue.objects.bulk_create(rows)
+
+
+@dataclass
+class Reconciliation:
+    indicators_changed: int = 0
+    indicators_created: int = 0
+    firms_changed: int = 0
+    conflicts_opened: int = 0
+    conflicts_superseded: int = 0
+
+    @property
+    def changed_rows(self) -> int:
+        return sum(asdict(self).values())
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "changed_rows": self.changed_rows}
+
+
+def reconcile(*, run=None) -> Reconciliation:
+    """Set the effective values from the observations and list the conflicts (module docstring). Idempotent. `run`:
+    the nightly run it belongs to, when called as a nightly step (unused: the observations are read as they are)."""
+    rules = precedence_rules()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            result = _reconcile_sql(rules)
+        else:
+            result = _reconcile_frames(rules)
+    logger.info("Sources reconciled: %s", result.as_dict())
+    return result
+
+
+# PostgreSQL ---------------------------------------------------------------------------------------------------------
+
+SV, AI, FIRM, CONFLICT = (
+    SourceValue._meta.db_table,
+    AnnualIndicator._meta.db_table,
+    Enterprise._meta.db_table,
+    Conflict._meta.db_table,
+)
+
+
+def _checks(prefix: str) -> str:
+    """The AnnualIndicator constraints, on the new values (a mixture of sources breaking one is left for staff)."""
+    parts = [f"{prefix}.st_personnel <= {prefix}.employees", f"{prefix}.rd_expense_domestic <= {prefix}.rd_expense"]
+    parts += [f"{prefix}.{f} >= 0" for f in INDICATOR_FIELDS]
+    parts += [f"{prefix}.{f} < {MONEY_LIMIT}" for f in MONEY_SOURCE_FIELDS]
+    return " AND ".join(parts)
+
+
+def _cast(field: str, expression: str) -> str:
+    return f"round({expression})::integer" if field in COUNT_SOURCE_FIELDS else f"round({expression}, 2)"
+
+
+def _reconcile_sql(rules: dict[str, Rule]) -> Reconciliation:
+    result = Reconciliation()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE prov_rank (field varchar(32), source_kind varchar(16), rank integer, "
+            "abs_tol numeric, rel_tol numeric) ON COMMIT DROP"
+        )
+        cursor.executemany(
+            "INSERT INTO prov_rank VALUES (%s, %s, %s, %s, %s)",
+            [
+                (rule.field, kind, rank, rule.abs_tolerance, rule.rel_tolerance)
+                for rule in rules.values()
+                for rank, kind in enumerate(rule.order)
+            ],
+        )
+        # Each kind's current observation per firm, year and field, with the field's winner beside it. Both windows
+        # sort by (firm, year, field, rank, as_of desc, recorded_at desc, id desc): one sort serves both.
+        order = "s.as_of DESC, s.recorded_at DESC, s.id DESC"
+        cursor.execute(
+            "CREATE TEMP TABLE prov_current ON COMMIT DROP AS "
+            "SELECT id, enterprise_id, year, field, num, value_date, winner_id, winner_num, abs_tol, rel_tol FROM ("
+            "  SELECT s.id, s.enterprise_id, s.year, s.field, s.value_date, r.abs_tol, r.rel_tol,"
+            "    COALESCE(s.value, (s.value_date - DATE '1970-01-01')::numeric) AS num,"
+            f"   row_number() OVER (PARTITION BY s.enterprise_id, s.year, s.field, r.rank ORDER BY {order}) AS latest,"
+            f"   first_value(s.id) OVER w AS winner_id,"
+            "    first_value(COALESCE(s.value, (s.value_date - DATE '1970-01-01')::numeric)) OVER w AS winner_num"
+            f"  FROM {SV} s JOIN prov_rank r ON r.field = s.field AND r.source_kind = s.source_kind"
+            f"  WINDOW w AS (PARTITION BY s.enterprise_id, s.year, s.field ORDER BY r.rank, {order})"
+            ") x WHERE latest = 1"
+        )
+        pivot = ", ".join(f"max(num) FILTER (WHERE field = '{f}') AS {f}" for f in INDICATOR_FIELDS)
+        cursor.execute(
+            f"CREATE TEMP TABLE prov_pivot ON COMMIT DROP AS SELECT enterprise_id, year, {pivot} "
+            "FROM prov_current WHERE id = winner_id AND year IS NOT NULL "
+            f"AND field IN ({', '.join(repr(f) for f in INDICATOR_FIELDS)}) GROUP BY enterprise_id, year"
+        )
+        fields = ", ".join(INDICATOR_FIELDS)
+        merged = ", ".join(f"COALESCE({_cast(f, f'p.{f}')}, ai.{f}) AS {f}" for f in INDICATOR_FIELDS)
+        cursor.execute(
+            f"WITH n AS (SELECT ai.id, {merged} FROM {AI} ai JOIN prov_pivot p "
+            "  ON p.enterprise_id = ai.enterprise_id AND p.year = ai.year) "
+            f"UPDATE {AI} ai SET {', '.join(f'{f} = n.{f}' for f in INDICATOR_FIELDS)} FROM n "
+            f"WHERE ai.id = n.id AND ({', '.join(f'ai.{f}' for f in INDICATOR_FIELDS)}) "
+            f"IS DISTINCT FROM ({', '.join(f'n.{f}' for f in INDICATOR_FIELDS)}) AND {_checks('n')}"
+        )
+        result.indicators_changed = cursor.rowcount
+        created = ", ".join(f"COALESCE({_cast(f, f'p.{f}')}, 0) AS {f}" for f in INDICATOR_FIELDS)
+        cursor.execute(
+            f"INSERT INTO {AI} (enterprise_id, year, {fields}) SELECT enterprise_id, year, {fields} FROM ("
+            f"  SELECT p.enterprise_id, p.year, {created} FROM prov_pivot p"
+            f"  WHERE p.year BETWEEN {INDICATOR_YEAR_MIN} AND {INDICATOR_YEAR_MAX} AND NOT EXISTS ("
+            f"    SELECT 1 FROM {AI} ai WHERE ai.enterprise_id = p.enterprise_id AND ai.year = p.year)"
+            f") n WHERE {_checks('n')}"
+        )
+        result.indicators_created = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {FIRM} e SET founded_on = c.value_date, updated_at = now() FROM prov_current c "
+            "WHERE c.id = c.winner_id AND c.field = 'founded_on' AND c.year IS NULL AND e.id = c.enterprise_id "
+            "AND e.founded_on IS DISTINCT FROM c.value_date"
+        )
+        result.firms_changed = cursor.rowcount
+        cursor.execute(
+            "CREATE TEMP TABLE prov_conflicts ON COMMIT DROP AS "
+            "SELECT enterprise_id, year, field, winner_id AS winning_id, id AS other_id FROM prov_current "
+            "WHERE id <> winner_id AND abs(num - winner_num) > abs_tol "
+            "AND abs(num - winner_num) > rel_tol * greatest(abs(num), abs(winner_num))"
+        )
+        cursor.execute(
+            f"INSERT INTO {CONFLICT} (enterprise_id, year, field, winning_id, other_id, status, reason, created_at) "
+            "SELECT enterprise_id, year, field, winning_id, other_id, 'open', '', now() FROM prov_conflicts "
+            f"ON CONFLICT (winning_id, other_id) DO UPDATE SET status = 'open' WHERE {CONFLICT}.status = 'superseded'"
+        )
+        result.conflicts_opened = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {CONFLICT} c SET status = 'superseded' WHERE c.status = 'open' AND NOT EXISTS ("
+            "SELECT 1 FROM prov_conflicts p WHERE p.winning_id = c.winning_id AND p.other_id = c.other_id)"
+        )
+        result.conflicts_superseded = cursor.rowcount
+        cursor.execute("DROP TABLE prov_rank, prov_current, prov_pivot, prov_conflicts")
+    return result
+
+
+# Other databases (SQLite under `make run`): the same steps in pandas --------------------------------------------------
+
+
+def _current_frame(rules: dict[str, Rule]) -> pd.DataFrame:
+    ranks = pd.DataFrame(
+        [
+            (r.field, kind, rank, r.abs_tolerance, r.rel_tolerance)
+            for r in rules.values()
+            for rank, kind in enumerate(r.order)
+        ],
+        columns=["field", "source_kind", "rank", "abs_tol", "rel_tol"],
+    )
+    columns = ["id", "enterprise_id", "year", "field", "value", "value_date", "source_kind", "as_of", "recorded_at"]
+    rows = pd.DataFrame(list(SourceValue.objects.values_list(*columns)), columns=columns)
+    rows = rows.merge(ranks, on=["field", "source_kind"])
+    rows["year"] = rows["year"].astype("Int64").fillna(-1)
+    rows["num"] = [
+        value if value is not None else Decimal((day - EPOCH).days)
+        for value, day in zip(rows["value"], rows["value_date"], strict=True)
+    ]
+    keys = ["enterprise_id", "year", "field"]
+    rows = rows.sort_values([*keys, "rank", "as_of", "recorded_at", "id"], ascending=[*[True] * 4, False, False, False])
+    current = rows.drop_duplicates([*keys, "rank"]).copy()
+    winners = current.drop_duplicates(keys)[[*keys, "id", "num"]].rename(columns={"id": "winner_id", "num": "w_num"})
+    return current.merge(winners, on=keys)
+
+
+def _reconcile_frames(rules: dict[str, Rule]) -> Reconciliation:
+    result = Reconciliation()
+    current = _current_frame(rules)
+    winners = current[current["id"].eq(current["winner_id"])]
+    by_firm = winners[winners["field"].isin(INDICATOR_FIELDS) & winners["year"].ge(0)]
+    wanted: dict[tuple[int, int], dict] = {}
+    for firm, year, field, num in by_firm[["enterprise_id", "year", "field", "num"]].itertuples(index=False):
+        value = int(num.to_integral_value()) if field in COUNT_SOURCE_FIELDS else num.quantize(Decimal("0.01"))
+        wanted.setdefault((int(firm), int(year)), {})[field] = value
+    existing = {
+        (row.enterprise_id, row.year): row
+        for row in AnnualIndicator.objects.filter(enterprise_id__in={k[0] for k in wanted})
+        if (row.enterprise_id, row.year) in wanted
+    }
+    to_update, to_create = [], []
+    for (firm, year), values in wanted.items():
+        row = existing.get((firm, year))
+        if row is None:
+            if not INDICATOR_YEAR_MIN <= year <= INDICATOR_YEAR_MAX:
+                continue
+            row = AnnualIndicator(enterprise_id=firm, year=year)
+            target = to_create
+        elif all(getattr(row, f) == v for f, v in values.items()):
+            continue
+        else:
+            target = to_update
+        for field, value in values.items():
+            setattr(row, field, value)
+        if _consistent(row):
+            target.append(row)
+    AnnualIndicator.objects.bulk_update(to_update, list(INDICATOR_FIELDS), batch_size=500)
+    AnnualIndicator.objects.bulk_create(to_create, batch_size=500)
+    result.indicators_changed, result.indicators_created = len(to_update), len(to_create)
+    founded = winners[winners["field"].eq("founded_on")]
+    dates = dict(zip(founded["enterprise_id"], founded["value_date"], strict=True))
+    changed = [firm for firm in Enterprise.objects.filter(pk__in=dates) if firm.founded_on != dates[firm.pk]]
+    for firm in changed:
+        firm.founded_on = dates[firm.pk]
+    Enterprise.objects.bulk_update(changed, ["founded_on", "updated_at"], batch_size=500)
+    result.firms_changed = len(changed)
+    others = current[current["id"].ne(current["winner_id"])]
+    pairs = {}
+    for row in others.itertuples(index=False):
+        gap = abs(row.num - row.w_num)
+        if gap > row.abs_tol and gap > row.rel_tol * max(abs(row.num), abs(row.w_num)):
+            pairs[(int(row.winner_id), int(row.id))] = row
+    known = {(c.winning_id, c.other_id): c for c in Conflict.objects.filter(winning_id__in={p[0] for p in pairs})}
+    reopened = [c for key, c in known.items() if key in pairs and c.status == Conflict.Status.SUPERSEDED]
+    Conflict.objects.filter(pk__in=[c.pk for c in reopened]).update(status=Conflict.Status.OPEN)
+    Conflict.objects.bulk_create(
+        Conflict(
+            enterprise_id=int(row.enterprise_id),
+            year=None if row.year < 0 else int(row.year),
+            field=row.field,
+            winning_id=winning,
+            other_id=other,
+        )
+        for (winning, other), row in pairs.items()
+        if (winning, other) not in known
+    )
+    result.conflicts_opened = len(reopened) + sum(1 for key in pairs if key not in known)
+    stale = [
+        c.pk for c in Conflict.objects.filter(status=Conflict.Status.OPEN) if (c.winning_id, c.other_id) not in pairs
+    ]
+    result.conflicts_superseded = Conflict.objects.filter(pk__in=stale).update(status=Conflict.Status.SUPERSEDED)
+    return result
+
+
+def _consistent(row: AnnualIndicator) -> bool:
+    values = [getattr(row, f) for f in INDICATOR_FIELDS]
+    return (
+        all(v >= 0 for v in values)
+        and row.st_personnel <= row.employees
+        and row.rd_expense_domestic <= row.rd_expense
+        and all(getattr(row, f) < MONEY_LIMIT for f in MONEY_SOURCE_FIELDS)
+    )

@@ -1,0 +1,172 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from accounts.models import Role
+from enterprises.models import AnnualIndicator, Conflict, SourceKind
+from enterprises.provenance import (
+    _reconcile_frames,
+    _reconcile_sql,
+    precedence_rules,
+    precedence_set,
+    reconcile,
+    source_values_record,
+)
+from tests import factories
+
+DAY = datetime.date(2026, 3, 1)
+ALL_KINDS = [SourceKind.DEPARTMENT, SourceKind.SELF_REPORT, SourceKind.SPREADSHEET, SourceKind.STAFF_EDIT]
+
+
+def _observe(firm, kind, revenue, *, year=2025, as_of=DAY, **more):
+    return source_values_record(
+        enterprise=firm,
+        year=year,
+        values={"revenue": revenue, **more},
+        source_kind=kind,
+        source_name=str(kind),
+        as_of=as_of,
+        actor=None,
+    )
+
+
+def _revenue(firm, year=2025):
+    return AnnualIndicator.objects.get(enterprise=firm, year=year).revenue
+
+
+@pytest.fixture(params=["sql", "frames"])
+def run(request):
+    """Both paths of the reconciliation (PostgreSQL's statements, the pandas steps other databases use)."""
+    rules = precedence_rules
+    step = _reconcile_sql if request.param == "sql" else _reconcile_frames
+    return lambda: step(rules())
+
+
+def test_three_sources_give_the_effective_value_by_the_default_order(db, run):
+    firm = factories.EnterpriseFactory()
+    factories.IndicatorFactory(enterprise=firm, year=2025, revenue=Decimal("1.00"))
+    _observe(firm, SourceKind.STAFF_EDIT, "3000000")
+    _observe(firm, SourceKind.SPREADSHEET, "2000000")
+    _observe(firm, SourceKind.SELF_REPORT, "1000000")
+    result = run()
+    assert _revenue(firm) == Decimal("1000000.00")
+    assert result.indicators_changed == 1
+
+
+def test_changing_the_order_changes_the_value_at_the_next_run(db, run, make_user):
+    firm = factories.EnterpriseFactory()
+    factories.IndicatorFactory(enterprise=firm, year=2025)
+    _observe(firm, SourceKind.DEPARTMENT, "1000000")
+    _observe(firm, SourceKind.SPREADSHEET, "2000000")
+    run()
+    assert _revenue(firm) == Decimal("1000000.00")
+    precedence_set(
+        field="revenue",
+        order=[SourceKind.SPREADSHEET, SourceKind.DEPARTMENT, SourceKind.SELF_REPORT, SourceKind.STAFF_EDIT],
+        actor=make_user(Role.CITY_ADMIN),
+    )
+    assert _revenue(firm) == Decimal("1000000.00")  # not before the run
+    run()
+    assert _revenue(firm) == Decimal("2000000.00")
+
+
+def test_a_rerun_with_no_new_data_changes_nothing(db, run):
+    firm = factories.EnterpriseFactory()
+    _observe(firm, SourceKind.DEPARTMENT, "1000000", employees=40, st_personnel=10)
+    _observe(firm, SourceKind.SPREADSHEET, "5000000", employees=41, st_personnel=10)
+    first = run()
+    assert first.indicators_created == 1
+    assert first.conflicts_opened == 2
+    second = run()
+    assert second.changed_rows == 0
+    assert AnnualIndicator.objects.get(enterprise=firm, year=2025).employees == 40
+
+
+def test_conflicts_above_the_tolerance_are_listed_and_below_are_not(db, run, make_user):
+    precedence_set(
+        field="revenue",
+        order=ALL_KINDS,
+        abs_tolerance=Decimal("1000"),
+        rel_tolerance=Decimal("0.05"),
+        actor=make_user(Role.CITY_ADMIN),
+    )
+    near = factories.EnterpriseFactory()
+    _observe(near, SourceKind.DEPARTMENT, "1000000")
+    _observe(near, SourceKind.SPREADSHEET, "1040000")  # 4 % apart: within
+    far = factories.EnterpriseFactory()
+    _observe(far, SourceKind.DEPARTMENT, "1000000")
+    _observe(far, SourceKind.SPREADSHEET, "1100000")  # 10 % apart: a conflict
+    small = factories.EnterpriseFactory()
+    _observe(small, SourceKind.DEPARTMENT, "100")
+    _observe(small, SourceKind.SPREADSHEET, "900")  # 9x apart but under 1,000 yuan: within
+    run()
+    conflicts = list(Conflict.objects.select_related("winning", "other"))
+    assert [(c.enterprise_id, c.status) for c in conflicts] == [(far.pk, Conflict.Status.OPEN)]
+    assert conflicts[0].winning.value == Decimal("1000000.00")
+    assert conflicts[0].other.value == Decimal("1100000.00")
+    assert conflicts[0].other.source_kind == SourceKind.SPREADSHEET
+
+
+def test_a_conflict_settled_by_newer_data_is_superseded(db, run):
+    firm = factories.EnterpriseFactory()
+    _observe(firm, SourceKind.DEPARTMENT, "1000000")
+    _observe(firm, SourceKind.SPREADSHEET, "2000000")
+    run()
+    _observe(firm, SourceKind.SPREADSHEET, "1000000", as_of=DAY + datetime.timedelta(days=1))
+    result = run()
+    assert result.conflicts_superseded == 1
+    assert Conflict.objects.get().status == Conflict.Status.SUPERSEDED
+    assert run().changed_rows == 0
+
+
+def test_the_latest_observation_of_a_source_counts(db, run):
+    firm = factories.EnterpriseFactory()
+    _observe(firm, SourceKind.DEPARTMENT, "1000000", as_of=DAY)
+    _observe(firm, SourceKind.DEPARTMENT, "3000000", as_of=DAY + datetime.timedelta(days=30))
+    _observe(firm, SourceKind.DEPARTMENT, "2000000", as_of=DAY - datetime.timedelta(days=30))
+    run()
+    assert _revenue(firm) == Decimal("3000000.00")
+
+
+def test_fields_without_observations_keep_their_values(db, run):
+    firm = factories.EnterpriseFactory(founded_on=datetime.date(2010, 1, 1))
+    factories.IndicatorFactory(enterprise=firm, year=2025, revenue=Decimal("5.00"), employees=70)
+    _observe(firm, SourceKind.DEPARTMENT, "1000000")
+    run()
+    row = AnnualIndicator.objects.get(enterprise=firm, year=2025)
+    assert (row.revenue, row.employees) == (Decimal("1000000.00"), 70)
+    firm.refresh_from_db()
+    assert firm.founded_on == datetime.date(2010, 1, 1)
+
+
+def test_founding_dates_follow_the_order_and_conflict_when_they_differ(db, run):
+    firm = factories.EnterpriseFactory(founded_on=datetime.date(2010, 1, 1))
+    for kind, day in (
+        (SourceKind.SPREADSHEET, datetime.date(2011, 5, 5)),
+        (SourceKind.DEPARTMENT, datetime.date(2012, 6, 6)),
+    ):
+        source_values_record(enterprise=firm, values={"founded_on": day}, source_kind=kind, actor=None)
+    result = run()
+    firm.refresh_from_db()
+    assert firm.founded_on == datetime.date(2012, 6, 6)
+    assert result.firms_changed == 1
+    assert Conflict.objects.get().field == "founded_on"
+
+
+def test_a_mixture_breaking_a_constraint_is_left_as_it_is(db, run):
+    firm = factories.EnterpriseFactory()
+    factories.IndicatorFactory(enterprise=firm, year=2025, employees=50, st_personnel=20)
+    source_values_record(
+        enterprise=firm, year=2025, values={"employees": 10}, source_kind=SourceKind.DEPARTMENT, actor=None
+    )
+    run()
+    row = AnnualIndicator.objects.get(enterprise=firm, year=2025)
+    assert (row.employees, row.st_personnel) == (50, 20)
+
+
+def test_reconcile_commits_its_work(db):
+    firm = factories.EnterpriseFactory()
+    _observe(firm, SourceKind.SELF_REPORT, "700")
+    assert reconcile().indicators_created == 1
+    assert _revenue(firm) == Decimal("700.00")
