@@ -154,10 +154,8 @@ def reconcile(*, run=None) -> Reconciliation:
     the nightly run it belongs to, when called as a nightly step (unused: the observations are read as they are)."""
     rules = precedence_rules()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            result = _reconcile_sql(rules)
-        else:
-            result = _reconcile_frames(rules)
+        step = _reconcile_sql if connection.vendor == "postgresql" else _reconcile_frames
+        result = step(rules)
     logger.info("Sources reconciled: %s", result.as_dict())
     return result
 
