@@ -3,7 +3,8 @@ turns observations into the effective values (the columns of Enterprise and Annu
 page read). README "Sources of each value".
 
 The reconciliation (`reconcile`, nightly step 0 in pipeline/nightly.py) is set-based and idempotent:
-- for each firm, year and field, each source kind's current observation is its latest (as-of day, then recorded);
+- for each firm, year and field, each source kind's current observation is its latest (by as-of day, then the
+  one recorded last);
 - the effective value is the current observation of the first kind in the field's order (FieldPrecedence, or
   DEFAULT_ORDER) that has one; a kind missing from the order is ignored;
 - an effective column is written only where it differs, so a re-run with no new data writes nothing; a field with no
@@ -184,40 +185,49 @@ def _cast(field: str, expression: str) -> str:
 
 def _reconcile_sql(rules: dict[str, Rule]) -> Reconciliation:
     result = Reconciliation()
+    kinds = list(SourceKind.values)
     with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(
-            "CREATE TEMP TABLE prov_rank (field varchar(32), source_kind varchar(16), rank integer, "
-            "abs_tol numeric, rel_tol numeric) ON COMMIT DROP"
+            "CREATE TEMP TABLE prov_rule (field varchar(32) PRIMARY KEY, abs_tol numeric, rel_tol numeric) "
+            "ON COMMIT DROP"
         )
         cursor.executemany(
-            "INSERT INTO prov_rank VALUES (%s, %s, %s, %s, %s)",
-            [
-                (rule.field, kind, rank, rule.abs_tolerance, rule.rel_tolerance)
-                for rule in rules.values()
-                for rank, kind in enumerate(rule.order)
-            ],
+            "INSERT INTO prov_rule VALUES (%s, %s, %s)",
+            [(rule.field, rule.abs_tolerance, rule.rel_tolerance) for rule in rules.values()],
         )
-        # Each kind's current observation per firm, year and field, with the field's winner beside it. Both windows
-        # sort by (firm, year, field, rank, as_of desc, recorded_at desc, id desc): one sort serves both.
-        order = "s.as_of DESC, s.recorded_at DESC, s.id DESC"
+        # Each kind's latest observation per firm, year and field (DISTINCT ON straight off sourcevalue_current_idx,
+        # no sort), its kinds side by side (one row per firm, year and field), then the winner: the first kind of
+        # the field's order that has one. Observations of a kind left out of a field's order are not read.
+        columns = []
+        for kind in kinds:
+            fields = [field for field, rule in rules.items() if kind in rule.order]
+            only = f" AND field IN ({', '.join(_quote(f) for f in fields)})" if len(fields) < len(rules) else ""
+            where = f"source_kind = {_quote(kind)}{only}"
+            columns += [
+                f"max(id) FILTER (WHERE {where}) AS id_{kind}",
+                f"max(num) FILTER (WHERE {where}) AS num_{kind}",
+            ]
+        winner_id = " ".join(f"WHEN {_quote(f)} THEN {_first('id', r.order)}" for f, r in rules.items())
+        winner_num = " ".join(f"WHEN {_quote(f)} THEN {_first('num', r.order)}" for f, r in rules.items())
         cursor.execute(
             "CREATE TEMP TABLE prov_current ON COMMIT DROP AS "
-            "SELECT id, enterprise_id, year, field, num, value_date, winner_id, winner_num, abs_tol, rel_tol FROM ("
-            "  SELECT s.id, s.enterprise_id, s.year, s.field, s.value_date, r.abs_tol, r.rel_tol,"
-            "    COALESCE(s.value, (s.value_date - DATE '1970-01-01')::numeric) AS num,"
-            f"   row_number() OVER (PARTITION BY s.enterprise_id, s.year, s.field, r.rank ORDER BY {order}) AS latest,"
-            f"   first_value(s.id) OVER w AS winner_id,"
-            "    first_value(COALESCE(s.value, (s.value_date - DATE '1970-01-01')::numeric)) OVER w AS winner_num"
-            f"  FROM {SV} s JOIN prov_rank r ON r.field = s.field AND r.source_kind = s.source_kind"
-            f"  WINDOW w AS (PARTITION BY s.enterprise_id, s.year, s.field ORDER BY r.rank, {order})"
-            ") x WHERE latest = 1"
+            f"SELECT k.*, CASE field {winner_id} END AS winner_id, CASE field {winner_num} END AS winner_num FROM ("
+            f"  SELECT enterprise_id, year, field, {', '.join(columns)} FROM ("
+            "    SELECT DISTINCT ON (enterprise_id, year, field, source_kind) id, enterprise_id, year, field, "
+            "      source_kind, COALESCE(value, (value_date - DATE '1970-01-01')::numeric) AS num "
+            f"    FROM {SV} WHERE field IN ({', '.join(_quote(f) for f in rules)}) "
+            "    ORDER BY enterprise_id, year, field, source_kind, as_of DESC, id DESC"
+            "  ) latest GROUP BY enterprise_id, year, field"
+            ") k"
         )
-        pivot = ", ".join(f"max(num) FILTER (WHERE field = '{f}') AS {f}" for f in INDICATOR_FIELDS)
+        pivot = ", ".join(f"max(winner_num) FILTER (WHERE field = {_quote(f)}) AS {f}" for f in INDICATOR_FIELDS)
         cursor.execute(
             f"CREATE TEMP TABLE prov_pivot ON COMMIT DROP AS SELECT enterprise_id, year, {pivot} "
-            "FROM prov_current WHERE id = winner_id AND year IS NOT NULL "
-            f"AND field IN ({', '.join(repr(f) for f in INDICATOR_FIELDS)}) GROUP BY enterprise_id, year"
+            "FROM prov_current WHERE winner_id IS NOT NULL AND year IS NOT NULL "
+            f"AND field IN ({', '.join(_quote(f) for f in INDICATOR_FIELDS)}) GROUP BY enterprise_id, year"
         )
+        cursor.execute("ANALYZE prov_pivot")
         fields = ", ".join(INDICATOR_FIELDS)
         merged = ", ".join(f"COALESCE({_cast(f, f'p.{f}')}, ai.{f}) AS {f}" for f in INDICATOR_FIELDS)
         cursor.execute(
@@ -238,16 +248,19 @@ def _reconcile_sql(rules: dict[str, Rule]) -> Reconciliation:
         )
         result.indicators_created = cursor.rowcount
         cursor.execute(
-            f"UPDATE {FIRM} e SET founded_on = c.value_date, updated_at = now() FROM prov_current c "
-            "WHERE c.id = c.winner_id AND c.field = 'founded_on' AND c.year IS NULL AND e.id = c.enterprise_id "
-            "AND e.founded_on IS DISTINCT FROM c.value_date"
+            f"UPDATE {FIRM} e SET founded_on = DATE '1970-01-01' + c.winner_num::integer, updated_at = now() "
+            "FROM prov_current c WHERE c.field = 'founded_on' AND c.year IS NULL AND c.winner_id IS NOT NULL "
+            "AND e.id = c.enterprise_id AND e.founded_on IS DISTINCT FROM DATE '1970-01-01' + c.winner_num::integer"
         )
         result.firms_changed = cursor.rowcount
+        others = ", ".join(f"(id_{k}, num_{k})" for k in kinds)
         cursor.execute(
             "CREATE TEMP TABLE prov_conflicts ON COMMIT DROP AS "
-            "SELECT enterprise_id, year, field, winner_id AS winning_id, id AS other_id FROM prov_current "
-            "WHERE id <> winner_id AND abs(num - winner_num) > abs_tol "
-            "AND abs(num - winner_num) > rel_tol * greatest(abs(num), abs(winner_num))"
+            "SELECT c.enterprise_id, c.year, c.field, c.winner_id AS winning_id, o.id AS other_id "
+            f"FROM prov_current c CROSS JOIN LATERAL (VALUES {others}) o(id, num) "
+            "JOIN prov_rule r ON r.field = c.field "
+            "WHERE o.id <> c.winner_id AND o.num <> c.winner_num AND abs(o.num - c.winner_num) > r.abs_tol "
+            "AND abs(o.num - c.winner_num) > r.rel_tol * greatest(abs(o.num), abs(c.winner_num))"
         )
         cursor.execute(
             f"INSERT INTO {CONFLICT} (enterprise_id, year, field, winning_id, other_id, status, reason, created_at) "
@@ -260,8 +273,20 @@ def _reconcile_sql(rules: dict[str, Rule]) -> Reconciliation:
             "SELECT 1 FROM prov_conflicts p WHERE p.winning_id = c.winning_id AND p.other_id = c.other_id)"
         )
         result.conflicts_superseded = cursor.rowcount
-        cursor.execute("DROP TABLE prov_rank, prov_current, prov_pivot, prov_conflicts")
+        cursor.execute("DROP TABLE prov_rule, prov_current, prov_pivot, prov_conflicts")
     return result
+
+
+def _first(column: str, order: tuple[str, ...]) -> str:
+    return f"COALESCE({', '.join(f'{column}_{kind}' for kind in order)}, NULL)" if order else "NULL"
+
+
+def _quote(text: str) -> str:
+    """A literal of our own field and kind names (never user input: they are checked against SOURCE_FIELDS and
+    SourceKind before they get here)."""
+    if not text.replace("_", "").isalnum():
+        raise ValueError(text)
+    return f"'{text}'"
 
 
 # Other databases (SQLite under `make run`): the same steps in pandas --------------------------------------------------
@@ -285,7 +310,7 @@ def _current_frame(rules: dict[str, Rule]) -> pd.DataFrame:
         for value, day in zip(rows["value"], rows["value_date"], strict=True)
     ]
     keys = ["enterprise_id", "year", "field"]
-    rows = rows.sort_values([*keys, "rank", "as_of", "recorded_at", "id"], ascending=[*[True] * 4, False, False, False])
+    rows = rows.sort_values([*keys, "rank", "as_of", "id"], ascending=[True, True, True, True, False, False])
     current = rows.drop_duplicates([*keys, "rank"]).copy()
     winners = current.drop_duplicates(keys)[[*keys, "id", "num"]].rename(columns={"id": "winner_id", "num": "w_num"})
     return current.merge(winners, on=keys)
