@@ -170,3 +170,31 @@ def test_reconcile_commits_its_work(db):
     _observe(firm, SourceKind.SELF_REPORT, "700")
     assert reconcile().indicators_created == 1
     assert _revenue(firm) == Decimal("700.00")
+
+
+# --- What records observations --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("postgresql", [True, False], ids=["copy", "orm"])
+def test_a_committed_spreadsheet_records_its_values_as_observations(
+    run_import, run_commit, make_user, monkeypatch, postgresql
+):
+    from enterprises.importing import committing
+    from enterprises.models import SourceValue
+    from tests.data.make_corpus import YEAR, firm_code
+
+    monkeypatch.setattr(committing, "uses_postgresql", lambda: postgresql)
+    user = make_user(Role.CITY_STAFF)
+    job = run_commit(run_import("good_enterprises.csv", user=user), user=user)
+    assert job.status == "committed"
+    firm = job.pk and AnnualIndicator.objects.get(enterprise__credit_code=firm_code("410403", 2), year=YEAR).enterprise
+    revenue = SourceValue.objects.get(enterprise=firm, field="revenue", year=YEAR)
+    assert revenue.value == Decimal("30000000.00")
+    assert (revenue.source_kind, revenue.import_job_id, revenue.actor_id) == (SourceKind.SPREADSHEET, job.pk, user.pk)
+    assert revenue.source_name == "good_enterprises.csv"
+    founded = SourceValue.objects.get(enterprise=firm, field="founded_on")
+    assert founded.value_date == firm.founded_on and founded.year is None
+    assert reconcile().changed_rows == 0  # the registry already holds what the sheet said
+    again = run_commit(run_import("good_enterprises.csv", user=user), user=user)
+    assert again.status == "committed"
+    assert SourceValue.objects.filter(import_job=again).count() == 0  # nothing changed, nothing observed
