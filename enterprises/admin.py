@@ -15,6 +15,7 @@ from enterprises.models import (
     ImportJobEvent,
     Qualification,
 )
+from enterprises.provenance import staff_edit_record
 from enterprises.resources import AnnualIndicatorResource, EnterpriseResource, QualificationResource
 
 
@@ -73,6 +74,19 @@ class EnterpriseAdmin(LoggedExportAdmin):
     show_full_result_count = False
     inlines = [IndicatorInline, QualificationInline, AchievementInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        staff_edit_record(instance=obj, changed=form.changed_data, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is AnnualIndicator:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and inline_form.has_changed():
+                    staff_edit_record(
+                        instance=inline_form.instance, changed=inline_form.changed_data, actor=request.user
+                    )
+
 
 @admin.register(AnnualIndicator)
 class AnnualIndicatorAdmin(LoggedExportAdmin):
@@ -83,6 +97,10 @@ class AnnualIndicatorAdmin(LoggedExportAdmin):
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        staff_edit_record(instance=obj, changed=form.changed_data, actor=request.user)
 
 
 @admin.register(Qualification)

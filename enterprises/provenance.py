@@ -22,8 +22,10 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 import pandas as pd
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enterprises.models import (
     FIRM_SOURCE_FIELDS,
@@ -38,6 +40,8 @@ from enterprises.models import (
     SourceKind,
     SourceValue,
 )
+from enterprises.permissions import can_resolve_conflicts
+from enterprises.workflows import conflict_transition
 
 logger = logging.getLogger(__name__)
 
@@ -132,6 +136,46 @@ def source_values_record(
             )
         )
     return SourceValue.objects.bulk_create(rows)
+
+
+def staff_edit_record(*, instance: Enterprise | AnnualIndicator, changed, actor) -> list[SourceValue]:
+    """A staff edit of a firm or of a year's figures (the admin site): its changed source fields, as observations.
+    Call once the edit is saved, in its transaction. By default an edit ranks last: a department's list, a confirmed
+    report or a spreadsheet observing the same figure outranks it at the next reconciliation."""
+    fields = [f for f in changed if f in SOURCE_FIELDS]
+    if not fields:
+        return []
+    is_firm = isinstance(instance, Enterprise)
+    return source_values_record(
+        enterprise=instance if is_firm else instance.enterprise,
+        year=None if is_firm else instance.year,
+        values={f: getattr(instance, f) for f in fields},
+        source_kind=SourceKind.STAFF_EDIT,
+        actor=actor,
+    )
+
+
+def conflict_resolve(*, conflict: Conflict, reason: str, actor) -> Conflict:
+    """Resolve an open conflict (from a scoped selector: enterprises.selectors.conflict_get) with a reason, kept on
+    the conflict and in its event. The values stay as the precedence sets them; change a source (a corrected
+    list, an edit ranked first) or the order to change the figure."""
+    if not can_resolve_conflicts(actor):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for resolving the conflict.")})
+    with transaction.atomic():
+        locked = Conflict.objects.select_for_update().get(pk=conflict.pk)
+        conflict_transition(
+            conflict=locked,
+            to=Conflict.Status.RESOLVED,
+            actor=actor,
+            note=reason,
+            reason=reason,
+            resolved_by=actor,
+            resolved_at=timezone.now(),
+        )
+    return locked
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Reads of the enterprise registry. Every function takes `user=` and scopes through accounts.scoping."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -21,11 +22,15 @@ from accounts.scoping import scope_counties, scope_to_user
 from enterprises.models import (
     INDICATOR_FIELDS,
     AnnualIndicator,
+    Conflict,
     County,
     Enterprise,
     Qualification,
     QualificationKind,
+    SourceValue,
 )
+from enterprises.permissions import can_resolve_conflicts, sees_sources
+from enterprises.provenance import precedence_rules
 from rulesets import RuleSet, get_ruleset
 
 
@@ -231,3 +236,59 @@ def export_years() -> list[int]:
     row would cost the list page a full scan."""
     this_year = timezone.localdate().year
     return list(range(this_year, this_year - EXPORT_YEARS_OFFERED, -1))
+
+
+# --- Sources of each value (enterprises.provenance) ------------------------------------------------------------------
+
+
+@dataclass
+class FigureSource:
+    """One figure's observations, newest first, and the one in force under the current precedence (None: the figure
+    has no recorded source, it predates them)."""
+
+    field: str
+    year: int | None
+    in_force: SourceValue | None
+    history: list[SourceValue]
+
+
+def figure_sources(*, user, enterprise: Enterprise) -> dict[tuple[str, int | None], FigureSource]:
+    """Where each figure of a firm (from a scoped selector) came from, keyed by (field, year); empty for a user who
+    does not see sources. Two queries: the precedence and the observations."""
+    if not sees_sources(user):
+        return {}
+    rules = precedence_rules()
+    rows = (
+        SourceValue.objects.filter(enterprise=enterprise)
+        .select_related("actor", "import_job")
+        .order_by("field", "year", "-as_of", "-id")
+    )
+    found: dict[tuple[str, int | None], FigureSource] = {}
+    for row in rows:
+        key = (row.field, row.year)
+        found.setdefault(key, FigureSource(row.field, row.year, None, [])).history.append(row)
+    for figure in found.values():
+        order = rules[figure.field].order if figure.field in rules else ()
+        # The history is newest first, so the first of each kind is its latest; the first kind in the order wins.
+        latest = {}
+        for row in figure.history:
+            latest.setdefault(row.source_kind, row)
+        figure.in_force = next((latest[kind] for kind in order if kind in latest), None)
+    return found
+
+
+def conflict_list(*, user, status: str = Conflict.Status.OPEN) -> QuerySet[Conflict]:
+    """The conflicts between sources of the firms `user` may see (county staff: their county's)."""
+    if not can_resolve_conflicts(user):
+        return Conflict.objects.none()
+    rows = Conflict.objects.filter(status=status).select_related(
+        "enterprise", "enterprise__county", "winning", "winning__actor", "other", "other__actor", "resolved_by"
+    )
+    return scope_to_user(rows, user=user, enterprise_path="enterprise").order_by("enterprise__name", "field", "year")
+
+
+def conflict_get(*, user, pk: int) -> Conflict:
+    conflict = conflict_list(user=user).filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    return conflict
