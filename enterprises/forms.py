@@ -52,3 +52,12 @@ class EnterpriseAdminForm(forms.ModelForm):
             if passes_check(code):
                 cleaned["credit_code_checked"] = True
         return cleaned
+
+
+class ConflictResolveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Give the reason for resolving the conflict.")},
+    )

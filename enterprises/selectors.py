@@ -20,7 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scope_counties, scope_to_user
 from enterprises.models import (
+    FIRM_SOURCE_FIELDS,
     INDICATOR_FIELDS,
+    SOURCE_FIELDS,
     AnnualIndicator,
     Conflict,
     County,
@@ -135,14 +137,17 @@ MONEY_ROWS = frozenset(
 )
 
 
-def indicator_table(enterprise: Enterprise) -> dict:
-    """The firm's prefetched indicators as rows by field and columns by year, with the ratios staff read first."""
+def indicator_table(enterprise: Enterprise, sources: dict | None = None) -> dict:
+    """The firm's prefetched indicators as rows by field and columns by year, with the ratios staff read first.
+    `sources` (figure_sources): each figure's cell carries where it came from (else None)."""
     years = list(enterprise.indicators.all())
+    sources = sources or {}
     rows = [
         {
             "label": AnnualIndicator._meta.get_field(field).verbose_name,
             "money": field in MONEY_ROWS,
             "values": [getattr(row, field) for row in years],
+            "sources": [sources.get((field, row.year)) for row in years],
         }
         for field in INDICATOR_FIELDS
     ]
@@ -159,9 +164,11 @@ def indicator_table(enterprise: Enterprise) -> dict:
         )
     ]
     labels = [row.year for row in years]
-    for row in (*rows, *ratios):
+    for row in ratios:
         # Each value beside its year: a phone shows the rows as cards, each value labelled with its year.
         row["cells"] = list(zip(labels, row["values"], strict=True))
+    for row in rows:
+        row["cells"] = list(zip(labels, row["values"], row["sources"], strict=True))
     return {"years": labels, "rows": rows, "ratios": ratios}
 
 
@@ -275,6 +282,23 @@ def figure_sources(*, user, enterprise: Enterprise) -> dict[tuple[str, int | Non
             latest.setdefault(row.source_kind, row)
         figure.in_force = next((latest[kind] for kind in order if kind in latest), None)
     return found
+
+
+def figure_label(field: str):
+    """A figure's name in plain words."""
+    model = Enterprise if field in FIRM_SOURCE_FIELDS else AnnualIndicator
+    return model._meta.get_field(field).verbose_name
+
+
+def figure_histories(sources: dict[tuple[str, int | None], FigureSource]) -> list[dict]:
+    """The firm's figures with their observations, for the page's history: firm fields first, then by figure in
+    the registry's order and by year, newest first."""
+    order = {field: number for number, field in enumerate(SOURCE_FIELDS)}
+    keys = sorted(sources, key=lambda key: (key[1] is not None, order.get(key[0], 99), -(key[1] or 0)))
+    return [
+        {"label": figure_label(key[0]), "year": key[1], "money": key[0] in MONEY_ROWS, "figure": sources[key]}
+        for key in keys
+    ]
 
 
 def conflict_list(*, user, status: str = Conflict.Status.OPEN) -> QuerySet[Conflict]:
