@@ -431,7 +431,7 @@ class SourceValue(models.Model):
     field = models.CharField(_("figure"), max_length=32)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
     value_date = models.DateField(_("date value"), null=True, blank=True)
-    source_kind = models.CharField(_("source"), max_length=16, choices=SourceKind.choices)
+    source_kind = models.CharField(_("source of the value"), max_length=16, choices=SourceKind.choices)
     source_name = models.CharField(_("list or sheet"), max_length=200, blank=True)
     import_job = models.ForeignKey(
         ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import")
@@ -511,7 +511,7 @@ class Conflict(models.Model):
     precedence's winner) and the other. County staff resolve it with a reason (enterprises.workflows)."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("To resolve")
         RESOLVED = "resolved", _("Resolved")
         SUPERSEDED = "superseded", _("Superseded by newer data")
 
