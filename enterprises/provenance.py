@@ -178,6 +178,36 @@ def conflict_resolve(*, conflict: Conflict, reason: str, actor) -> Conflict:
     return locked
 
 
+def registry_sources_backfill(*, source_name: str, as_of: datetime.date | None = None) -> int:
+    """Give every registry value that has no observation at all one "staff spreadsheet" observation of the value
+    it holds (`source_name`: e.g. "registry before sources were recorded"), so that its page shows a source and a
+    department's differing value is listed as a conflict. Set-based; running it again adds nothing. The
+    reconciliation does not need it: a figure without observations keeps its value."""
+    as_of = as_of or timezone.localdate()
+    added = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for field in INDICATOR_FIELDS:
+            cursor.execute(
+                f"INSERT INTO {SV} (enterprise_id, year, field, value, source_kind, source_name, document, as_of, "
+                "recorded_at) "
+                f"SELECT ai.enterprise_id, ai.year, %s, ai.{field}, %s, %s, '', %s, %s FROM {AI} ai "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {SV} s WHERE s.enterprise_id = ai.enterprise_id "
+                "AND s.year = ai.year AND s.field = %s)",
+                [field, SourceKind.SPREADSHEET, source_name, as_of, timezone.now(), field],
+            )
+            added += cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO {SV} (enterprise_id, year, field, value_date, source_kind, source_name, document, as_of, "
+            "recorded_at) "
+            f"SELECT e.id, NULL, 'founded_on', e.founded_on, %s, %s, '', %s, %s FROM {FIRM} e "
+            f"WHERE e.founded_on IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {SV} s WHERE s.enterprise_id = e.id "
+            "AND s.year IS NULL AND s.field = 'founded_on')",
+            [SourceKind.SPREADSHEET, source_name, as_of, timezone.now()],
+        )
+        added += cursor.rowcount
+    return added
+
+
 @dataclass
 class Reconciliation:
     indicators_changed: int = 0

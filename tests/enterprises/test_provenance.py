@@ -198,3 +198,23 @@ def test_a_committed_spreadsheet_records_its_values_as_observations(
     again = run_commit(run_import("good_enterprises.csv", user=user), user=user)
     assert again.status == "committed"
     assert SourceValue.objects.filter(import_job=again).count() == 0  # nothing changed, nothing observed
+
+
+def test_the_backfill_gives_values_without_a_source_one_and_only_once(db):
+    from django.core.management import call_command
+
+    from enterprises.models import SourceValue
+
+    firm = factories.EnterpriseFactory(founded_on=datetime.date(2012, 1, 1))
+    factories.IndicatorFactory(enterprise=firm, year=2025, revenue=Decimal("5000.00"))
+    _observe(firm, SourceKind.DEPARTMENT, "6000")
+    call_command("record_registry_sources")
+    observed = SourceValue.objects.filter(enterprise=firm)
+    assert (
+        observed.filter(source_kind=SourceKind.SPREADSHEET).count() == 15 + 1
+    )  # every figure but revenue, and the date
+    assert not observed.filter(field="revenue", source_kind=SourceKind.SPREADSHEET).exists()
+    assert _revenue(firm) == Decimal("6000.00")  # the department's value, as before
+    before = observed.count()
+    call_command("record_registry_sources")
+    assert observed.count() == before
