@@ -126,3 +126,37 @@ def test_a_staff_edit_in_the_admin_records_an_observation(client, make_user, two
     observed = SourceValue.objects.get(enterprise=firm, field="revenue")
     assert (observed.source_kind, observed.value, observed.actor) == (SourceKind.STAFF_EDIT, 123456, admin)
     assert not SourceValue.objects.filter(field="employees").exists()  # unchanged figures are not observed
+
+
+def test_only_the_city_administrator_sets_the_order_in_the_admin(client, make_user, db):
+    from enterprises.models import FieldPrecedence
+    from enterprises.provenance import precedence_rules
+
+    staff = make_user(Role.CITY_STAFF)
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get(reverse("admin:enterprises_fieldprecedence_add")).status_code == 403
+    admin = make_user(Role.CITY_ADMIN)
+    admin.is_staff = True
+    admin.save()
+    client.force_login(admin)
+    data = {
+        "field": "revenue",
+        "place_0": "spreadsheet",
+        "place_1": "department",
+        "place_2": "",
+        "place_3": "",
+        "abs_tolerance": "500",
+        "rel_tolerance": "0.02",
+    }
+    assert (
+        client.post(reverse("admin:enterprises_fieldprecedence_add"), {**data, "place_1": "spreadsheet"}).status_code
+        == 200
+    )
+    assert not FieldPrecedence.objects.exists()  # a source named twice is refused
+    response = client.post(reverse("admin:enterprises_fieldprecedence_add"), data)
+    assert response.status_code == 302
+    rule = precedence_rules()["revenue"]
+    assert rule.order == ("spreadsheet", "department")
+    assert FieldPrecedence.objects.get().updated_by == admin
