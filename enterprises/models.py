@@ -561,3 +561,19 @@ class ConflictEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("conflict event")
         verbose_name_plural = _("conflict events")
+
+
+class ReconcileMark(models.Model):
+    """Where the last reconciliation stopped (one row): the last observation it read and a digest of the
+    precedence it applied. The next run reads only the figures observed since, unless the precedence changed."""
+
+    last_value_id = models.BigIntegerField(_("last observation read"), default=0)
+    rules_digest = models.CharField(_("precedence applied"), max_length=64, blank=True)
+    reconciled_at = models.DateTimeField(_("reconciled at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reconciliation mark")
+        verbose_name_plural = _("reconciliation mark")
+
+    def __str__(self):
+        return f"{self.last_value_id} ({self.reconciled_at})"

@@ -17,6 +17,7 @@ Other databases (SQLite under `make run`): the same steps in pandas.
 """
 
 import datetime
+import hashlib
 import logging
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -37,6 +38,7 @@ from enterprises.models import (
     Conflict,
     Enterprise,
     FieldPrecedence,
+    ReconcileMark,
     SourceKind,
     SourceValue,
 )
@@ -224,15 +226,38 @@ class Reconciliation:
         return {**asdict(self), "changed_rows": self.changed_rows}
 
 
-def reconcile(*, run=None) -> Reconciliation:
+def reconcile(*, run=None, full: bool = False) -> Reconciliation:
     """Set the effective values from the observations and list the conflicts (module docstring). Idempotent. `run`:
-    the nightly run it belongs to, when called as a nightly step (unused: the observations are read as they are)."""
+    the nightly run it belongs to, when called as a nightly step (unused: the observations are read as they are).
+
+    PostgreSQL, incremental: only the figures (firm, year, field) observed since the last run are reconciled, unless
+    `full`, the precedence changed since, or no run happened yet; the result is the same as a full run's. The mark
+    is read under a brief SHARE lock of the observations, so that no transaction still writing observations below
+    it is missed (it waits for those to commit; new ones get higher ids)."""
     rules = precedence_rules()
+    digest = _digest(rules)
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            result = _reconcile_frames(rules)
+        logger.info("Sources reconciled: %s", result.as_dict())
+        return result
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {SV} IN SHARE MODE")
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {SV}")
+        upto = cursor.fetchone()[0]
     with transaction.atomic():
-        step = _reconcile_sql if connection.vendor == "postgresql" else _reconcile_frames
-        result = step(rules)
-    logger.info("Sources reconciled: %s", result.as_dict())
+        mark = ReconcileMark.objects.select_for_update().filter(pk=1).first() or ReconcileMark(pk=1)
+        since = None if (full or not mark.rules_digest or mark.rules_digest != digest) else mark.last_value_id
+        result = _reconcile_sql(rules, since=since, upto=upto)
+        mark.last_value_id, mark.rules_digest = upto, digest
+        mark.save()
+    logger.info("Sources reconciled (%s): %s", "full" if since is None else "since the last run", result.as_dict())
     return result
+
+
+def _digest(rules: dict[str, Rule]) -> str:
+    text = repr(sorted((r.field, r.order, str(r.abs_tolerance), str(r.rel_tolerance)) for r in rules.values()))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 # PostgreSQL ---------------------------------------------------------------------------------------------------------
@@ -257,11 +282,31 @@ def _cast(field: str, expression: str) -> str:
     return f"round({expression})::integer" if field in COUNT_SOURCE_FIELDS else f"round({expression}, 2)"
 
 
-def _reconcile_sql(rules: dict[str, Rule]) -> Reconciliation:
+def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: int | None = None) -> Reconciliation:
+    """The PostgreSQL statements; `since`: only the figures with an observation of id in (since, upto]."""
     result = Reconciliation()
     kinds = list(SourceKind.values)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '64MB'")
+        source = f"{SV} s"
+        touched = "true"
+        if since is not None:
+            cursor.execute(
+                "CREATE TEMP TABLE prov_keys ON COMMIT DROP AS SELECT DISTINCT enterprise_id, year, field "
+                f"FROM {SV} WHERE id > %s AND id <= %s",
+                [since, upto if upto is not None else 2**62],
+            )
+            cursor.execute("ANALYZE prov_keys")
+            source = (
+                f"(SELECT s.* FROM prov_keys k JOIN {SV} s ON s.enterprise_id = k.enterprise_id AND s.year = k.year "
+                "AND s.field = k.field UNION ALL "
+                f"SELECT s.* FROM prov_keys k JOIN {SV} s ON s.enterprise_id = k.enterprise_id AND s.year IS NULL "
+                "AND k.year IS NULL AND s.field = k.field) s"
+            )
+            touched = (
+                "EXISTS (SELECT 1 FROM prov_keys k WHERE k.enterprise_id = c.enterprise_id AND k.field = c.field "
+                "AND k.year IS NOT DISTINCT FROM c.year)"
+            )
         cursor.execute(
             "CREATE TEMP TABLE prov_rule (field varchar(32) PRIMARY KEY, abs_tol numeric, rel_tol numeric) "
             "ON COMMIT DROP"
@@ -290,7 +335,7 @@ def _reconcile_sql(rules: dict[str, Rule]) -> Reconciliation:
             f"  SELECT enterprise_id, year, field, {', '.join(columns)} FROM ("
             "    SELECT DISTINCT ON (enterprise_id, year, field, source_kind) id, enterprise_id, year, field, "
             "      source_kind, COALESCE(value, (value_date - DATE '1970-01-01')::numeric) AS num "
-            f"    FROM {SV} WHERE field IN ({', '.join(_quote(f) for f in rules)}) "
+            f"    FROM {source} WHERE field IN ({', '.join(_quote(f) for f in rules)}) "
             "    ORDER BY enterprise_id, year, field, source_kind, as_of DESC, id DESC"
             "  ) latest GROUP BY enterprise_id, year, field"
             ") k"
@@ -343,11 +388,13 @@ def _reconcile_sql(rules: dict[str, Rule]) -> Reconciliation:
         )
         result.conflicts_opened = cursor.rowcount
         cursor.execute(
-            f"UPDATE {CONFLICT} c SET status = 'superseded' WHERE c.status = 'open' AND NOT EXISTS ("
+            f"UPDATE {CONFLICT} c SET status = 'superseded' WHERE c.status = 'open' AND {touched} AND NOT EXISTS ("
             "SELECT 1 FROM prov_conflicts p WHERE p.winning_id = c.winning_id AND p.other_id = c.other_id)"
         )
         result.conflicts_superseded = cursor.rowcount
         cursor.execute("DROP TABLE prov_rule, prov_current, prov_pivot, prov_conflicts")
+        if since is not None:
+            cursor.execute("DROP TABLE prov_keys")
     return result
 
 

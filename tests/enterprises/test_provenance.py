@@ -35,12 +35,14 @@ def _revenue(firm, year=2025):
     return AnnualIndicator.objects.get(enterprise=firm, year=year).revenue
 
 
-@pytest.fixture(params=["sql", "frames"])
+@pytest.fixture(params=["full", "incremental", "frames"])
 def run(request):
-    """Both paths of the reconciliation (PostgreSQL's statements, the pandas steps other databases use)."""
-    rules = precedence_rules
-    step = _reconcile_sql if request.param == "sql" else _reconcile_frames
-    return lambda: step(rules())
+    """Every path of the reconciliation: PostgreSQL's statements over all figures, the same since the last run (the
+    night's, through `reconcile`), and the pandas steps other databases use."""
+    if request.param == "incremental":
+        return reconcile
+    step = _reconcile_sql if request.param == "full" else _reconcile_frames
+    return lambda: step(precedence_rules())
 
 
 def test_three_sources_give_the_effective_value_by_the_default_order(db, run):
@@ -218,3 +220,20 @@ def test_the_backfill_gives_values_without_a_source_one_and_only_once(db):
     before = observed.count()
     call_command("record_registry_sources")
     assert observed.count() == before
+
+
+def test_a_run_since_the_last_reads_only_newly_observed_figures_and_agrees_with_a_full_run(db):
+    firms = factories.EnterpriseFactory.create_batch(3)
+    for firm in firms:
+        _observe(firm, SourceKind.SPREADSHEET, "1000000")
+    assert reconcile().indicators_created == 3
+    _observe(firms[0], SourceKind.DEPARTMENT, "3000000")
+    # Out of band: a figure changed behind the reconciliation's back on a firm nobody observed since.
+    AnnualIndicator.objects.filter(enterprise=firms[1]).update(revenue=Decimal("5.00"))
+    result = reconcile()
+    assert (result.indicators_changed, result.conflicts_opened) == (1, 1)
+    assert _revenue(firms[0]) == Decimal("3000000.00")
+    assert _revenue(firms[1]) == Decimal("5.00")  # not read: nothing new was observed of it
+    assert reconcile(full=True).indicators_changed == 1  # a full run restores it
+    assert _revenue(firms[1]) == Decimal("1000000.00")
+    assert reconcile().changed_rows == 0
