@@ -433,8 +433,16 @@ class SourceValue(models.Model):
     value_date = models.DateField(_("date value"), null=True, blank=True)
     source_kind = models.CharField(_("source of the value"), max_length=16, choices=SourceKind.choices)
     source_name = models.CharField(_("list or sheet"), max_length=200, blank=True)
+    # Neither this foreign key nor the actor's is indexed: an index more per observation slows every import's
+    # commit, and import jobs and users are not deleted (the admin keeps jobs read-only; users are deactivated).
     import_job = models.ForeignKey(
-        ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import")
+        ImportJob,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+        db_index=False,
     )
     document = models.CharField(_("document"), max_length=200, blank=True)
     as_of = models.DateField(_("as of"))
@@ -445,6 +453,7 @@ class SourceValue(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("by"),
+        db_index=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -520,8 +529,9 @@ class Conflict(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     field = models.CharField(_("figure"), max_length=32)
+    # Indexed by conflict_one_per_pair, which starts with it.
     winning = models.ForeignKey(
-        SourceValue, on_delete=models.CASCADE, related_name="+", verbose_name=_("value in force")
+        SourceValue, on_delete=models.CASCADE, related_name="+", verbose_name=_("value in force"), db_index=False
     )
     other = models.ForeignKey(SourceValue, on_delete=models.CASCADE, related_name="+", verbose_name=_("other value"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)

@@ -78,9 +78,9 @@ class Migration(migrations.Migration):
                 ('document', models.CharField(blank=True, max_length=200, verbose_name='document')),
                 ('as_of', models.DateField(verbose_name='as of')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('actor', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
                 ('enterprise', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='source_values', to='enterprises.enterprise', verbose_name='enterprise')),
-                ('import_job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='enterprises.importjob', verbose_name='import')),
+                ('import_job', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='enterprises.importjob', verbose_name='import')),
             ],
             options={
                 'verbose_name': 'source value',
@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='conflict',
             name='winning',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.sourcevalue', verbose_name='value in force'),
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='enterprises.sourcevalue', verbose_name='value in force'),
         ),
         migrations.CreateModel(
             name='FieldPrecedence',
