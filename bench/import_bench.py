@@ -370,10 +370,10 @@ def reset_registry() -> None:
     from django.db import connection
 
     from accounts.models import User
-    from enterprises.models import AnnualIndicator, Enterprise, Qualification
+    from enterprises.models import AnnualIndicator, Conflict, Enterprise, Qualification, SourceValue
 
     User.objects.filter(enterprise__isnull=False).delete()
-    tables = [model._meta.db_table for model in (AnnualIndicator, Qualification, Enterprise)]
+    tables = [model._meta.db_table for model in (Conflict, SourceValue, AnnualIndicator, Qualification, Enterprise)]
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f'DELETE FROM "{table}"')

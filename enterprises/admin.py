@@ -5,16 +5,22 @@ from import_export.admin import ImportExportModelAdmin
 
 from core.access import AccessKind, record_access
 from core.admin import TransitionEventInline
-from enterprises.forms import EnterpriseAdminForm
+from enterprises.forms import EnterpriseAdminForm, FieldPrecedenceForm
 from enterprises.models import (
     Achievement,
     AnnualIndicator,
+    Conflict,
+    ConflictEvent,
     County,
     Enterprise,
+    FieldPrecedence,
     ImportJob,
     ImportJobEvent,
     Qualification,
+    SourceValue,
 )
+from enterprises.permissions import can_configure_precedence
+from enterprises.provenance import staff_edit_record
 from enterprises.resources import AnnualIndicatorResource, EnterpriseResource, QualificationResource
 
 
@@ -73,6 +79,19 @@ class EnterpriseAdmin(LoggedExportAdmin):
     show_full_result_count = False
     inlines = [IndicatorInline, QualificationInline, AchievementInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        staff_edit_record(instance=obj, changed=form.changed_data, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is AnnualIndicator:
+            for inline_form in formset.forms:
+                if inline_form.instance.pk and inline_form.has_changed():
+                    staff_edit_record(
+                        instance=inline_form.instance, changed=inline_form.changed_data, actor=request.user
+                    )
+
 
 @admin.register(AnnualIndicator)
 class AnnualIndicatorAdmin(LoggedExportAdmin):
@@ -83,6 +102,10 @@ class AnnualIndicatorAdmin(LoggedExportAdmin):
     list_select_related = ["enterprise"]
     raw_id_fields = ["enterprise"]
     show_full_result_count = False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        staff_edit_record(instance=obj, changed=form.changed_data, actor=request.user)
 
 
 @admin.register(Qualification)
@@ -124,4 +147,86 @@ class ImportJobAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FieldPrecedence)
+class FieldPrecedenceAdmin(admin.ModelAdmin):
+    """Each figure's order of sources and tolerances: the city administrator's (the next night applies them)."""
+
+    form = FieldPrecedenceForm
+    fieldsets = [
+        (None, {"fields": ["field", "place_0", "place_1", "place_2", "place_3"]}),
+        (None, {"fields": ["abs_tolerance", "rel_tolerance", "updated_at", "updated_by"]}),
+    ]
+    list_display = ["field", "order", "abs_tolerance", "rel_tolerance", "updated_at", "updated_by"]
+    readonly_fields = ["updated_at", "updated_by"]
+
+    def has_add_permission(self, request):
+        return can_configure_precedence(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return can_configure_precedence(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_configure_precedence(request.user)
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(SourceValue)
+class SourceValueAdmin(admin.ModelAdmin):
+    """The observations, read-only: they are recorded by imports, edits and the departments' lists."""
+
+    list_display = [
+        "enterprise",
+        "field",
+        "year",
+        "value",
+        "value_date",
+        "source_kind",
+        "source_name",
+        "as_of",
+        "actor",
+    ]
+    list_filter = ["source_kind", "field"]
+    search_fields = ["enterprise__name", "enterprise__credit_code", "source_name", "document"]
+    raw_id_fields = ["enterprise", "import_job", "actor"]
+    list_select_related = ["enterprise", "actor"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ConflictEventInline(TransitionEventInline):
+    model = ConflictEvent
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    """Conflicts, read-only: staff resolve them on their page (enterprises:conflicts)."""
+
+    list_display = ["enterprise", "field", "year", "status", "created_at", "resolved_by"]
+    list_filter = ["status", "field"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    raw_id_fields = ["enterprise", "winning", "other", "resolved_by"]
+    list_select_related = ["enterprise", "resolved_by"]
+    inlines = [ConflictEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -397,3 +397,193 @@ class ImportJobEvent(TransitionEvent):
     class Meta(TransitionEvent.Meta):
         verbose_name = _("import event")
         verbose_name_plural = _("import events")
+
+
+# Sources and provenance (README "Sources of each value"). The columns of Enterprise and AnnualIndicator hold the
+# EFFECTIVE values every page and the rules read; each observation of a value, from whichever source, is a
+# SourceValue row, and the nightly reconciliation (enterprises.provenance.reconcile) sets the effective columns
+# from them by each field's precedence.
+FIRM_SOURCE_FIELDS = ("founded_on",)
+SOURCE_FIELDS = (*INDICATOR_FIELDS, *FIRM_SOURCE_FIELDS)
+
+
+class SourceKind(models.TextChoices):
+    DEPARTMENT = "department", _("Department list")
+    SELF_REPORT = "self_report", _("Firm's confirmed report")
+    SPREADSHEET = "spreadsheet", _("Staff spreadsheet")
+    STAFF_EDIT = "staff_edit", _("Staff edit")
+
+
+class SourceValue(models.Model):
+    """One observation of one registry value: which firm, which year (empty for a firm's own fields such as its
+    founding date), which field, the value, and where it came from (kind, the list or sheet, the import or
+    document, as of which day, who). Append-only: a newer observation is a new row."""
+
+    # Not indexed on its own: sourcevalue_current_idx starts with it.
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.CASCADE,
+        related_name="source_values",
+        verbose_name=_("enterprise"),
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    field = models.CharField(_("figure"), max_length=32)
+    value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, null=True, blank=True)
+    value_date = models.DateField(_("date value"), null=True, blank=True)
+    source_kind = models.CharField(_("source of the value"), max_length=16, choices=SourceKind.choices)
+    source_name = models.CharField(_("list or sheet"), max_length=200, blank=True)
+    # Neither this foreign key nor the actor's is indexed: an index more per observation slows every import's
+    # commit, and import jobs and users are not deleted (the admin keeps jobs read-only; users are deactivated).
+    import_job = models.ForeignKey(
+        ImportJob,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+        db_index=False,
+    )
+    document = models.CharField(_("document"), max_length=200, blank=True)
+    as_of = models.DateField(_("as of"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        db_index=False,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["enterprise", "year", "field", "source_kind", "-as_of", "-id"]
+        verbose_name = _("source value")
+        verbose_name_plural = _("source values")
+        # The reconciliation reads each source's latest observation straight off this index, in order, without a
+        # sort or a visit to the table (enterprises.provenance); a firm's history is its prefix.
+        indexes = [
+            models.Index(
+                fields=["enterprise", "year", "field", "source_kind", "-as_of", "-id"],
+                include=["value", "value_date"],
+                name="sourcevalue_current_idx",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(value_date__isnull=False), name="sourcevalue_has_value"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.field} {self.year or ''} {self.get_source_kind_display()}"
+
+
+class FieldPrecedence(models.Model):
+    """A field's order of sources (the first present wins) and how far two sources may differ before it is a
+    conflict: more than the absolute tolerance AND more than the relative one (of the larger value). Fields without
+    a row use enterprises.provenance.DEFAULT_ORDER and its default tolerances."""
+
+    field = models.CharField(_("figure"), max_length=32, unique=True)
+    order = models.JSONField(_("order of sources"), default=list)
+    abs_tolerance = models.DecimalField(_("absolute tolerance"), max_digits=18, decimal_places=2, default=0)
+    rel_tolerance = models.DecimalField(
+        _("relative tolerance"), max_digits=6, decimal_places=4, default=0, help_text=_("0.05 means 5 per cent.")
+    )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+
+    class Meta:
+        ordering = ["field"]
+        verbose_name = _("source precedence")
+        verbose_name_plural = _("source precedence")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(abs_tolerance__gte=0) & Q(rel_tolerance__gte=0), name="precedence_tolerance_ok"
+            ),
+        ]
+
+    def __str__(self):
+        return self.field
+
+
+class Conflict(models.Model):
+    """Two sources' current values of one figure that differ by more than its tolerance: the one in force (the
+    precedence's winner) and the other. County staff resolve it with a reason (enterprises.workflows)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To resolve")
+        RESOLVED = "resolved", _("Resolved")
+        SUPERSEDED = "superseded", _("Superseded by newer data")
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("enterprise")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    field = models.CharField(_("figure"), max_length=32)
+    # Indexed by conflict_one_per_pair, which starts with it.
+    winning = models.ForeignKey(
+        SourceValue, on_delete=models.CASCADE, related_name="+", verbose_name=_("value in force"), db_index=False
+    )
+    other = models.ForeignKey(SourceValue, on_delete=models.CASCADE, related_name="+", verbose_name=_("other value"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    reason = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("found at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("conflict")
+        verbose_name_plural = _("conflicts")
+        indexes = [models.Index(fields=["status", "enterprise"], name="conflict_status_firm_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["winning", "other"], name="conflict_one_per_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.field} {self.year or ''}"
+
+
+class ConflictEvent(TransitionEvent):
+    """Every change of a conflict's status, by whom, when and why (`note`: the resolution's reason)."""
+
+    subject_field = "conflict"
+
+    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="events")
+    from_state, to_state = TransitionEvent.state_fields(Conflict.Status)
+
+    class Meta(TransitionEvent.Meta):
+        verbose_name = _("conflict event")
+        verbose_name_plural = _("conflict events")
+
+
+class ReconcileMark(models.Model):
+    """Where the last reconciliation stopped (one row): the last observation it read and a digest of the
+    precedence it applied. The next run reads only the figures observed since, unless the precedence changed."""
+
+    last_value_id = models.BigIntegerField(_("last observation read"), default=0)
+    rules_digest = models.CharField(_("precedence applied"), max_length=64, blank=True)
+    reconciled_at = models.DateTimeField(_("reconciled at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("reconciliation mark")
+        verbose_name_plural = _("reconciliation mark")
+
+    def __str__(self):
+        return f"{self.last_value_id} ({self.reconciled_at})"

@@ -1,6 +1,13 @@
 """Who may do what with the registry (DESIGN §6); which firms a user sees is accounts.scoping's."""
 
-from accounts.permissions import is_active_user, is_city_staff, is_county_staff, is_enterprise_user, is_staff
+from accounts.permissions import (
+    is_active_user,
+    is_city_admin,
+    is_city_staff,
+    is_county_staff,
+    is_enterprise_user,
+    is_staff,
+)
 
 
 def can_import(user) -> bool:
@@ -32,3 +39,20 @@ def contact_view_is_recorded(user, enterprise) -> bool:
     """Whether showing `enterprise`'s contact person and phone to `user` goes into the access log: always, except
     to the firm's own accounts (its own details are not a disclosure)."""
     return not (is_enterprise_user(user) and user.enterprise_id == enterprise.pk)
+
+
+def sees_sources(user) -> bool:
+    """Who sees where each figure came from (the source tags and histories): bureau staff of the city and counties;
+    a firm, a leader or an officer sees the figures only."""
+    return is_staff(user)
+
+
+def can_resolve_conflicts(user) -> bool:
+    """County staff resolve their county's conflicts between sources; city staff every county's (the rows:
+    accounts.scoping)."""
+    return is_staff(user)
+
+
+def can_configure_precedence(user) -> bool:
+    """The order of sources and the tolerances of each figure are the city administrator's."""
+    return is_city_admin(user)

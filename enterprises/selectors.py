@@ -1,6 +1,7 @@
 """Reads of the enterprise registry. Every function takes `user=` and scopes through accounts.scoping."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -19,13 +20,19 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import scope_counties, scope_to_user
 from enterprises.models import (
+    FIRM_SOURCE_FIELDS,
     INDICATOR_FIELDS,
+    SOURCE_FIELDS,
     AnnualIndicator,
+    Conflict,
     County,
     Enterprise,
     Qualification,
     QualificationKind,
+    SourceValue,
 )
+from enterprises.permissions import can_resolve_conflicts, sees_sources
+from enterprises.provenance import precedence_rules
 from rulesets import RuleSet, get_ruleset
 
 
@@ -130,14 +137,17 @@ MONEY_ROWS = frozenset(
 )
 
 
-def indicator_table(enterprise: Enterprise) -> dict:
-    """The firm's prefetched indicators as rows by field and columns by year, with the ratios staff read first."""
+def indicator_table(enterprise: Enterprise, sources: dict | None = None) -> dict:
+    """The firm's prefetched indicators as rows by field and columns by year, with the ratios staff read first.
+    `sources` (figure_sources): each figure's cell carries where it came from (else None)."""
     years = list(enterprise.indicators.all())
+    sources = sources or {}
     rows = [
         {
             "label": AnnualIndicator._meta.get_field(field).verbose_name,
             "money": field in MONEY_ROWS,
             "values": [getattr(row, field) for row in years],
+            "sources": [sources.get((field, row.year)) for row in years],
         }
         for field in INDICATOR_FIELDS
     ]
@@ -154,9 +164,11 @@ def indicator_table(enterprise: Enterprise) -> dict:
         )
     ]
     labels = [row.year for row in years]
-    for row in (*rows, *ratios):
+    for row in ratios:
         # Each value beside its year: a phone shows the rows as cards, each value labelled with its year.
         row["cells"] = list(zip(labels, row["values"], strict=True))
+    for row in rows:
+        row["cells"] = list(zip(labels, row["values"], row["sources"], strict=True))
     return {"years": labels, "rows": rows, "ratios": ratios}
 
 
@@ -231,3 +243,76 @@ def export_years() -> list[int]:
     row would cost the list page a full scan."""
     this_year = timezone.localdate().year
     return list(range(this_year, this_year - EXPORT_YEARS_OFFERED, -1))
+
+
+# --- Sources of each value (enterprises.provenance) ------------------------------------------------------------------
+
+
+@dataclass
+class FigureSource:
+    """One figure's observations, newest first, and the one in force under the current precedence (None: the figure
+    has no recorded source, it predates them)."""
+
+    field: str
+    year: int | None
+    in_force: SourceValue | None
+    history: list[SourceValue]
+
+
+def figure_sources(*, user, enterprise: Enterprise) -> dict[tuple[str, int | None], FigureSource]:
+    """Where each figure of a firm (from a scoped selector) came from, keyed by (field, year); empty for a user who
+    does not see sources. Two queries: the precedence and the observations."""
+    if not sees_sources(user):
+        return {}
+    rules = precedence_rules()
+    rows = (
+        SourceValue.objects.filter(enterprise=enterprise)
+        .select_related("actor", "import_job")
+        .order_by("field", "year", "-as_of", "-id")
+    )
+    found: dict[tuple[str, int | None], FigureSource] = {}
+    for row in rows:
+        key = (row.field, row.year)
+        found.setdefault(key, FigureSource(row.field, row.year, None, [])).history.append(row)
+    for figure in found.values():
+        order = rules[figure.field].order if figure.field in rules else ()
+        # The history is newest first, so the first of each kind is its latest; the first kind in the order wins.
+        latest = {}
+        for row in figure.history:
+            latest.setdefault(row.source_kind, row)
+        figure.in_force = next((latest[kind] for kind in order if kind in latest), None)
+    return found
+
+
+def figure_label(field: str):
+    """A figure's name in plain words."""
+    model = Enterprise if field in FIRM_SOURCE_FIELDS else AnnualIndicator
+    return model._meta.get_field(field).verbose_name
+
+
+def figure_histories(sources: dict[tuple[str, int | None], FigureSource]) -> list[dict]:
+    """The firm's figures with their observations, for the page's history: firm fields first, then by figure in
+    the registry's order and by year, newest first."""
+    order = {field: number for number, field in enumerate(SOURCE_FIELDS)}
+    keys = sorted(sources, key=lambda key: (key[1] is not None, order.get(key[0], 99), -(key[1] or 0)))
+    return [
+        {"label": figure_label(key[0]), "year": key[1], "money": key[0] in MONEY_ROWS, "figure": sources[key]}
+        for key in keys
+    ]
+
+
+def conflict_list(*, user, status: str = Conflict.Status.OPEN) -> QuerySet[Conflict]:
+    """The conflicts between sources of the firms `user` may see (county staff: their county's)."""
+    if not can_resolve_conflicts(user):
+        return Conflict.objects.none()
+    rows = Conflict.objects.filter(status=status).select_related(
+        "enterprise", "enterprise__county", "winning", "winning__actor", "other", "other__actor", "resolved_by"
+    )
+    return scope_to_user(rows, user=user, enterprise_path="enterprise").order_by("enterprise__name", "field", "year")
+
+
+def conflict_get(*, user, pk: int) -> Conflict:
+    conflict = conflict_list(user=user).filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    return conflict

@@ -16,6 +16,8 @@ urlpatterns = [
     path("import/<int:pk>/cancel/", import_views.import_cancel_view, name="import-cancel"),
     path("import/<int:pk>/retry/", import_views.import_retry_view, name="import-retry"),
     path("import/<int:pk>/report.xlsx", import_views.import_report_view, name="import-report"),
+    path("conflicts/", views.conflict_list_view, name="conflicts"),
+    path("conflicts/<int:pk>/resolve/", views.conflict_resolve_view, name="conflict-resolve"),
     path("<str:credit_code>/", views.enterprise_detail_view, name="detail"),
     path("<str:credit_code>/edit/", views.enterprise_edit_view, name="edit"),
 ]

@@ -4,14 +4,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import can_edit_enterprise
+from core.pages import form_action, page_number
 from enterprises.access import record_contact_view
 from enterprises.filters import EnterpriseFilter
-from enterprises.forms import EnterpriseContactForm
-from enterprises.selectors import enterprise_get, enterprise_list, export_years, indicator_table
+from enterprises.forms import ConflictResolveForm, EnterpriseContactForm
+from enterprises.permissions import can_resolve_conflicts
+from enterprises.provenance import conflict_resolve
+from enterprises.selectors import (
+    conflict_get,
+    conflict_list,
+    enterprise_get,
+    enterprise_list,
+    export_years,
+    figure_histories,
+    figure_sources,
+    indicator_table,
+)
 from enterprises.services import enterprise_update_contact
 
 
@@ -49,14 +62,40 @@ def enterprise_list_view(request):
 def enterprise_detail_view(request, credit_code):
     enterprise = enterprise_get(user=request.user, credit_code=credit_code)
     record_contact_view(request=request, enterprise=enterprise, where="page")
+    sources = figure_sources(user=request.user, enterprise=enterprise)
     return render(
         request,
         "enterprises/detail.html",
         {
             "enterprise": enterprise,
-            "indicators": indicator_table(enterprise),
+            "indicators": indicator_table(enterprise, sources),
+            "founded_source": sources.get(("founded_on", None)),
+            "histories": figure_histories(sources),
             "can_edit": can_edit_enterprise(request.user, enterprise),
         },
+    )
+
+
+@login_required
+def conflict_list_view(request):
+    """The conflicts between sources of the firms the staff member works on (county staff: their county's)."""
+    if not can_resolve_conflicts(request.user):
+        raise PermissionDenied
+    paginator = Paginator(conflict_list(user=request.user), 50)
+    page = paginator.get_page(page_number(request.GET.get("page")))
+    return render(request, "enterprises/conflicts.html", {"page": page, "form": ConflictResolveForm()})
+
+
+@login_required
+@require_POST
+def conflict_resolve_view(request, pk):
+    conflict = conflict_get(user=request.user, pk=pk)
+    return form_action(
+        request,
+        ConflictResolveForm(request.POST),
+        lambda data: conflict_resolve(conflict=conflict, reason=data["reason"], actor=request.user),
+        success=_("Conflict resolved."),
+        then=reverse("enterprises:conflicts"),
     )
 
 

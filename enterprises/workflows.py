@@ -1,9 +1,11 @@
-"""The import workflow: a job's allowed changes of status and the one function that makes them."""
+"""The workflows of the registry: an import job's changes of status, and a conflict between sources' resolution; each
+with its table of allowed moves and the one function that makes them."""
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from core.exceptions import AlreadyMoved
-from enterprises.models import ImportJob, ImportJobEvent
+from core.exceptions import AlreadyMoved, check_move
+from enterprises.models import Conflict, ConflictEvent, ImportJob, ImportJobEvent
 
 Status = ImportJob.Status
 
@@ -42,3 +44,39 @@ def import_job_transition(*, job: ImportJob, to: str, actor=None, note: str = ""
     job.save()
     event.save()
     return job
+
+
+# Conflicts between sources (enterprises.provenance): the nightly reconciliation opens them and supersedes those newer
+# data settles ("portal", set-based, without an event); county staff of the firm's county, or city staff, resolve an
+# open one with a reason ("staff", `conflict_transition`, with its event).
+ConflictStatus = Conflict.Status
+STAFF, PORTAL = "staff", "portal"
+CONFLICT_TRANSITIONS: dict[str, dict[str, str]] = {
+    ConflictStatus.OPEN: {ConflictStatus.RESOLVED: STAFF, ConflictStatus.SUPERSEDED: PORTAL},
+    ConflictStatus.RESOLVED: {},
+    ConflictStatus.SUPERSEDED: {ConflictStatus.OPEN: PORTAL},
+}
+
+
+def conflict_transition(*, conflict: Conflict, to: str, actor, note: str = "", **fields) -> Conflict:
+    """The one way a conflict changes status by hand, as CONFLICT_TRANSITIONS allows, with its append-only event.
+    Call inside a transaction holding the conflict's row lock; the caller has checked the actor's scope."""
+    check_move(
+        table=CONFLICT_TRANSITIONS,
+        current=conflict.status,
+        to=to,
+        may=lambda who: who == (STAFF if actor is not None else PORTAL),
+        thing=str(Conflict._meta.verbose_name),
+        state=ConflictStatus(conflict.status).label,
+        not_allowed=lambda: ValidationError(
+            _("A conflict “%(current)s” cannot become “%(target)s”.")
+            % {"current": conflict.get_status_display(), "target": ConflictStatus(to).label}
+        ),
+    )
+    event = ConflictEvent(conflict=conflict, from_state=conflict.status, to_state=to, actor=actor, note=note)
+    conflict.status = to
+    for name, value in fields.items():
+        setattr(conflict, name, value)
+    conflict.save()
+    event.save()
+    return conflict

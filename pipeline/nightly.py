@@ -2,6 +2,7 @@
 
 Beat starts `run_night` (task `pipeline.nightly_run`) at SCORING_NIGHTLY_AT:
 
+  0. Effective values reconciled from their sources       enterprises.provenance.reconcile (set-based, idempotent)
   1. Patents re-evaluated as of the day                   ip.services.evaluate_patents
   2. The scoring run created, its chunks scored           scoring.services.create_run, then score_chunk per chunk
                                                           (a chord of `scoring.score_chunk` tasks over all workers)
@@ -45,6 +46,7 @@ from cultivation.services import place_from_run
 from cultivation.warnings import warnings_from_run
 from dashboards.models import RefreshTrigger
 from dashboards.scheduling import schedule_refresh
+from enterprises.provenance import reconcile
 from ip.services import evaluate_patents
 from policies.matching import match_from_run
 from scoring.models import ScoringRun
@@ -64,9 +66,16 @@ PUBLISHING_STEPS = (place_from_run, plan_gaps_from_run, warnings_from_run, match
 
 
 def run_night(*, on: datetime.date | None = None) -> ScoringRun | None:
-    """The whole night of `on` (default today): steps 1 to 4. Returns the run started, or None when the date has
+    """The whole night of `on` (default today): steps 0 to 4. Returns the run started, or None when the date has
     one already (a second start the same day does nothing)."""
     on = on or timezone.localdate()
+    # Step 0: the registry's effective values from their sources by each field's precedence, before anything reads
+    # them. A failure rolls the reconciliation back (the registry keeps yesterday's effective values) and the night
+    # goes on; a re-run with no new data writes nothing, so running it again the same night is harmless.
+    try:
+        reconcile()
+    except Exception:
+        logger.exception("Reconciling the registry's sources failed; the night goes on with yesterday's values")
     # Step 1 belongs to the nightly task rather than to a beat entry of its own an hour earlier: the order is then
     # certain, not assumed from the clock, and the evaluation is as of the night's own day (an entry an hour before
     # a run set shortly after midnight evaluated as of the day before). The run itself does not read the stored

@@ -16,7 +16,7 @@ from accounts.permissions import is_active_user, may_open_admin_site, needs_seco
 from audit.permissions import may_see_access_log
 from cultivation.permissions import may_see_board, may_see_warning_list
 from dashboards.permissions import may_see_dashboard
-from enterprises.permissions import can_import, has_own_enterprise, lists_many_enterprises
+from enterprises.permissions import can_import, can_resolve_conflicts, has_own_enterprise, lists_many_enterprises
 from firm_accounts.permissions import may_review_requests
 from ip.permissions import may_see_patent_overview
 from officers.permissions import may_see_coverage, may_see_demands, may_see_my_firms, may_see_officer_list
@@ -79,6 +79,7 @@ GROUPS = (
                   url_kwargs=_own_enterprise),
             Entry("nav-ip", "ip:overview", _("Patents"), may_see_patent_overview),
             Entry("nav-import", "enterprises:import", _("Import data"), can_import),
+            Entry("nav-conflicts", "enterprises:conflicts", _("Conflicts between sources"), can_resolve_conflicts),
             Entry("nav-accounts", "firm_accounts:requests", _("Enterprise accounts"), may_review_requests),
         ),
         namespaces=("enterprises", "ip", "firm_accounts"),

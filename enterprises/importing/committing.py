@@ -9,10 +9,20 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db import connection
+from django.utils import timezone
 
 from enterprises.importing.columns import FIRM_DETAIL_COLUMNS, INDICATOR_COLUMNS, CellType
 from enterprises.importing.validation import registry_rows
-from enterprises.models import INDICATOR_FIELDS, AnnualIndicator, Enterprise, Qualification
+from enterprises.models import (
+    FIRM_SOURCE_FIELDS,
+    INDICATOR_FIELDS,
+    AnnualIndicator,
+    Enterprise,
+    ImportJob,
+    Qualification,
+    SourceKind,
+    SourceValue,
+)
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 FIRM_FIELDS = ("name", "county_id", "credit_code_checked", *(c.key for c in FIRM_DETAIL_COLUMNS))
@@ -29,6 +39,10 @@ class Plan:
     firm_fields_to_update: list[str] = field(default_factory=list)
     rows_to_write: pd.DataFrame = field(default_factory=pd.DataFrame)
     fields_to_write: list[str] = field(default_factory=list)
+    # Firm fields the file carries whose values are sources' observations (the founding date).
+    observed_firm_fields: list[str] = field(default_factory=list)
+    # Set by the commit: the import the written values are observations of (a staff spreadsheet).
+    job: ImportJob | None = None
 
 
 def _counts(status: pd.Series, new_firms: int) -> dict[str, int]:
@@ -116,6 +130,7 @@ def plan_enterprises(frame: pd.DataFrame, present: list[str]) -> Plan:
         firm_fields_to_update=[f for f in FIRM_FIELDS if changed_cells[f].any()] if len(changed_cells) else [],
         rows_to_write=rows_to_write,
         fields_to_write=figure_keys,
+        observed_firm_fields=[f for f in FIRM_SOURCE_FIELDS if f in detail_fields],
     )
 
 
@@ -160,6 +175,7 @@ def apply_enterprises(plan: Plan, *, progress: Progress) -> None:
             update_fields=[*(f.removesuffix("_id") for f in plan.firm_fields_to_update), "updated_at"],
         )
     progress(0.3)
+    _observe_firms_orm(plan)
     rows = plan.rows_to_write
     if not len(rows):
         progress(1.0)
@@ -184,6 +200,47 @@ def apply_enterprises(plan: Plan, *, progress: Progress) -> None:
             update_fields=plan.fields_to_write,
         )
         progress(0.3 + 0.7 * stop / total)
+    stamp = _stamp(plan)
+    if stamp is not None:
+        SourceValue.objects.bulk_create(
+            (
+                SourceValue(enterprise_id=enterprise_ids[i], year=years[i], field=k, value=values[k][i], **stamp)
+                for i in range(total)
+                for k in plan.fields_to_write
+            ),
+            batch_size=BATCH_SIZE,
+        )
+
+
+def _stamp(plan: Plan) -> dict | None:
+    """Where a committed import's values come from (None: a plan written outside an import, e.g. by a test)."""
+    job = plan.job
+    if job is None:
+        return None
+    return {
+        "source_kind": SourceKind.SPREADSHEET,
+        "source_name": job.file_name[:200],
+        "import_job": job,
+        "document": job.file_name[:200],
+        "as_of": timezone.localdate(),
+        "actor": job.committed_by or job.created_by,
+    }
+
+
+def _observe_firms_orm(plan: Plan) -> None:
+    stamp = _stamp(plan)
+    if stamp is None or not plan.observed_firm_fields:
+        return
+    firms = pd.concat([plan.firms_to_create, plan.firms_to_update], ignore_index=True)
+    if not len(firms):
+        return
+    ids = registry_rows(firms["credit_code"].tolist(), ()).set_index("credit_code")["enterprise_id"]
+    SourceValue.objects.bulk_create(
+        SourceValue(enterprise_id=int(ids[row["credit_code"]]), field=name, value_date=row[name], **stamp)
+        for row in firms.to_dict("records")
+        for name in plan.observed_firm_fields
+        if row[name]
+    )
 
 
 def _firm_values(row) -> dict:
@@ -259,6 +316,21 @@ TEXT_FIRM_FIELDS = [f for f in FIRM_FIELDS if f not in ("county_id", "credit_cod
 MONEY_FIELDS = {c.key for c in INDICATOR_COLUMNS if c.cell_type is CellType.MONEY_WAN}
 
 
+OBSERVED = "enterprise_id, year, source_kind, source_name, import_job_id, document, as_of, actor_id, recorded_at"
+STAMPS = "%s, %s, %s, %s, %s, %s, now()"
+
+
+def _stamp_params(stamp: dict) -> list:
+    return [
+        stamp["source_kind"],
+        stamp["source_name"],
+        stamp["import_job"].pk,
+        stamp["document"],
+        stamp["as_of"],
+        stamp["actor"].pk if stamp["actor"] else None,
+    ]
+
+
 def _copy_rows(cursor, table: str, columns: list[str], frame: pd.DataFrame, *, not_null: list[str], progress) -> None:
     column_list = ", ".join(columns)
     options = "FORMAT csv"
@@ -297,6 +369,14 @@ def _copy_enterprises(plan: Plan, *, progress: Progress) -> None:
                 f"SELECT {', '.join(firm_columns)}, now(), now() FROM import_firms "
                 f"ON CONFLICT (credit_code) DO UPDATE SET {updates}, updated_at = EXCLUDED.updated_at"
             )
+            stamp = _stamp(plan)
+            for name in plan.observed_firm_fields if stamp is not None else ():
+                cursor.execute(
+                    f"INSERT INTO {SourceValue._meta.db_table} ({OBSERVED}, field, value_date) "
+                    f"SELECT e.id, NULL, {STAMPS}, %s, t.{name} FROM import_firms t "
+                    f"JOIN {firm_table} e ON e.credit_code = t.credit_code WHERE t.{name} IS NOT NULL",
+                    [*_stamp_params(stamp), name],
+                )
             cursor.execute("DROP TABLE import_firms")
         progress(0.4)
         rows = plan.rows_to_write
@@ -324,6 +404,17 @@ def _copy_enterprises(plan: Plan, *, progress: Progress) -> None:
             f"ON CONFLICT (enterprise_id, year) DO UPDATE SET {updates}"
         )
         written = cursor.rowcount
+        stamp = _stamp(plan)
+        if stamp is not None and plan.fields_to_write:
+            # Each written figure is an observation of the staff spreadsheet, in the same statement set.
+            figures = ", ".join(f"('{name}', t.{name}::numeric)" for name in plan.fields_to_write)
+            cursor.execute(
+                f"INSERT INTO {SourceValue._meta.db_table} ({OBSERVED}, field, value) "
+                f"SELECT e.id, t.year, {STAMPS}, f.field, f.value FROM import_indicators t "
+                f"JOIN {firm_table} e ON e.credit_code = t.credit_code "
+                f"CROSS JOIN LATERAL (VALUES {figures}) f(field, value)",
+                _stamp_params(stamp),
+            )
         cursor.execute("DROP TABLE import_indicators")
     if written != len(rows):
         raise AssertionError(f"{len(rows)} indicator rows to write, {written} written")

@@ -338,6 +338,9 @@ def import_job_commit(*, job_id: int) -> ImportJob | None:
                 return locked
             _refuse_out_of_scope(job, frame)
             plan = _plan(job.kind, frame, job.columns_present)
+            if hasattr(plan, "job"):
+                # The committed values are observations of this staff spreadsheet (enterprises.provenance).
+                plan.job = job
             progress = lambda fraction: _report_progress(job.pk, "writing", fraction)  # noqa: E731
             get_kind(job.kind).apply(plan, progress=progress)
             if cache.get(_cancel_key(job.pk)) is not None:

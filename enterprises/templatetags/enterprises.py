@@ -1,6 +1,10 @@
 from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
-from enterprises.permissions import can_import
+from enterprises.permissions import can_import, can_resolve_conflicts
+from enterprises.selectors import MONEY_ROWS, figure_label
 
 register = template.Library()
 
@@ -8,3 +12,55 @@ register = template.Library()
 @register.filter
 def may_import(user) -> bool:
     return can_import(user)
+
+
+@register.filter
+def may_resolve_conflicts(user) -> bool:
+    return can_resolve_conflicts(user)
+
+
+def describe_source(observation) -> str:
+    """An observation in plain words: the source, its list or file, as of which day, by whom."""
+    parts = [observation.get_source_kind_display()]
+    if observation.source_name:
+        parts.append(observation.source_name)
+    if observation.document and observation.document != observation.source_name:
+        parts.append(observation.document)
+    parts.append(_("as of %(day)s") % {"day": date_format(observation.as_of, "Y-m-d")})
+    if observation.actor_id:
+        parts.append(_("by %(who)s") % {"who": observation.actor.get_full_name() or observation.actor.get_username()})
+    return " · ".join(str(part) for part in parts)
+
+
+@register.simple_tag
+def source_tag(figure):
+    """A small tag beside a figure naming its source (in force under the current precedence); its title says the
+    rest. Nothing when the figure has no recorded source."""
+    if figure is None or figure.in_force is None:
+        return ""
+    observation = figure.in_force
+    return format_html(
+        '<span class="source-tag" title="{}">{}</span>',
+        describe_source(observation),
+        observation.get_source_kind_display(),
+    )
+
+
+@register.filter
+def source_words(observation) -> str:
+    return describe_source(observation)
+
+
+@register.filter
+def figure_name(field: str):
+    return figure_label(field)
+
+
+@register.simple_tag
+def observed_value(observation):
+    """An observation's value with its unit: a date, an amount in 10k yuan, or a count."""
+    if observation.value_date:
+        return date_format(observation.value_date, "Y-m-d")
+    if observation.field in MONEY_ROWS:
+        return _("%(amount)s 10k yuan") % {"amount": f"{observation.value / 10000:,.2f}"}
+    return f"{observation.value:,.0f}"

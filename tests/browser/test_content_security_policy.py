@@ -9,6 +9,8 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from enterprises.models import SourceKind
+from enterprises.provenance import reconcile, source_values_record
 from tests import factories
 from tests.workspaces.cast import demo_cast
 from workspaces.navigation import account_menu_for, menu_for
@@ -59,6 +61,10 @@ def test_every_page_of_a_role_loads_with_no_policy_violation(live_server, browse
     if username in ("city", "xinhua"):
         firm = factories.EnterpriseFactory(county=factories.county("410402"))
         links.append(f"/enterprises/{firm.credit_code}/")
+        # Two sources disagreeing: the firm page's source tags and history, and a row on the conflicts page.
+        for kind, revenue in ((SourceKind.DEPARTMENT, 1000000), (SourceKind.SPREADSHEET, 2000000)):
+            source_values_record(enterprise=firm, year=2025, values={"revenue": revenue}, source_kind=kind, actor=None)
+        reconcile()
     page, console = _page(browser)
     _log_in(page, live_server.url, username)
     for url in dict.fromkeys(links):

@@ -197,3 +197,31 @@ def test_beat_schedule_runs_at_the_configured_time(settings):
     assert entry["schedule"].minute == {minute}
     # The patents' re-evaluation is the night's first step, not an entry of its own.
     assert "ip.evaluate_all" not in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_the_night_reconciles_the_sources_before_anything_reads_them(
+    city, monkeypatch, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from enterprises.models import AnnualIndicator, SourceKind
+    from enterprises.provenance import source_values_record
+
+    firm = city["home"][1]
+    row = AnnualIndicator.objects.filter(enterprise=firm).order_by("-year").first()
+    source_values_record(
+        enterprise=firm,
+        year=row.year,
+        values={"revenue": row.revenue + Decimal("1000000")},
+        source_kind=SourceKind.DEPARTMENT,
+        actor=None,
+    )
+    order = []
+    reconcile, evaluate = nightly.reconcile, nightly.evaluate_patents
+    monkeypatch.setattr(nightly, "reconcile", lambda **kw: order.append("reconcile") or reconcile(**kw))
+    monkeypatch.setattr(nightly, "evaluate_patents", lambda **kw: order.append("evaluate") or evaluate(**kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        nightly.run_night(on=RUN_DAY)
+    assert order == ["reconcile", "evaluate"]
+    changed = AnnualIndicator.objects.get(pk=row.pk)
+    assert changed.revenue == row.revenue + Decimal("1000000")
