@@ -48,6 +48,18 @@ RATIO_FREE_BYTES = 2**20
 # calamine holds a sheet as a full grid from A1 to its last cell: at most this many cells (300,000 rows of the
 # template's 27 columns, and some room), whatever the rows and column limits allow one by one.
 MAX_GRID_CELLS = 12_000_000
+# A sheet of more cells than this is given to calamine in slices of its XML (each about SLICE_BYTES, cut between
+# rows), so that its grid (about 45 bytes a cell) never holds the whole sheet: 360 MB for the file at the row limit.
+SLICE_CELLS = 1_000_000
+# Distinct values of one column remembered while reading, so that each repeated one is kept once.
+MAX_KEPT_VALUES = 50_000
+SLICE_BYTES = 32 * 2**20
+_SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\s*(/?)>")
+_DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
+_EMPTY_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+)
 
 
 class ImportFileError(Exception):
@@ -345,6 +357,7 @@ class SheetScan:
     has_formulas: bool = False
     merged: list[str] = field(default_factory=list)
     stopped: bool = False  # the pass stopped early at the row limit
+    positional: bool = False  # some cells go without their plain reference (<c r="…" first), or with a prefix
 
 
 def column_number(letters: str) -> int:
@@ -415,6 +428,7 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
             break
     if columns:
         scan.last_column = max(column_number(letters.decode()) for letters in columns)
+    scan.positional = positional
     if positional:
         scan.last_column = max(scan.last_column, positional_width)
         if scan.rows > scan.last_row:
@@ -525,10 +539,7 @@ def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as error:
                 raise _damaged(file_name, error) from None
             _check_scan(scans[entry.name], sheet=entry.name, file_name=file_name)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise _damaged(file_name, error) from None
+    workbook = None
     hidden = [entry.name for entry in entries if entry.hidden]
     searched = []
     for entry in entries:
@@ -536,28 +547,32 @@ def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
             continue
         scan = scans[entry.name]
         try:
-            sheet = workbook.get_sheet_by_name(entry.name)
-            rows = _sheet_rows(sheet)
+            if scan.last_row * max(scan.last_column, 1) > SLICE_CELLS and not scan.positional:
+                rows = _sliced_rows(content, entry, file_name=file_name)
+            else:
+                if workbook is None:
+                    workbook = _open_workbook(content, file_name=file_name)
+                rows = _sheet_rows(workbook.get_sheet_by_name(entry.name))
             head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
         except CalamineError as error:
-            raise ImportFileError(
-                _("Sheet “%(sheet)s” of “%(name)s” cannot be read: %(error)s")
-                % {"sheet": entry.name, "name": file_name, "error": error}
-            ) from None
+            raise _unreadable_sheet(entry.name, file_name, error) from None
         try:
             header = _locate_header(head, sheet=entry.name, columns=columns)
         except ImportFileError as error:
             searched.append(error)
             continue
-        table = _build_table_from_rows(
-            itertools.chain(head[header.index + 1 :], rows),
-            header,
-            headers=head[header.index],
-            first_row_number=header.index + 2,
-            file_format="xlsx",
-            encoding="",
-            sheet=entry.name,
-        )
+        try:
+            table = _build_table_from_rows(
+                itertools.chain(head[header.index + 1 :], rows),
+                header,
+                headers=head[header.index],
+                first_row_number=header.index + 2,
+                file_format="xlsx",
+                encoding="",
+                sheet=entry.name,
+            )
+        except CalamineError as error:
+            raise _unreadable_sheet(entry.name, file_name, error) from None
         table.hidden_sheets = hidden
         table.merged = [ref for ref in scan.merged if _last_row_of(ref) > table.header_row]
         if scan.has_formulas:
@@ -580,6 +595,96 @@ def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
         _("No sheet of “%(name)s” has the template's header row (looked in: %(sheets)s).")
         % {"name": file_name, "sheets": "、".join(e.name for e in entries) or "—"}
     )
+
+
+def _open_workbook(content: bytes, *, file_name: str):
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
+        raise _damaged(file_name, error) from None
+
+
+def _unreadable_sheet(sheet: str, file_name: str, error) -> ImportFileError:
+    return ImportFileError(
+        _("Sheet “%(sheet)s” of “%(name)s” cannot be read: %(error)s")
+        % {"sheet": sheet, "name": file_name, "error": error}
+    )
+
+
+def _sliced_rows(content: bytes, entry: _SheetEntry, *, file_name: str):
+    """The sheet's rows as _sheet_rows gives them, read by calamine one slice of the XML at a time: each slice is a
+    small workbook (every part of the file but the worksheets, stored unpacked, and the slice as this sheet). The
+    scan found every cell carrying its reference, so a slice's cells keep their rows and columns."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = {}
+        for info in archive.infolist():
+            name = info.filename
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                parts[name] = _EMPTY_SHEET
+            elif name.endswith((".xml", ".rels")):
+                parts[name] = archive.read(info)
+        done = 0  # rows given so far
+        try:
+            with archive.open(entry.part) as stream:
+                for xml in _xml_slices(stream):
+                    parts[entry.part] = xml
+                    packed = io.BytesIO()
+                    with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as book:
+                        for name, data in parts.items():
+                            book.writestr(name, data)
+                    del xml
+                    parts[entry.part] = b""
+                    packed.seek(0)
+                    try:
+                        workbook = CalamineWorkbook.from_filelike(packed)
+                    except (ValueError, OSError, zipfile.BadZipFile) as error:
+                        raise _damaged(file_name, error) from None
+                    del packed
+                    sheet = workbook.get_sheet_by_name(entry.name)
+                    # calamine gives a slice's rows from row 1: those above it are empty, and already given.
+                    for position, row in enumerate(_sheet_rows(sheet)):
+                        if position >= done:
+                            yield row
+                            done = position + 1
+                    del sheet, workbook
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+            raise _damaged(file_name, error) from None
+
+
+def _xml_slices(stream):
+    """A sheet's XML as whole worksheets of about SLICE_BYTES each: the part before <sheetData> (without its
+    <dimension>, which would make calamine size its grid for the whole sheet), whole rows, and the closing tags."""
+    head = bytearray()
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        head += chunk
+        match = _SHEET_DATA_OPEN.search(head)
+        if match or not chunk:
+            break
+    if not match or match.group(2):
+        yield bytes(head)  # no rows: the sheet as it is
+        return
+    prefix = match.group(1)
+    opening = _DIMENSION_TAG.sub(b"", bytes(head[: match.end()]))
+    row_end, data_end = b"</" + prefix + b"row>", b"</" + prefix + b"sheetData>"
+    closing = data_end + b"</" + prefix + b"worksheet>"
+    buffer = head[match.end() :]
+    del head
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        buffer += chunk
+        if not chunk:
+            end = buffer.find(data_end)
+            yield opening + bytes(buffer[: end if end >= 0 else len(buffer)]) + closing
+            return
+        if len(buffer) < SLICE_BYTES:
+            continue
+        cut = buffer.rfind(row_end)
+        if cut < 0:
+            continue  # one row longer than a slice: it goes whole into the next
+        cut += len(row_end)
+        yield opening + bytes(buffer[:cut]) + closing
+        del buffer[:cut]
 
 
 def _sheet_rows(sheet):
@@ -660,6 +765,9 @@ def _build_table_from_rows(
     positions = [header.positions[key] for key in keys]
     width = max(positions) + 1
     values: list[list] = [[] for _ in keys]
+    # Each column's repeated texts and numbers are kept once (a county, a year, a figure written on many rows):
+    # a file at the row limit holds 8 million cells, and a Python object of each would take about 460 MB.
+    kept: list[dict] = [{} for _ in keys]
     numbers: list[int] = []
     limit = max_rows()
     for number, row in enumerate(rows, start=first_row_number):
@@ -668,7 +776,12 @@ def _build_table_from_rows(
         picked = [row[p] for p in positions]
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in picked):
             continue  # blank line, or a row with only ignored columns filled
-        for column, cell in zip(values, picked, strict=True):
+        for column, seen, cell in zip(values, kept, picked, strict=True):
+            kind = type(cell)
+            if kind is str or kind is float:  # never a bool: True == 1.0 would share one object
+                cell = seen.setdefault(cell, cell)
+                if len(seen) > MAX_KEPT_VALUES:
+                    seen.clear()  # a column of values all different (credit codes, names): nothing to share
             column.append(cell)
         numbers.append(number)
         if len(numbers) > limit:

@@ -160,12 +160,44 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+# Distinct values of a column whose conversion is remembered (see _once_per_value).
+MAX_REMEMBERED = 50_000
+
+
+def _once_per_value(function):
+    """`function` of one cell, computed once per distinct text or number of the column and its result shared: a
+    file at the row limit repeats most of its 8 million cells, and a new text for each would take hundreds of MB.
+    (Never a bool: True == 1.0 would share a result.)"""
+    cache: dict = {}
+
+    def call(value):
+        kind = type(value)
+        if kind is not str and kind is not float:
+            return function(value)
+        try:
+            return cache[value]
+        except KeyError:
+            result = function(value)
+            if len(cache) < MAX_REMEMBERED:
+                cache[value] = result
+            return result
+
+    return call
+
+
+def _shared(values: list) -> list:
+    """The same texts, each distinct one kept once."""
+    seen: dict = {}
+    return [seen.setdefault(v, v) if type(v) is str else v for v in values]
+
+
 def _texts(raw: RawTable, key: str) -> pd.Series:
     # Plain comprehensions over the column: pandas' .str methods on object columns cost several times more per cell.
     values = raw.cells[key].tolist()
     if raw.file_format == "csv":
         return pd.Series([v.strip() for v in values], index=raw.cells.index, dtype=object)
-    return pd.Series([_cell_text(v) for v in values], index=raw.cells.index, dtype=object)
+    text = _once_per_value(_cell_text)
+    return pd.Series([text(v) for v in values], index=raw.cells.index, dtype=object)
 
 
 def _numeric_text(text: pd.Series, suffix: re.Pattern) -> pd.Series:
@@ -405,7 +437,7 @@ def _parse_column(checker: _Checker, column: Column, text: pd.Series, context: I
             checker.flag(
                 bad, key, text, _("Expected a GB/T 4754 industry code of 2 to 4 digits, e.g. 3511."), code="industry"
             )
-            return codes.where(~bad, "")
+            return pd.Series(_shared(codes.where(~bad, "").tolist()), index=text.index, dtype=object)
         case CellType.CHOICE:
             values = pd.Series(
                 [column.choices.get(v.casefold()) for v in text.tolist()], index=text.index, dtype=object
@@ -528,7 +560,7 @@ def _parse_dates(checker, key, text, empty, context) -> pd.Series:
     implausible = parsed.notna() & (parsed < earliest)
     checker.flag(implausible, key, text, _("The date is implausibly early."), code="date.invalid")
     dates = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna() & ~implausible, "")
-    return dates
+    return pd.Series(_shared(dates.tolist()), index=text.index, dtype=object)
 
 
 def _parse_years(checker, key, text, empty, context) -> pd.Series:
@@ -613,8 +645,9 @@ def _parse_money(checker, key, text, empty) -> pd.Series:
     )
     checker.flag(too_big, key, text, _("The amount is too large."), code="number.too_large")
     good = (number & ~too_big).tolist()
+    to_yuan = _once_per_value(_wan_to_yuan)
     return pd.Series(
-        [_wan_to_yuan(v) if ok else "" for v, ok in zip(cleaned.tolist(), good, strict=True)],
+        [to_yuan(v) if ok else "" for v, ok in zip(cleaned.tolist(), good, strict=True)],
         index=text.index,
         dtype=object,
     )
