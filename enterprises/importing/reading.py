@@ -673,18 +673,19 @@ def _xml_slices(stream):
     while True:
         chunk = stream.read(SCAN_CHUNK)
         buffer += chunk
+        while len(buffer) >= SLICE_BYTES:
+            cut = buffer.rfind(row_end, 0, SLICE_BYTES)
+            if cut < 0:
+                cut = buffer.find(row_end)  # one row longer than a slice: a slice of its own
+                if cut < 0:
+                    break  # its end is still to come
+            cut += len(row_end)
+            yield opening + bytes(buffer[:cut]) + closing
+            del buffer[:cut]
         if not chunk:
             end = buffer.find(data_end)
             yield opening + bytes(buffer[: end if end >= 0 else len(buffer)]) + closing
             return
-        if len(buffer) < SLICE_BYTES:
-            continue
-        cut = buffer.rfind(row_end)
-        if cut < 0:
-            continue  # one row longer than a slice: it goes whole into the next
-        cut += len(row_end)
-        yield opening + bytes(buffer[:cut]) + closing
-        del buffer[:cut]
 
 
 def _sheet_rows(sheet):
@@ -797,7 +798,11 @@ def _build_table_from_rows(
     if not numbers:
         message = _("“%(sheet)s” has a header row but no data rows below it.") % {"sheet": sheet}
         raise ImportFileError(message, sheet=sheet, row=header.index + 2)
-    cells = pd.DataFrame({key: pd.Series(column, dtype=object) for key, column in zip(keys, values, strict=True)})
+    columns = {}
+    for key in keys:
+        columns[key] = pd.Series(values.pop(0), dtype=object)  # each list let go once it is a column
+    cells = pd.DataFrame(columns, copy=False)
+    del columns
     return RawTable(
         file_format=file_format,
         encoding=encoding,
