@@ -7,6 +7,7 @@ so that a sheet with too many rows, or one stray cell at AA1048576, is refused i
 Hidden sheets are not read (the result names them).
 """
 
+import codecs
 import csv
 import html
 import io
@@ -143,7 +144,17 @@ def not_a_spreadsheet_message(file_name: str, what) -> str:
 
 
 def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
-    """The text and the encoding it was found in. GB18030 is a superset of GBK (and GB2312).
+    """The text and the encoding it was found in (see text_encoding)."""
+    codec, label = text_encoding(content, file_name=file_name)
+    return content.decode(codec), label
+
+
+ENCODING_LABELS = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+
+
+def text_encoding(content: bytes, *, file_name: str) -> tuple[str, str]:
+    """The codec the whole file decodes in, and its name for people. GB18030 is a superset of GBK (and GB2312).
+    Decoded in slices and thrown away: the file's text is never held whole (50 MB of csv is 100 MB of text).
 
     A few NUL characters in a text file are kept (the check names each cell holding one); many of them mean UTF-16
     without its BOM or a binary file."""
@@ -153,14 +164,21 @@ def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
         candidates = ("utf-16",)
     else:
         candidates = ("utf-8", "gb18030")
+    view = memoryview(content)
     for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        characters = nuls = 0
         try:
-            text = content.decode(encoding)
+            for start in range(0, len(content), SCAN_CHUNK):
+                part = decoder.decode(view[start : start + SCAN_CHUNK])
+                characters, nuls = characters + len(part), nuls + part.count("\x00")
+            part = decoder.decode(b"", final=True)
+            characters, nuls = characters + len(part), nuls + part.count("\x00")
         except UnicodeDecodeError:
             continue
-        if text.count("\x00") > max(10, len(text) // 1000):
+        if nuls > max(10, characters // 1000):
             break
-        return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}.get(encoding, "UTF-16")
+        return encoding, ENCODING_LABELS[encoding]
     raise ImportFileError(
         _(
             "“%(name)s” is neither an xlsx workbook nor a csv text file in UTF-8, GBK or GB18030. "
@@ -171,10 +189,15 @@ def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
 
 
 def _read_csv(content: bytes, *, file_name: str, columns) -> RawTable:
-    text, encoding = decode_text(content, file_name=file_name)
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    codec, encoding = text_encoding(content, file_name=file_name)
+    # The rows are decoded as they are read.
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=codec, newline="")
+    first_lines = text.read(SCAN_CHUNK // 4)
+    first_line = first_lines.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "，"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text.seek(0)
+    del first_lines
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
         header = _locate_header(head, sheet=file_name, columns=columns)
