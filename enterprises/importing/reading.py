@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -646,11 +647,14 @@ def _sliced_rows(content: bytes, entry: _SheetEntry, *, file_name: str):
                 parts[name] = _EMPTY_SHEET
             elif name.endswith((".xml", ".rels")):
                 parts[name] = archive.read(info)
+        strings = _SharedStrings.find(parts)
         done = 0  # rows given so far
         try:
             with archive.open(entry.part) as stream:
                 for xml in _xml_slices(stream):
                     parts[entry.part] = xml
+                    if strings is not None:
+                        parts[strings.part] = strings.for_slice(xml)
                     packed = io.BytesIO()
                     with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as book:
                         for name, data in parts.items():
@@ -672,6 +676,52 @@ def _sliced_rows(content: bytes, entry: _SheetEntry, *, file_name: str):
                     del sheet, workbook
         except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
             raise _damaged(file_name, error) from None
+
+
+_SHARED_ITEM = re.compile(rb"<((?:\w+:)?)si\b[^>]*?(?:/>|>.*?</(?:\w+:)?si>)", re.DOTALL)
+_SHARED_REFERENCE = re.compile(rb't="s"[^>]*><v>([0-9]+)</v>')
+
+
+class _SharedStrings:
+    """The workbook's shared strings, given to each slice with only the ones its cells use (the others empty, so
+    that every index still points where it did): calamine would otherwise hold all of them again for every slice
+    (1.5 million strings for a sheet at the row limit written by Excel)."""
+
+    def __init__(self, part: str, data: bytes, spans: list[tuple[int, int]], empty: bytes):
+        self.part, self.data, self.empty = part, data, empty
+        self.starts = np.fromiter((start for start, _end in spans), dtype=np.int64, count=len(spans))
+        self.ends = np.fromiter((end for _start, end in spans), dtype=np.int64, count=len(spans))
+        self.head = data[: spans[0][0]]
+        self.tail = data[spans[-1][1] :]
+
+    @classmethod
+    def find(cls, parts: dict[str, bytes]) -> "_SharedStrings | None":
+        names = [name for name in parts if name.lower().endswith("sharedstrings.xml")]
+        if len(names) != 1:
+            return None
+        data = parts[names[0]]
+        spans, prefix = [], b""
+        for match in _SHARED_ITEM.finditer(data):
+            spans.append(match.span())
+            prefix = match.group(1)
+        if not spans:
+            return None
+        return cls(names[0], data, spans, b"<" + prefix + b"si/>")
+
+    def for_slice(self, xml: bytes) -> bytes:
+        references = _SHARED_REFERENCE.findall(xml)
+        used = sorted({int(index) for index in references})
+        if xml.count(b't="s"') != len(references) or (used and used[-1] >= len(self.starts)):
+            return self.data  # a form of cell not recognised here: every string, as the file has them
+        pieces = [self.head]
+        previous = -1
+        for index in used:
+            pieces.append(self.empty * (index - previous - 1))
+            pieces.append(self.data[self.starts[index] : self.ends[index]])
+            previous = index
+        pieces.append(self.empty * (len(self.starts) - previous - 1))
+        pieces.append(self.tail)
+        return b"".join(pieces)
 
 
 def _xml_slices(stream):
