@@ -7,6 +7,7 @@ so that a sheet with too many rows, or one stray cell at AA1048576, is refused i
 Hidden sheets are not read (the result names them).
 """
 
+import codecs
 import csv
 import html
 import io
@@ -18,6 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -48,6 +50,18 @@ RATIO_FREE_BYTES = 2**20
 # calamine holds a sheet as a full grid from A1 to its last cell: at most this many cells (300,000 rows of the
 # template's 27 columns, and some room), whatever the rows and column limits allow one by one.
 MAX_GRID_CELLS = 12_000_000
+# A sheet of more cells than this is given to calamine in slices of its XML (each about SLICE_BYTES, cut between
+# rows), so that its grid (about 45 bytes a cell) never holds the whole sheet: 360 MB for the file at the row limit.
+SLICE_CELLS = 1_000_000
+# Distinct values of one column remembered while reading, so that each repeated one is kept once.
+MAX_KEPT_VALUES = 50_000
+SLICE_BYTES = 32 * 2**20
+_SHEET_DATA_OPEN = re.compile(rb"<((?:\w+:)?)sheetData\s*(/?)>")
+_DIMENSION_TAG = re.compile(rb"<(?:\w+:)?dimension\b[^>]*>")
+_EMPTY_SHEET = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>'
+)
 
 
 class ImportFileError(Exception):
@@ -131,7 +145,17 @@ def not_a_spreadsheet_message(file_name: str, what) -> str:
 
 
 def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
-    """The text and the encoding it was found in. GB18030 is a superset of GBK (and GB2312).
+    """The text and the encoding it was found in (see text_encoding)."""
+    codec, label = text_encoding(content, file_name=file_name)
+    return content.decode(codec), label
+
+
+ENCODING_LABELS = {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030", "utf-16": "UTF-16"}
+
+
+def text_encoding(content: bytes, *, file_name: str) -> tuple[str, str]:
+    """The codec the whole file decodes in, and its name for people. GB18030 is a superset of GBK (and GB2312).
+    Decoded in slices and thrown away: the file's text is never held whole (50 MB of csv is 100 MB of text).
 
     A few NUL characters in a text file are kept (the check names each cell holding one); many of them mean UTF-16
     without its BOM or a binary file."""
@@ -141,14 +165,21 @@ def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
         candidates = ("utf-16",)
     else:
         candidates = ("utf-8", "gb18030")
+    view = memoryview(content)
     for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        characters = nuls = 0
         try:
-            text = content.decode(encoding)
+            for start in range(0, len(content), SCAN_CHUNK):
+                part = decoder.decode(view[start : start + SCAN_CHUNK])
+                characters, nuls = characters + len(part), nuls + part.count("\x00")
+            part = decoder.decode(b"", final=True)
+            characters, nuls = characters + len(part), nuls + part.count("\x00")
         except UnicodeDecodeError:
             continue
-        if text.count("\x00") > max(10, len(text) // 1000):
+        if nuls > max(10, characters // 1000):
             break
-        return text, {"utf-8-sig": "UTF-8 (BOM)", "utf-8": "UTF-8", "gb18030": "GBK/GB18030"}.get(encoding, "UTF-16")
+        return encoding, ENCODING_LABELS[encoding]
     raise ImportFileError(
         _(
             "“%(name)s” is neither an xlsx workbook nor a csv text file in UTF-8, GBK or GB18030. "
@@ -159,10 +190,15 @@ def decode_text(content: bytes, *, file_name: str) -> tuple[str, str]:
 
 
 def _read_csv(content: bytes, *, file_name: str, columns) -> RawTable:
-    text, encoding = decode_text(content, file_name=file_name)
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    codec, encoding = text_encoding(content, file_name=file_name)
+    # The rows are decoded as they are read.
+    text = io.TextIOWrapper(io.BytesIO(content), encoding=codec, newline="")
+    first_lines = text.read(SCAN_CHUNK // 4)
+    first_line = first_lines.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max((",", "\t", ";", "，"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    text.seek(0)
+    del first_lines
+    reader = csv.reader(text, delimiter=delimiter)
     try:
         head = list(itertools.islice(reader, HEADER_SEARCH_ROWS))
         header = _locate_header(head, sheet=file_name, columns=columns)
@@ -345,6 +381,7 @@ class SheetScan:
     has_formulas: bool = False
     merged: list[str] = field(default_factory=list)
     stopped: bool = False  # the pass stopped early at the row limit
+    positional: bool = False  # some cells go without their plain reference (<c r="…" first), or with a prefix
 
 
 def column_number(letters: str) -> int:
@@ -415,6 +452,7 @@ def scan_sheet(stream, *, row_cap: int) -> SheetScan:
             break
     if columns:
         scan.last_column = max(column_number(letters.decode()) for letters in columns)
+    scan.positional = positional
     if positional:
         scan.last_column = max(scan.last_column, positional_width)
         if scan.rows > scan.last_row:
@@ -525,10 +563,7 @@ def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as error:
                 raise _damaged(file_name, error) from None
             _check_scan(scans[entry.name], sheet=entry.name, file_name=file_name)
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
-        raise _damaged(file_name, error) from None
+    workbook = None
     hidden = [entry.name for entry in entries if entry.hidden]
     searched = []
     for entry in entries:
@@ -536,28 +571,32 @@ def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
             continue
         scan = scans[entry.name]
         try:
-            sheet = workbook.get_sheet_by_name(entry.name)
-            rows = _sheet_rows(sheet)
+            if scan.last_row * max(scan.last_column, 1) > SLICE_CELLS and not scan.positional:
+                rows = _sliced_rows(content, entry, file_name=file_name)
+            else:
+                if workbook is None:
+                    workbook = _open_workbook(content, file_name=file_name)
+                rows = _sheet_rows(workbook.get_sheet_by_name(entry.name))
             head = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
         except CalamineError as error:
-            raise ImportFileError(
-                _("Sheet “%(sheet)s” of “%(name)s” cannot be read: %(error)s")
-                % {"sheet": entry.name, "name": file_name, "error": error}
-            ) from None
+            raise _unreadable_sheet(entry.name, file_name, error) from None
         try:
             header = _locate_header(head, sheet=entry.name, columns=columns)
         except ImportFileError as error:
             searched.append(error)
             continue
-        table = _build_table_from_rows(
-            itertools.chain(head[header.index + 1 :], rows),
-            header,
-            headers=head[header.index],
-            first_row_number=header.index + 2,
-            file_format="xlsx",
-            encoding="",
-            sheet=entry.name,
-        )
+        try:
+            table = _build_table_from_rows(
+                itertools.chain(head[header.index + 1 :], rows),
+                header,
+                headers=head[header.index],
+                first_row_number=header.index + 2,
+                file_format="xlsx",
+                encoding="",
+                sheet=entry.name,
+            )
+        except CalamineError as error:
+            raise _unreadable_sheet(entry.name, file_name, error) from None
         table.hidden_sheets = hidden
         table.merged = [ref for ref in scan.merged if _last_row_of(ref) > table.header_row]
         if scan.has_formulas:
@@ -580,6 +619,146 @@ def _read_xlsx(content: bytes, *, file_name: str, columns) -> RawTable:
         _("No sheet of “%(name)s” has the template's header row (looked in: %(sheets)s).")
         % {"name": file_name, "sheets": "、".join(e.name for e in entries) or "—"}
     )
+
+
+def _open_workbook(content: bytes, *, file_name: str):
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as error:
+        raise _damaged(file_name, error) from None
+
+
+def _unreadable_sheet(sheet: str, file_name: str, error) -> ImportFileError:
+    return ImportFileError(
+        _("Sheet “%(sheet)s” of “%(name)s” cannot be read: %(error)s")
+        % {"sheet": sheet, "name": file_name, "error": error}
+    )
+
+
+def _sliced_rows(content: bytes, entry: _SheetEntry, *, file_name: str):
+    """The sheet's rows as _sheet_rows gives them, read by calamine one slice of the XML at a time: each slice is a
+    small workbook (every part of the file but the worksheets, stored unpacked, and the slice as this sheet). The
+    scan found every cell carrying its reference, so a slice's cells keep their rows and columns."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        parts = {}
+        for info in archive.infolist():
+            name = info.filename
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                parts[name] = _EMPTY_SHEET
+            elif name.endswith((".xml", ".rels")):
+                parts[name] = archive.read(info)
+        strings = _SharedStrings.find(parts)
+        done = 0  # rows given so far
+        try:
+            with archive.open(entry.part) as stream:
+                for xml in _xml_slices(stream):
+                    parts[entry.part] = xml
+                    if strings is not None:
+                        parts[strings.part] = strings.for_slice(xml)
+                    packed = io.BytesIO()
+                    with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as book:
+                        for name, data in parts.items():
+                            book.writestr(name, data)
+                    del xml
+                    parts[entry.part] = b""
+                    packed.seek(0)
+                    try:
+                        workbook = CalamineWorkbook.from_filelike(packed)
+                    except (ValueError, OSError, zipfile.BadZipFile) as error:
+                        raise _damaged(file_name, error) from None
+                    del packed
+                    sheet = workbook.get_sheet_by_name(entry.name)
+                    # calamine gives a slice's rows from row 1: those above it are empty, and already given.
+                    for position, row in enumerate(_sheet_rows(sheet)):
+                        if position >= done:
+                            yield row
+                            done = position + 1
+                    del sheet, workbook
+        except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
+            raise _damaged(file_name, error) from None
+
+
+_SHARED_ITEM = re.compile(rb"<((?:\w+:)?)si\b[^>]*?(?:/>|>.*?</(?:\w+:)?si>)", re.DOTALL)
+_SHARED_REFERENCE = re.compile(rb't="s"[^>]*><v>([0-9]+)</v>')
+
+
+class _SharedStrings:
+    """The workbook's shared strings, given to each slice with only the ones its cells use (the others empty, so
+    that every index still points where it did): calamine would otherwise hold all of them again for every slice
+    (1.5 million strings for a sheet at the row limit written by Excel)."""
+
+    def __init__(self, part: str, data: bytes, spans: list[tuple[int, int]], empty: bytes):
+        self.part, self.data, self.empty = part, data, empty
+        self.starts = np.fromiter((start for start, _end in spans), dtype=np.int64, count=len(spans))
+        self.ends = np.fromiter((end for _start, end in spans), dtype=np.int64, count=len(spans))
+        self.head = data[: spans[0][0]]
+        self.tail = data[spans[-1][1] :]
+
+    @classmethod
+    def find(cls, parts: dict[str, bytes]) -> "_SharedStrings | None":
+        names = [name for name in parts if name.lower().endswith("sharedstrings.xml")]
+        if len(names) != 1:
+            return None
+        data = parts[names[0]]
+        spans, prefix = [], b""
+        for match in _SHARED_ITEM.finditer(data):
+            spans.append(match.span())
+            prefix = match.group(1)
+        if not spans:
+            return None
+        return cls(names[0], data, spans, b"<" + prefix + b"si/>")
+
+    def for_slice(self, xml: bytes) -> bytes:
+        references = _SHARED_REFERENCE.findall(xml)
+        used = sorted({int(index) for index in references})
+        if xml.count(b't="s"') != len(references) or (used and used[-1] >= len(self.starts)):
+            return self.data  # a form of cell not recognised here: every string, as the file has them
+        pieces = [self.head]
+        previous = -1
+        for index in used:
+            pieces.append(self.empty * (index - previous - 1))
+            pieces.append(self.data[self.starts[index] : self.ends[index]])
+            previous = index
+        pieces.append(self.empty * (len(self.starts) - previous - 1))
+        pieces.append(self.tail)
+        return b"".join(pieces)
+
+
+def _xml_slices(stream):
+    """A sheet's XML as whole worksheets of about SLICE_BYTES each: the part before <sheetData> (without its
+    <dimension>, which would make calamine size its grid for the whole sheet), whole rows, and the closing tags."""
+    head = bytearray()
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        head += chunk
+        match = _SHEET_DATA_OPEN.search(head)
+        if match or not chunk:
+            break
+    if not match or match.group(2):
+        yield bytes(head)  # no rows: the sheet as it is
+        return
+    prefix = match.group(1)
+    opening = _DIMENSION_TAG.sub(b"", bytes(head[: match.end()]))
+    row_end, data_end = b"</" + prefix + b"row>", b"</" + prefix + b"sheetData>"
+    closing = data_end + b"</" + prefix + b"worksheet>"
+    buffer = head[match.end() :]
+    del head
+    while True:
+        chunk = stream.read(SCAN_CHUNK)
+        buffer += chunk
+        while len(buffer) >= SLICE_BYTES:
+            cut = buffer.rfind(row_end, 0, SLICE_BYTES)
+            if cut < 0:
+                cut = buffer.find(row_end)  # one row longer than a slice: a slice of its own
+                if cut < 0:
+                    break  # its end is still to come
+            cut += len(row_end)
+            yield opening + bytes(buffer[:cut]) + closing
+            del buffer[:cut]
+        if not chunk:
+            end = buffer.find(data_end)
+            yield opening + bytes(buffer[: end if end >= 0 else len(buffer)]) + closing
+            return
 
 
 def _sheet_rows(sheet):
@@ -660,6 +839,9 @@ def _build_table_from_rows(
     positions = [header.positions[key] for key in keys]
     width = max(positions) + 1
     values: list[list] = [[] for _ in keys]
+    # Each column's repeated texts and numbers are kept once (a county, a year, a figure written on many rows):
+    # a file at the row limit holds 8 million cells, and a Python object of each would take about 460 MB.
+    kept: list[dict] = [{} for _ in keys]
     numbers: list[int] = []
     limit = max_rows()
     for number, row in enumerate(rows, start=first_row_number):
@@ -668,7 +850,12 @@ def _build_table_from_rows(
         picked = [row[p] for p in positions]
         if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in picked):
             continue  # blank line, or a row with only ignored columns filled
-        for column, cell in zip(values, picked, strict=True):
+        for column, seen, cell in zip(values, kept, picked, strict=True):
+            kind = type(cell)
+            if kind is str or kind is float:  # never a bool: True == 1.0 would share one object
+                cell = seen.setdefault(cell, cell)
+                if len(seen) > MAX_KEPT_VALUES:
+                    seen.clear()  # a column of values all different (credit codes, names): nothing to share
             column.append(cell)
         numbers.append(number)
         if len(numbers) > limit:
@@ -684,7 +871,11 @@ def _build_table_from_rows(
     if not numbers:
         message = _("“%(sheet)s” has a header row but no data rows below it.") % {"sheet": sheet}
         raise ImportFileError(message, sheet=sheet, row=header.index + 2)
-    cells = pd.DataFrame({key: pd.Series(column, dtype=object) for key, column in zip(keys, values, strict=True)})
+    columns = {}
+    for key in keys:
+        columns[key] = pd.Series(values.pop(0), dtype=object)  # each list let go once it is a column
+    cells = pd.DataFrame(columns, copy=False)
+    del columns
     return RawTable(
         file_format=file_format,
         encoding=encoding,

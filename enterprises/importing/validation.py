@@ -50,6 +50,8 @@ INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202a
 FORMULA_START = ("=", "+", "-", "@")
 PHONE_WITH_PREFIX = re.compile(r"^\+[\d\s()\-]+$")
 # Columns whose invisible characters are dropped (with a warning) rather than reported as errors.
+# Columns of figures, whose texts are made again when asked for (see _Texts).
+NUMBER_TYPES = frozenset({"count", "money_wan", "year"})
 CODE_TYPES = frozenset({"credit_code", "county", "year", "count", "money_wan", "date", "choice", "industry_code"})
 ISO_DATE = re.compile(r"(?a)\d{4}-\d{2}-\d{2}")
 CODE_SHAPE = re.compile(r"[0-9]{8}[0-9A-HJ-NPQRTUWXY]{10}")
@@ -99,6 +101,33 @@ class Validated:
         return sum(1 for issue in self.issues if issue.severity == WARNING)
 
 
+class _Texts(dict):
+    """Each column's cells as text. A column of an xlsx holding numbers only (or empty cells) is kept as an array of
+    its numbers and turned into text each time it is asked for: as texts, the 16 figure columns of a file at the row
+    limit would hold about 280 MB through the whole check, as numbers 40 MB."""
+
+    def __getitem__(self, key):
+        value = super().__getitem__(key)
+        return value() if callable(value) else value
+
+
+def _numbers_only(values: pd.Series) -> np.ndarray | None:
+    """The column as float64 (empty cells as NaN, whose text is also empty), when it holds numbers and empty cells
+    only; else None."""
+    cells = values.tolist()
+    if not all(type(v) is float or (type(v) is str and not v) for v in cells):
+        return None
+    return np.array([np.nan if type(v) is not float else v for v in cells], dtype=np.float64)
+
+
+def _texts_of_numbers(numbers: np.ndarray, index: pd.Index):
+    def make() -> pd.Series:
+        text = _once_per_value(_cell_text)
+        return pd.Series([text(v) for v in numbers.tolist()], index=index, dtype=object)
+
+    return make
+
+
 class _Checker:
     """Collects issues for one table; each check flags rows through a boolean mask."""
 
@@ -108,7 +137,7 @@ class _Checker:
         self.by_key = {c.key: c for c in columns}
         self.rows = np.asarray(raw.row_numbers)
         self.issues: list[Issue] = []
-        self.texts: dict[str, pd.Series] = {}  # each column's cells as text, made once
+        self.texts: dict[str, pd.Series] = _Texts()  # each column's cells as text
         # Credit codes accepted although their check character fails (only when the user asked for it).
         self.checked = pd.Series(True, index=raw.cells.index)
 
@@ -160,12 +189,44 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+# Distinct values of a column whose conversion is remembered (see _once_per_value).
+MAX_REMEMBERED = 50_000
+
+
+def _once_per_value(function):
+    """`function` of one cell, computed once per distinct text or number of the column and its result shared: a
+    file at the row limit repeats most of its 8 million cells, and a new text for each would take hundreds of MB.
+    (Never a bool: True == 1.0 would share a result.)"""
+    cache: dict = {}
+
+    def call(value):
+        kind = type(value)
+        if kind is not str and kind is not float:
+            return function(value)
+        try:
+            return cache[value]
+        except KeyError:
+            result = function(value)
+            if len(cache) < MAX_REMEMBERED:
+                cache[value] = result
+            return result
+
+    return call
+
+
+def _shared(values: list) -> list:
+    """The same texts, each distinct one kept once."""
+    seen: dict = {}
+    return [seen.setdefault(v, v) if type(v) is str else v for v in values]
+
+
 def _texts(raw: RawTable, key: str) -> pd.Series:
     # Plain comprehensions over the column: pandas' .str methods on object columns cost several times more per cell.
     values = raw.cells[key].tolist()
     if raw.file_format == "csv":
         return pd.Series([v.strip() for v in values], index=raw.cells.index, dtype=object)
-    return pd.Series([_cell_text(v) for v in values], index=raw.cells.index, dtype=object)
+    text = _once_per_value(_cell_text)
+    return pd.Series([text(v) for v in values], index=raw.cells.index, dtype=object)
 
 
 def _numeric_text(text: pd.Series, suffix: re.Pattern) -> pd.Series:
@@ -286,8 +347,13 @@ def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
         checker.texts[key] = _check_invisible(checker, column, _texts(raw, key))
         # The file's own cells of this column are not read again: dropped as each column becomes text, they leave
         # the peak of a 300,000-row check lower by about a quarter. (validate consumes raw.cells.)
-        raw.cells.pop(key)
+        cells = raw.cells.pop(key)
         frame[key] = _parse_column(checker, column, checker.texts[key], context)
+        if raw.file_format == "xlsx" and column.cell_type.value in NUMBER_TYPES:
+            numbers = _numbers_only(cells)
+            if numbers is not None:
+                checker.texts[key] = _texts_of_numbers(numbers, cells.index)
+        del cells
     for key in checker.by_key:
         if key not in frame:
             frame[key] = _empty_column(checker.by_key[key], frame.index)
@@ -405,7 +471,7 @@ def _parse_column(checker: _Checker, column: Column, text: pd.Series, context: I
             checker.flag(
                 bad, key, text, _("Expected a GB/T 4754 industry code of 2 to 4 digits, e.g. 3511."), code="industry"
             )
-            return codes.where(~bad, "")
+            return pd.Series(_shared(codes.where(~bad, "").tolist()), index=text.index, dtype=object)
         case CellType.CHOICE:
             values = pd.Series(
                 [column.choices.get(v.casefold()) for v in text.tolist()], index=text.index, dtype=object
@@ -528,7 +594,7 @@ def _parse_dates(checker, key, text, empty, context) -> pd.Series:
     implausible = parsed.notna() & (parsed < earliest)
     checker.flag(implausible, key, text, _("The date is implausibly early."), code="date.invalid")
     dates = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna() & ~implausible, "")
-    return dates
+    return pd.Series(_shared(dates.tolist()), index=text.index, dtype=object)
 
 
 def _parse_years(checker, key, text, empty, context) -> pd.Series:
@@ -613,8 +679,9 @@ def _parse_money(checker, key, text, empty) -> pd.Series:
     )
     checker.flag(too_big, key, text, _("The amount is too large."), code="number.too_large")
     good = (number & ~too_big).tolist()
+    to_yuan = _once_per_value(_wan_to_yuan)
     return pd.Series(
-        [_wan_to_yuan(v) if ok else "" for v, ok in zip(cleaned.tolist(), good, strict=True)],
+        [to_yuan(v) if ok else "" for v, ok in zip(cleaned.tolist(), good, strict=True)],
         index=text.index,
         dtype=object,
     )
@@ -659,6 +726,7 @@ def check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list[
             code="st_above_employees",
         )
     if {"rd_expense", "rd_expense_domestic"} <= set(present):
+        rd_texts = checker.texts["rd_expense"]
         both = frame["rd_expense"].ne("") & frame["rd_expense_domestic"].ne("")
         rd = pd.to_numeric(frame["rd_expense"].where(both), errors="coerce")
         domestic = pd.to_numeric(frame["rd_expense_domestic"].where(both), errors="coerce")
@@ -667,10 +735,7 @@ def check_enterprise_rows(checker: _Checker, frame: pd.DataFrame, present: list[
             over,
             "rd_expense_domestic",
             checker.texts["rd_expense_domestic"],
-            lambda i: (
-                _("R&D inside China exceeds the whole R&D expense (%(rd)s 万元).")
-                % {"rd": checker.texts["rd_expense"].iat[i]}
-            ),
+            lambda i: _("R&D inside China exceeds the whole R&D expense (%(rd)s 万元).") % {"rd": rd_texts.iat[i]},
             code="domestic_above_rd",
         )
     if "industry_code" in present:

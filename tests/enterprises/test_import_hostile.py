@@ -4,6 +4,7 @@ asserted with its message, and the registry unchanged until (and unless) a commi
 The files are made by tests/data/make_corpus.py (hostile()); the bench (`bench/import_bench.py --hostile`) measures
 the memory and time of their full-size versions."""
 
+import datetime
 import io
 import zipfile
 
@@ -203,3 +204,67 @@ def test_sheet_scan_bounds_cells_written_without_their_reference():
     scan = scan_sheet(io.BytesIO(xml), row_cap=100)
 
     assert (scan.rows, scan.last_row, scan.last_column) == (3, 3, 300)
+
+
+def _read_or_refusal(content: bytes, file_name: str):
+    try:
+        raw = read_table(content, file_name=file_name, columns=ENTERPRISE_COLUMNS)
+    except ImportFileError as refused:
+        return ("refused", refused.message, refused.sheet, refused.row)
+    return (
+        raw.cells.to_dict("list"),
+        raw.row_numbers,
+        raw.headers,
+        raw.columns,
+        raw.extra_headers,
+        raw.hidden_sheets,
+        raw.merged,
+        [(f.row, f.column, f.formula) for f in raw.formulas],
+    )
+
+
+@pytest.mark.parametrize("file_name", sorted(p.name for p in CORPUS_DIR.glob("*.xlsx")))
+def test_sheet_read_in_slices_gives_the_cells_of_the_whole_read(file_name, monkeypatch):
+    """A large sheet goes to calamine in slices of its XML (bounded memory): forced here on every corpus workbook,
+    with slices of a few rows each, it reads the same cells, rows and refusals as the whole sheet at once."""
+    from enterprises.importing import reading
+
+    content = (CORPUS_DIR / file_name).read_bytes()
+    whole = _read_or_refusal(content, file_name)
+    monkeypatch.setattr(reading, "SLICE_CELLS", 0)
+    monkeypatch.setattr(reading, "SLICE_BYTES", 300)
+
+    assert _read_or_refusal(content, file_name) == whole
+
+
+def test_sheet_read_in_slices_keeps_the_rows_between_slices():
+    """Rows left empty where one slice ends and the next begins keep every later row on its own sheet row."""
+    from enterprises.importing import reading
+
+    rows = [["统一社会信用代码", "企业名称", "县区", "成立日期", "年度", "营业收入(万元)"]]
+    for index in range(40):
+        founded = datetime.date(2010, 1, 1) + datetime.timedelta(days=index)
+        code, name = firm_code("410402", index + 1), f"切片{index:03d}科技有限公司"
+        rows.append([code, name, "新华区", founded, YEAR, 100.5 + index])
+        if index % 7 == 3:
+            rows.extend([[], []])  # two blank rows
+    content = make_corpus.xlsx_bytes(rows)
+    reading_slices = [0]
+
+    original = reading._xml_slices
+
+    def counted(stream):
+        for part in original(stream):
+            reading_slices[0] += 1
+            yield part
+
+    whole = _read_or_refusal(content, "blank_rows.xlsx")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reading, "SLICE_CELLS", 0)
+        patch.setattr(reading, "SLICE_BYTES", 500)
+        patch.setattr(reading, "_xml_slices", counted)
+        sliced = _read_or_refusal(content, "blank_rows.xlsx")
+
+    assert reading_slices[0] > 5
+    assert sliced == whole
+    assert sliced[1][-1] == 1 + 40 + 2 * 6  # the last firm's sheet row: header, 40 rows, six pairs of blank rows
