@@ -15,9 +15,14 @@ Targets: 11,000-row xlsx end to end under 3 s, 100,000-row csv under 20 s, peak 
 With --hostile, it measures the hostile uploads instead (tests/data/make_corpus.py builds them): a 1 MB xlsx
 holding 1 GiB of XML (a zip bomb), a 2 KB sheet with one stray cell at AA1048576, a dense sheet of 1,048,575 rows,
 each refused by the check's reading in a fresh process (time and that process's peak RSS), and a file at the row
-limit (300,000 rows of every template column), read and validated. Targets: bomb and sparse sheet refused in under
-2 s below 300 MB, the million rows refused in seconds. The last line then holds `zip_bomb_peak_mb`, `zip_bomb_s`,
-`sparse_peak_mb`, `sparse_s`, `max_rows_reject_s`, `max_rows_peak_mb`, `limit_check_s`, `limit_peak_mb`.
+limit (300,000 rows of every template column), read and validated. Then the worst cases, each checked (read and
+validated) in a fresh process: an xlsx as Excel saves it (every text in the shared strings table) and a GB18030 csv,
+every row of both its own (names, codes, addresses, contacts, dates, figures), filled up to the configured upload
+limit IMPORT_MAX_FILE_MB (or IMPORT_MAX_ROWS rows, whichever comes first). Targets: bomb and sparse sheet refused in
+under 2 s below 300 MB, the million rows refused in seconds, the worst cases under 600 MB. The last line then holds
+`zip_bomb_peak_mb`, `zip_bomb_s`, `sparse_peak_mb`, `sparse_s`, `max_rows_reject_s`, `max_rows_peak_mb`,
+`limit_check_s`, `limit_peak_mb`, `worst_xlsx_peak_mb`, `worst_xlsx_mb`, `worst_xlsx_rows`, `worst_csv_peak_mb`,
+`worst_csv_mb`, `worst_csv_rows` (run with IMPORT_MAX_FILE_MB=N in the environment to measure another limit).
 
     .venv/bin/python bench/import_bench.py --hostile [--bomb-mb 1024] [--dense-rows 1048575] [--limit-rows 300000]
 
