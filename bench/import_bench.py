@@ -15,9 +15,14 @@ Targets: 11,000-row xlsx end to end under 3 s, 100,000-row csv under 20 s, peak 
 With --hostile, it measures the hostile uploads instead (tests/data/make_corpus.py builds them): a 1 MB xlsx
 holding 1 GiB of XML (a zip bomb), a 2 KB sheet with one stray cell at AA1048576, a dense sheet of 1,048,575 rows,
 each refused by the check's reading in a fresh process (time and that process's peak RSS), and a file at the row
-limit (300,000 rows of every template column), read and validated. Targets: bomb and sparse sheet refused in under
-2 s below 300 MB, the million rows refused in seconds. The last line then holds `zip_bomb_peak_mb`, `zip_bomb_s`,
-`sparse_peak_mb`, `sparse_s`, `max_rows_reject_s`, `max_rows_peak_mb`, `limit_check_s`, `limit_peak_mb`.
+limit (300,000 rows of every template column), read and validated. Then the worst cases, each checked (read and
+validated) in a fresh process: an xlsx as Excel saves it (every text in the shared strings table) and a GB18030 csv,
+every row of both its own (names, codes, addresses, contacts, dates, figures), filled up to the configured upload
+limit IMPORT_MAX_FILE_MB (or IMPORT_MAX_ROWS rows, whichever comes first). Targets: bomb and sparse sheet refused in
+under 2 s below 300 MB, the million rows refused in seconds, the worst cases under 600 MB. The last line then holds
+`zip_bomb_peak_mb`, `zip_bomb_s`, `sparse_peak_mb`, `sparse_s`, `max_rows_reject_s`, `max_rows_peak_mb`,
+`limit_check_s`, `limit_peak_mb`, `worst_xlsx_peak_mb`, `worst_xlsx_mb`, `worst_xlsx_rows`, `worst_csv_peak_mb`,
+`worst_csv_mb`, `worst_csv_rows` (run with IMPORT_MAX_FILE_MB=N in the environment to measure another limit).
 
     .venv/bin/python bench/import_bench.py --hostile [--bomb-mb 1024] [--dense-rows 1048575] [--limit-rows 300000]
 
@@ -709,11 +714,29 @@ def case_profile(args, work_dir: Path) -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 # Hostile uploads (child)
 
-HOSTILE_FILES = {"zip_bomb": "bomb.xlsx", "sparse": "sparse.xlsx", "max_rows": "dense.xlsx", "limit": "limit.xlsx"}
-HOSTILE_TARGETS = {"zip_bomb_s": 2.0, "zip_bomb_peak_mb": 300.0, "sparse_s": 2.0, "sparse_peak_mb": 300.0}
+HOSTILE_FILES = {
+    "zip_bomb": "bomb.xlsx",
+    "sparse": "sparse.xlsx",
+    "max_rows": "dense.xlsx",
+    "limit": "limit.xlsx",
+    "worst_xlsx": "worst.xlsx",
+    "worst_csv": "worst.csv",
+}
+REFUSED_CASES = ("zip_bomb", "sparse", "max_rows")
+WORST_CASES = ("worst_xlsx", "worst_csv")
+HOSTILE_TARGETS = {
+    "zip_bomb_s": 2.0,
+    "zip_bomb_peak_mb": 300.0,
+    "sparse_s": 2.0,
+    "sparse_peak_mb": 300.0,
+    "worst_xlsx_peak_mb": 600.0,
+    "worst_csv_peak_mb": 600.0,
+}
 
 
 def case_hostile_setup(args, work_dir: Path) -> dict:
+    from django.conf import settings
+
     from tests.data import make_corpus
 
     started = time.perf_counter()
@@ -724,13 +747,20 @@ def case_hostile_setup(args, work_dir: Path) -> dict:
     }
     if args.limit_rows:
         builders["limit"] = lambda: make_corpus.dense_sheet_bytes(args.limit_rows, full=True)
-    sizes = {}
+    # The worst cases: every cell its own, filled up to the upload limit (or the row limit) as configured.
+    max_bytes, max_rows = settings.IMPORT_MAX_FILE_MB * 2**20, settings.IMPORT_MAX_ROWS
+    builders["worst_xlsx"] = lambda: make_corpus.distinct_xlsx_bytes(max_bytes, max_rows)
+    builders["worst_csv"] = lambda: make_corpus.distinct_csv_bytes(max_bytes, max_rows)
+    sizes, rows = {}, {}
     for case, build in builders.items():
+        content = build()
+        if isinstance(content, tuple):
+            content, rows[case] = content
         path = work_dir / HOSTILE_FILES[case]
-        path.write_bytes(build())
+        path.write_bytes(content)
         sizes[case] = round(path.stat().st_size / 2**20, 3)
-    log(f"generated the hostile files in {time.perf_counter() - started:.1f} s: {sizes} MB")
-    return {"file_mb": sizes}
+    log(f"generated the hostile files in {time.perf_counter() - started:.1f} s: {sizes} MB, rows {rows}")
+    return {"file_mb": sizes, "rows": rows, "max_file_mb": settings.IMPORT_MAX_FILE_MB, "max_rows": max_rows}
 
 
 def case_hostile(args, work_dir: Path, case: str) -> dict:
@@ -753,7 +783,7 @@ def case_hostile(args, work_dir: Path, case: str) -> dict:
     else:
         outcome.update(refused=False, rows=len(raw.row_numbers), read_s=round(time.perf_counter() - started, 2))
         del content
-        if case == "limit":
+        if case == "limit" or case in WORST_CASES:
             checked = validate(raw, kind="enterprises", context=ImportContext(None, None))
             outcome.update(errors=checked.error_count, warnings=checked.warning_count)
     outcome.update(
@@ -766,7 +796,7 @@ def case_hostile(args, work_dir: Path, case: str) -> dict:
     )
     if outcome.get("message"):
         log(f"  {outcome['message'][:200]}")
-    expected_refusal = case != "limit"
+    expected_refusal = case in REFUSED_CASES
     if outcome["refused"] != expected_refusal:
         outcome["error"] = f"{case} was {'refused' if outcome['refused'] else 'accepted'}: {outcome.get('message')}"
     return outcome
@@ -787,6 +817,15 @@ def hostile_result_json(args, results: dict[str, dict], error: str | None) -> di
         "limit_check_s": figure("limit", "seconds"),
         "limit_read_s": figure("limit", "read_s"),
         "limit_peak_mb": figure("limit", "peak_mb"),
+        "worst_xlsx_peak_mb": figure("worst_xlsx", "peak_mb"),
+        "worst_xlsx_s": figure("worst_xlsx", "seconds"),
+        "worst_xlsx_mb": figure("worst_xlsx", "file_mb"),
+        "worst_xlsx_rows": figure("worst_xlsx", "rows"),
+        "worst_csv_peak_mb": figure("worst_csv", "peak_mb"),
+        "worst_csv_s": figure("worst_csv", "seconds"),
+        "worst_csv_mb": figure("worst_csv", "file_mb"),
+        "worst_csv_rows": figure("worst_csv", "rows"),
+        "max_file_mb": (results.get("hostile_setup") or {}).get("max_file_mb"),
         "rss_after_django_mb": figure("sparse", "rss_baseline_mb"),
         "file_mb": (results.get("hostile_setup") or {}).get("file_mb"),
         "targets": HOSTILE_TARGETS,
@@ -931,6 +970,10 @@ def main(argv=None) -> int:
                 ]
                 if args.limit_rows:
                     cases.append(("limit", f"== {args.limit_rows} rows of every column: read and validated"))
+                cases += [
+                    ("worst_xlsx", "== xlsx as Excel saves it, every cell its own, at the upload limit: checked"),
+                    ("worst_csv", "== GB18030 csv, every row its own, at the upload limit: checked"),
+                ]
             for case, title in cases:
                 if case == "xlsx_repeat" and (results.get("xlsx") or {}).get("error"):
                     log(f"{title}: skipped, the first xlsx import failed")

@@ -332,6 +332,7 @@ def build() -> dict[str, bytes]:
 
 ZIP_DATE = (2026, 1, 1, 0, 0, 0)
 SHEET_PART = "xl/worksheets/sheet1.xml"
+SHARED_STRINGS_PART = "xl/sharedStrings.xml"
 
 
 def xlsx_book(sheets: list[dict]) -> bytes:
@@ -451,6 +452,108 @@ def dense_sheet_bytes(rows: int, *, full: bool = False) -> bytes:
         stream.write("".join(batch).encode() + b"</sheetData></worksheet>")
 
     return rewrite_zip(xlsx_bytes([header]), {SHEET_PART: write}, level=6)
+
+
+def distinct_values(index: int) -> tuple:
+    """Row `index` of every template column with every free cell its own (names, codes, addresses, contacts, phones,
+    dates, figures): nothing repeats for a reader to keep once. Counties and industries stay valid choices."""
+    day = datetime.date(2000, 1, 1) + datetime.timedelta(days=index % 9000)
+    rd = round(120 + index * 0.013, 2)
+    return (
+        firm_code("410402", index % 9_000_000 + 1), f"平顶山全异{index:07d}科技有限公司", "新华区", "3511", "",
+        "电子信息", day.isoformat(), f"新华区建设路{index}号{index % 37 + 1}栋", f"联系人{index:07d}",
+        f"0375-{index % 10_000_000:07d}", YEAR, 200 + index, 20 + index // 2, round(3000 + index * 0.37, 2),
+        round(2999 + index * 0.37, 2), round(2500 + index * 0.31, 2), rd, round(rd - 0.5, 2),
+        round(1500 + index * 0.21, 2), round(8000 + index * 0.53, 2), round(3000 + index * 0.29, 2), index % 97,
+        index % 89, index % 83, index % 79, index % 73, index % 71,
+    )  # fmt: skip
+
+
+def distinct_csv_bytes(max_bytes: int, max_rows: int) -> tuple[bytes, int]:
+    """A GB18030 csv (no BOM) of every template column whose every row differs (`distinct_values`), rows added
+    while the file stays within `max_bytes` and `max_rows`. Returns (content, data rows)."""
+    header = ",".join(h for _key, h in TEMPLATE_COLUMNS) + "\r\n"
+    parts, size, rows = [header.encode("gb18030")], len(header.encode("gb18030")), 0
+    while rows < max_rows:
+        line = (",".join(str(v) for v in distinct_values(rows)) + "\r\n").encode("gb18030")
+        if size + len(line) > max_bytes:
+            break
+        parts.append(line)
+        size += len(line)
+        rows += 1
+    return b"".join(parts), rows
+
+
+def _distinct_shared_xlsx(rows: int) -> bytes:
+    from xml.sax.saxutils import escape
+
+    header = [h for _key, h in TEMPLATE_COLUMNS]
+    letters = [_letters(i) for i in range(len(header))]
+    strings: dict[str, int] = {}
+
+    def index_of(text: str) -> int:
+        found = strings.get(text)
+        if found is None:
+            found = strings[text] = len(strings)
+        return found
+
+    def cell(letter, number, value):
+        if isinstance(value, str):
+            return f'<c r="{letter}{number}" t="s"><v>{index_of(value)}</v></c>' if value else ""
+        return f'<c r="{letter}{number}"><v>{value}</v></c>'
+
+    cells_count = [0]
+
+    def write_sheet(stream):
+        stream.write(
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+            b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        )
+        line = "".join(cell(letter, 1, text) for letter, text in zip(letters, header, strict=True))
+        batch = [f'<row r="1">{line}</row>']
+        for index in range(rows):
+            number = index + 2
+            values = distinct_values(index)
+            cells_count[0] += sum(1 for v in values if isinstance(v, str) and v)
+            cells = "".join(cell(letter, number, v) for letter, v in zip(letters, values, strict=True))
+            batch.append(f'<row r="{number}">{cells}</row>')
+            if len(batch) >= 10000:
+                stream.write("".join(batch).encode())
+                batch = []
+        stream.write("".join(batch).encode() + b"</sheetData></worksheet>")
+
+    def write_strings(stream):
+        stream.write(
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst '
+            b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            + f'count="{cells_count[0] + len(header)}" uniqueCount="{len(strings)}">'.encode()
+        )
+        batch = []
+        for text in strings:
+            batch.append(f"<si><t>{escape(text)}</t></si>")
+            if len(batch) >= 10000:
+                stream.write("".join(batch).encode())
+                batch = []
+        stream.write("".join(batch).encode() + b"</sst>")
+
+    # The sheet is written before the shared strings (zip order of XlsxWriter's parts), so the table is complete.
+    base = xlsx_bytes([header])
+    order = [info.filename for info in zipfile.ZipFile(io.BytesIO(base)).infolist()]
+    assert order.index(SHEET_PART) < order.index(SHARED_STRINGS_PART), order
+    return rewrite_zip(base, {SHEET_PART: write_sheet, SHARED_STRINGS_PART: write_strings}, level=6)
+
+
+def distinct_xlsx_bytes(max_bytes: int, max_rows: int) -> tuple[bytes, int]:
+    """An xlsx as Excel saves it (every text in the shared strings table) of every template column, every row
+    different (`distinct_values`): as many rows as stay within `max_bytes` and `max_rows`. Returns (content, rows)."""
+    sample = 5000
+    per_row = len(_distinct_shared_xlsx(sample)) / sample
+    rows = min(max_rows, int(max_bytes / per_row))
+    while True:
+        content = _distinct_shared_xlsx(rows)
+        if len(content) <= max_bytes or rows <= 1:
+            return content, rows
+        rows = int(rows * max_bytes / len(content) * 0.998)
 
 
 def _letters(index: int) -> str:

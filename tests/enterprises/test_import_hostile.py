@@ -268,3 +268,23 @@ def test_sheet_read_in_slices_keeps_the_rows_between_slices():
     assert reading_slices[0] > 5
     assert sliced == whole
     assert sliced[1][-1] == 1 + 40 + 2 * 6  # the last firm's sheet row: header, 40 rows, six pairs of blank rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("build", [make_corpus.distinct_xlsx_bytes, make_corpus.distinct_csv_bytes])
+def test_worst_case_files_of_the_bench_fill_their_size_and_read_as_all_different_valid_rows(build):
+    """The bench's worst cases (every cell its own, filled up to the upload limit): here at 300 KB, each within the
+    size, nearly filling it, every row read, every firm distinct, and none an error."""
+    from enterprises.importing.validation import ImportContext, validate
+
+    max_bytes = 300 * 1024
+    content, rows = build(max_bytes, 300_000)
+    file_name = "worst.xlsx" if build is make_corpus.distinct_xlsx_bytes else "worst.csv"
+
+    raw = read_table(content, file_name=file_name, columns=ENTERPRISE_COLUMNS)
+    checked = validate(raw, kind="enterprises", context=ImportContext(None, None))
+
+    assert 0.95 * max_bytes < len(content) <= max_bytes
+    assert len(raw.row_numbers) == rows > 1000
+    assert checked.error_count == 0
+    assert build(max_bytes, 50)[1] == 50  # the row limit stops it first when smaller
