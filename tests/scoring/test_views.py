@@ -9,8 +9,9 @@ from scoring.models import ScoringRun
 from tests.scoring.conftest import RUN_DAY
 
 # Session, user, enterprise (with flags), indicators, qualifications, live pin, placement, movements, current run,
-# portrait, history, the firm's enterprise accounts (staff's panel), events attended (policies).
-DETAIL_PAGE_QUERIES = 13
+# portrait, history, the firm's enterprise accounts (staff's panel), events attended (policies); for staff, the
+# figures' order of sources and their observations (the source tags and history).
+DETAIL_PAGE_QUERIES = 15
 
 
 @pytest.fixture
