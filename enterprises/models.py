@@ -45,6 +45,21 @@ class HighTechField(models.TextChoices):
     ADVANCED_MANUFACTURING = "advanced_manufacturing", _("Advanced manufacturing and automation")
 
 
+class RegistrationStatus(models.TextChoices):
+    """The firm's status in the market-regulation register (市场监管 登记状态)."""
+
+    ACTIVE = "active", _("In business")  # 存续、在业、开业、在营
+    MOVED_OUT = "moved_out", _("Moved out of the city")  # 迁出
+    REVOKED = "revoked", _("Licence revoked")  # 吊销
+    DEREGISTERED = "deregistered", _("Deregistered")  # 注销
+
+
+# A firm in one of these statuses is no longer the city's to cultivate: it leaves the pool at the next placement.
+LEFT_POOL_STATUSES = (RegistrationStatus.MOVED_OUT, RegistrationStatus.REVOKED, RegistrationStatus.DEREGISTERED)
+# Closed for good (吊销/注销), as opposed to moved away.
+CLOSED_STATUSES = (RegistrationStatus.REVOKED, RegistrationStatus.DEREGISTERED)
+
+
 class Enterprise(models.Model):
     credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
     credit_code_checked = models.BooleanField(
@@ -61,6 +76,20 @@ class Enterprise(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_person = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    # Defaults in the database too: the import's COPY names only the columns it writes.
+    legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True, db_default="")
+    registered_capital = models.DecimalField(
+        _("registered capital (yuan)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    registration_status = models.CharField(
+        _("registration status"),
+        max_length=16,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.ACTIVE,
+        db_default=RegistrationStatus.ACTIVE,
+    )
+    # The day of the register's extract that gave the status (empty: never matched to the register).
+    status_as_of = models.DateField(_("status as of"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -587,3 +616,40 @@ class ReconcileMark(models.Model):
 
     def __str__(self):
         return f"{self.last_value_id} ({self.reconciled_at})"
+
+
+class DepartmentList(models.TextChoices):
+    """The departments' lists the portal reads (README "Department lists")."""
+
+    MARKET_REGISTRATION = "market_registration", _("Market regulation: registration extract")
+    STATISTICS = "statistics", _("Statistics: above-scale firms and R&D survey (107-1)")
+    TAX_RD_DEDUCTION = "tax_rd_deduction", _("Tax: R&D super-deduction (A107012)")
+    TAX_HIGH_TECH = "tax_high_tech", _("Tax: high-tech preference detail (A107041)")
+    SCIENCE_TECH_SME = "science_tech_sme", _("Science and technology: tech-based SME registrations")
+    SCIENCE_HIGH_TECH = "science_high_tech", _("Science and technology: high-tech certifications")
+    PATENTS = "patent_office", _("Patent office: patents held")
+
+
+class DepartmentMatch(models.Model):
+    """A firm found on a department's list: the last extract (as of which day, which import) that named it. A firm
+    with no row for any list is matched to no department list (the data-quality page)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="department_matches", verbose_name=_("enterprise")
+    )
+    department_list = models.CharField(_("list"), max_length=24, choices=DepartmentList.choices)
+    as_of = models.DateField(_("as of"))
+    import_job = models.ForeignKey(
+        ImportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import")
+    )
+    matched_at = models.DateTimeField(_("matched at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("department match")
+        verbose_name_plural = _("department matches")
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "department_list"], name="departmentmatch_one_per_list"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.get_department_list_display()}"
