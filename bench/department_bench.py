@@ -44,6 +44,7 @@ def parse_args(argv=None):
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--keep-data", action="store_true")
+    parser.add_argument("--profile", action="store_true", help="print the slowest functions of each step")
     return parser.parse_args(argv)
 
 
@@ -120,6 +121,21 @@ def registration_rows(codes: list[str], rng: random.Random) -> list[dict]:
     ]  # fmt: skip
 
 
+PROFILE = False
+
+
+def _timed(function, **kwargs):
+    if not PROFILE:
+        return function(**kwargs)
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    result = profiler.runcall(function, **kwargs)
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return result
+
+
 def run_list(kind: str, content: bytes, file_name: str, user) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -127,7 +143,8 @@ def run_list(kind: str, content: bytes, file_name: str, user) -> dict:
     from enterprises.models import ImportJob
 
     started = time.perf_counter()
-    job = import_job_create(
+    job = _timed(
+        import_job_create,
         kind=kind,
         uploaded_file=SimpleUploadedFile(file_name, content),
         actor=user,
@@ -141,7 +158,7 @@ def run_list(kind: str, content: bytes, file_name: str, user) -> dict:
         outcome["error"] = f"check ended {job.status}: {job.message} {job.issues_preview[:3]}"
         return outcome
     started = time.perf_counter()
-    import_job_request_commit(job=job, actor=user)
+    _timed(import_job_request_commit, job=job, actor=user)
     commit_s = time.perf_counter() - started
     job.refresh_from_db()
     if job.status != ImportJob.Status.COMMITTED:
@@ -156,6 +173,8 @@ def run_list(kind: str, content: bytes, file_name: str, user) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    global PROFILE
+    PROFILE = args.profile
     created = ensure_database(args.database_url)
     result = {"config": {"rows": args.rows, "format": args.format, "kinds": args.kinds}}
     try:
