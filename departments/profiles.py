@@ -298,9 +298,9 @@ def columns_from_profile(profile, *, base: dict[str, Column] | None = None) -> t
     of a column (its explanation, choices) where the list reuses another kind's columns."""
     specs = {s.key: s for s in list_fields(profile.department_list)}
     columns = []
-    for key, headers in profile.columns.items():
-        spec = specs.get(key)
-        if spec is None or not headers:
+    for key, spec in specs.items():  # in the list's own order (a JSON column keeps no order of keys)
+        headers = profile.columns.get(key)
+        if not headers:
             continue
         aliases = list(headers[1:])
         if spec.money:
