@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from departments import writing
 from departments.models import MappingProfile
 from departments.profiles import DEFAULT_PROFILES, columns_from_profile, money_header_unit, to_yuan
-from enterprises.importing.committing import NEW, UNCHANGED, UPDATED, Plan, _indicator_rows
+from enterprises.importing.committing import NEW, UNCHANGED, UPDATED, Plan
 from enterprises.importing.kinds import ImportKind
 from enterprises.importing.validation import WARNING, Issue, flag_repeats, registry_rows
 from enterprises.industries import INDUSTRY_DIVISIONS, division_of
@@ -175,17 +175,14 @@ def _figures_plan(department_list):
         known = _known(frame)
         ids = sorted(set(known["enterprise_id"].astype(int)))
         years = sorted(set(known["year"].astype(int)))
-        current = _indicator_rows(ids, years, fields) if ids and fields else None
+        current = writing.effective_figures(ids, years, fields) if ids and fields else None
         status = pd.Series(UNCHANGED, index=known.index)
         if current is not None:
             joined = known.merge(current, on=["enterprise_id", "year"], how="left", indicator=True)
             joined.index = known.index
             for key in fields:
                 given = joined[key].astype(str).replace({"<NA>": "", "nan": ""})
-                stored = joined[f"{key}__db"]
-                if key not in writing.MONEY_FIELDS:
-                    stored = stored.astype("Int64")
-                differs = given.ne("") & given.ne(stored.astype(str))
+                differs = given.ne("") & given.ne(joined[f"{key}__db"].fillna(""))
                 status[differs] = UPDATED
             status[joined["_merge"].eq("left_only")] = NEW
         result = Plan(

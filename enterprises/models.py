@@ -479,8 +479,10 @@ class SourceValue(models.Model):
     value_date = models.DateField(_("date value"), null=True, blank=True)
     source_kind = models.CharField(_("source of the value"), max_length=16, choices=SourceKind.choices)
     source_name = models.CharField(_("list or sheet"), max_length=200, blank=True)
-    # Neither this foreign key nor the actor's is indexed: an index more per observation slows every import's
-    # commit, and import jobs and users are not deleted (the admin keeps jobs read-only; users are deactivated).
+    # Neither this foreign key nor the actor's is indexed, nor checked by the database: an index or a check more per
+    # observation slows every import's commit (a department list of 200,000 firms records 1.4 million observations,
+    # and each deferred check of them costs as much as the row's insert: bench/department_bench.py), and import jobs
+    # and users are not deleted (the admin keeps jobs read-only; users are deactivated). The firm's key is checked.
     import_job = models.ForeignKey(
         ImportJob,
         on_delete=models.SET_NULL,
@@ -489,6 +491,7 @@ class SourceValue(models.Model):
         related_name="+",
         verbose_name=_("import"),
         db_index=False,
+        db_constraint=False,
     )
     document = models.CharField(_("document"), max_length=200, blank=True)
     as_of = models.DateField(_("as of"))
@@ -500,6 +503,7 @@ class SourceValue(models.Model):
         related_name="+",
         verbose_name=_("by"),
         db_index=False,
+        db_constraint=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
