@@ -5,7 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,13 +28,11 @@ def window_open_on(day: datetime.date | None = None) -> ReportWindow | None:
 
 
 def window_current(day: datetime.date | None = None) -> ReportWindow | None:
-    """The window open on `day`, else the latest window opened so far (a closed one: its reports stay visible),
-    else None. One query."""
+    """The latest window opened by `day` (today): the open one, or the last closed one (its reports stay
+    visible); else the next to open; None without any. One query."""
     day = day or timezone.localdate()
-    return (
-        ReportWindow.objects.filter(opens_on__lte=day).order_by("-year").first()
-        or ReportWindow.objects.order_by("-year").first()
-    )
+    opened = Case(When(opens_on__lte=day, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return ReportWindow.objects.annotate(opened=opened).order_by("opened", "-year").first()
 
 
 def window_list() -> QuerySet:
@@ -247,3 +245,32 @@ def progress_by_county(*, user, year: int) -> list[CountyProgress]:
         .order_by("code")
     )
     return [CountyProgress(county=c, firms=c.firms, submitted=c.submitted, confirmed=c.confirmed) for c in counts]
+
+
+@dataclass
+class ReportProgress:
+    """The yearly report's progress of the current window, per county in scope (and in total)."""
+
+    window: ReportWindow
+    rows: list[CountyProgress]
+
+    @property
+    def total(self) -> CountyProgress:
+        return CountyProgress(
+            county=None,
+            firms=sum(r.firms for r in self.rows),
+            submitted=sum(r.submitted for r in self.rows),
+            confirmed=sum(r.confirmed for r in self.rows),
+        )
+
+
+def report_progress(*, user, county_id: int | None = None) -> ReportProgress | None:
+    """The current window's progress for the user's counties (only `county_id`'s when given); None without a window.
+    Two queries (one without a window)."""
+    window = window_current()
+    if window is None:
+        return None
+    rows = progress_by_county(user=user, year=window.year)
+    if county_id is not None:
+        rows = [row for row in rows if row.county.pk == county_id]
+    return ReportProgress(window=window, rows=rows)
