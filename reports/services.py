@@ -156,7 +156,7 @@ def report_save(*, window: ReportWindow, data: ReportInput, submit: bool = False
             report = YearlyReport.objects.create(window=window, enterprise=enterprise, year=window.year)
             ReportEvent.objects.create(report=report, to_state=ReportStatus.DRAFT, actor=actor)
         elif not report.is_editable:
-            raise AlreadyMoved(thing=_("report"), state=str(ReportStatus(report.status).label))
+            raise AlreadyMoved(thing=_("yearly report"), state=str(ReportStatus(report.status).label))
         elif not window_accepts(window, report, today):
             raise ValidationError(_closed_message(window))
         rows = {row.field: row for row in report.values.all()}

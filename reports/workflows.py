@@ -53,7 +53,7 @@ def report_transition(*, report: YearlyReport, to: str, actor, comment: str = ""
             current=locked.status,
             to=to,
             may=lambda party: party in parties,
-            thing=_("report"),
+            thing=_("yearly report"),
             state=str(ReportStatus(locked.status).label),
             not_allowed=lambda: ValidationError(_("A report cannot move from here to there.")),
         )
