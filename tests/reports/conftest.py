@@ -15,6 +15,10 @@ YEAR = 2025
 
 @pytest.fixture
 def report_world(db):
+    return make_report_world()
+
+
+def make_report_world() -> dict:
     """A window open today for YEAR; a firm of 新华区 with its user and figures, one of them (employees) from the
     statistics department; another firm of 新华区 and one of 汝州市 with users and reports-to-be, so that any scope
     test has data that could leak; county staff of both counties, city staff."""
