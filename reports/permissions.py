@@ -18,6 +18,12 @@ def reviews_reports(user) -> bool:
     return is_county_staff(user)
 
 
+def may_read_reports(user) -> bool:
+    """County staff (their county's) and city staff (every county's) read the submitted reports; only county staff
+    act on them."""
+    return is_county_staff(user) or is_city_staff(user)
+
+
 def may_open_windows(user) -> bool:
     """City staff and the city administrator open each year's reporting window."""
     return is_city_staff(user)

@@ -18,7 +18,7 @@ from core.access import AccessKind, record_access
 from core.pages import form_action, page_number, post_action
 from reports.forms import ReturnForm, ReviewFilterForm, WindowForm
 from reports.models import ReportStatus
-from reports.permissions import may_open_windows, may_report, reviews_reports
+from reports.permissions import may_open_windows, may_read_reports, may_report
 from reports.selectors import (
     REVIEW_PAGE_SIZE,
     report_get,
@@ -111,8 +111,9 @@ def mine_view(request):
 @login_required
 @require_safe
 def review_list_view(request):
-    """County staff: their county's reports of a year, by status (the submitted ones first)."""
-    _need(reviews_reports(request.user))
+    """County staff: their county's reports of a year, by status (the submitted ones first); city staff read every
+    county's."""
+    _need(may_read_reports(request.user))
     form = ReviewFilterForm(request.GET or None)
     status, year = "", None
     if form.is_bound and form.is_valid():
@@ -133,10 +134,10 @@ def review_list_view(request):
 def review_view(request, pk):
     """One report: the portal's value, its source, the reported value, the reason and attachment, side by side."""
     report = report_get(user=request.user, pk=pk)
-    if not (reviews_reports(request.user) or request.user.enterprise_id == report.enterprise_id):
+    if may_report(request.user):
+        return redirect("reports:mine")  # the scope let through the firm's own report only
+    if not may_read_reports(request.user):
         raise Http404("No such report")
-    if request.user.enterprise_id == report.enterprise_id:
-        return redirect("reports:mine")
     lines = review_lines(report=report)
     moves = allowed_moves(request.user, report)
     return render(

@@ -12,6 +12,7 @@ from core.exceptions import AlreadyMoved
 from enterprises.importing.validation import validate_year_values
 from enterprises.models import SourceKind, SourceValue
 from notifications.models import Notification
+from notifications.reminders import is_reminder
 from reports.models import ReportEvent, ReportStatus, ReportValue, YearlyReport
 from reports.reminders import window_closing, window_opening
 from reports.services import ReportInput, report_save
@@ -184,6 +185,7 @@ def test_county_returns_with_a_comment_and_the_firm_is_told(client, report_world
     assert report.status == ReportStatus.RETURNED
     notice = Notification.objects.get(recipient_enterprise=world["firm"])
     assert notice.kind == "report_returned" and notice.params["comment"] == "R&D figure looks too low."
+    assert is_reminder(notice.kind)  # registered in ReportsConfig.ready: it also goes out by e-mail and SMS
     # The firm corrects and submits again, even after the window has closed.
     world["window"].closes_on = timezone.localdate() - datetime.timedelta(days=1)
     world["window"].opens_on = timezone.localdate() - datetime.timedelta(days=30)
@@ -256,6 +258,10 @@ def test_county_staff_see_only_their_county(client, report_world, django_assert_
     assert client.post(reverse("reports:confirm", args=[away.pk])).status_code == 404
     away.refresh_from_db()
     assert away.status == ReportStatus.SUBMITTED
+    # City staff read every county's reports but do not confirm them.
+    client.force_login(world["city"])
+    assert client.get(reverse("reports:review", args=[away.pk])).status_code == 200
+    assert client.post(reverse("reports:confirm", args=[away.pk])).status_code == 403
 
 
 def test_review_list_query_count_does_not_grow_with_reports(client, report_world, django_assert_max_num_queries):
