@@ -211,7 +211,7 @@ def windows_view(request):
             WindowForm(request.POST),
             lambda data: window_save(actor=request.user, **data),
             success=lambda window: (
-                _("The window of %(year)s is open from %(opens)s to %(closes)s.")
+                _("The window of %(year)s runs from %(opens)s to %(closes)s.")
                 % {"year": window.year, "opens": window.opens_on.isoformat(), "closes": window.closes_on.isoformat()}
             ),
             then=reverse("reports:windows"),

@@ -106,6 +106,21 @@ def test_a_firm_reports_on_a_phone_and_the_county_confirms_at_a_desk(live_server
     page.wait_for_selector("#report-progress")
     _shot(page, "report-desktop-home.png")
     context.close()
+
+    # City staff open next year's window; the leaders' dashboard shows the progress.
+    context, page, console = _context(browser, DESKTOP)
+    _log_in(page, live_server.url, world["city"].username)
+    page.goto(f"{live_server.url}/reports/windows/")
+    page.fill("#id_year", str(world["window"].year - 1))
+    page.fill("#id_opens_on", "2025-01-05")
+    page.fill("#id_closes_on", "2025-02-05")
+    page.click("#window-open")
+    page.wait_for_selector(f"#window-list >> text={world['window'].year - 1}")
+    _shot(page, "report-desktop-windows.png")
+    page.goto(f"{live_server.url}/reports/review/")
+    page.wait_for_selector(f"tr[data-report='{report.pk}']")
+    assert _violations(page, console) == []
+    context.close()
     report.refresh_from_db()
     assert report.status == ReportStatus.CONFIRMED
     assert SourceValue.objects.filter(
