@@ -104,6 +104,8 @@ class MovementCause(models.TextChoices):
     PINNED = "pinned", _("Pinned by staff")
     PIN_ENDED = "pin_ended", _("Pin ended by staff")
     PIN_EXPIRED = "pin_expired", _("Pin expired")
+    CLOSED = "closed", _("Firm closed (licence revoked or deregistered)")
+    MOVED_OUT = "moved_out", _("Firm moved out of the city")
 
 
 class TierMovement(models.Model):

@@ -17,14 +17,16 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from cultivation.models import PlacementLog, PlanGap, PlanTask, PlanTaskEvent
+from cultivation.models import PlacementLog, PlanGap, PlanTask, PlanTaskEvent, PlanTaskStatus
 from cultivation.permissions import can_change_task, can_edit_plan
+from enterprises.models import LEFT_POOL_STATUSES
 from scoring.models import Portrait, ScoringRun, Tier
 
 logger = logging.getLogger(__name__)
 
 TEN_THOUSAND = 10000
 BATCH = 5000
+OPEN_TASK_STATUSES = (PlanTaskStatus.TODO, PlanTaskStatus.DOING)
 
 # Which portraits a family of gaps applies to (as in scoring.presentation.gaps).
 SME, T2, T3 = "sme", "t2", "t3"
@@ -135,8 +137,10 @@ def gaps_frame(portraits: pd.DataFrame, detail_keys: list[str]) -> pd.DataFrame:
 
 
 def _portraits(run: ScoringRun) -> pd.DataFrame:
+    """The run's portraits, less those of firms closed or moved out (their gaps close: nothing left to close)."""
     rows = list(
         Portrait.objects.filter(run=run)
+        .exclude(enterprise__registration_status__in=LEFT_POOL_STATUSES)
         .order_by()
         .values_list("enterprise_id", "tier", "sme_eligible", "sme_passes", "detail")
     )
@@ -188,9 +192,42 @@ def plan_gaps_from_run(*, run: ScoringRun) -> dict:
             PlanGap.objects.filter(pk__in=to_close[start : start + BATCH]).update(
                 closed_run=run, closed_on=run.run_date
             )
+        dropped = _drop_tasks_of_firms_that_left(run=run)
     counts = {"opened": len(to_open), "refreshed": len(to_refresh), "closed": len(to_close)}
-    logger.info("Run %s plan gaps: %s", run.pk, counts)
+    logger.info("Run %s plan gaps: %s; tasks of firms that left dropped: %s", run.pk, counts, dropped)
     return counts
+
+
+def _drop_tasks_of_firms_that_left(*, run: ScoringRun) -> int:
+    """The open tasks (to do, in progress) of the run's firms that closed or moved out are dropped, each with its
+    event (no actor: the night's, like a warning's auto-resolution, never a staff move), so that they stop showing
+    as due or overdue. Two reads and two bulk writes; a second call finds none open."""
+    tasks = list(
+        PlanTask.objects.filter(
+            status__in=OPEN_TASK_STATUSES,
+            enterprise__registration_status__in=LEFT_POOL_STATUSES,
+            enterprise__portraits__run=run,
+        )
+        .order_by()
+        .values_list("pk", "status")
+    )
+    if not tasks:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(_("Dropped by the nightly run: the firm closed or moved out of the city."))
+    PlanTaskEvent.objects.bulk_create(
+        (
+            PlanTaskEvent(task_id=pk, from_state=status, to_state=PlanTaskStatus.DROPPED, note=note)
+            for pk, status in tasks
+        ),
+        batch_size=BATCH,
+    )
+    ids = [pk for pk, _status in tasks]
+    for start in range(0, len(ids), BATCH):
+        PlanTask.objects.filter(pk__in=ids[start : start + BATCH], status__in=OPEN_TASK_STATUSES).update(
+            status=PlanTaskStatus.DROPPED
+        )
+    return len(ids)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -28,9 +28,15 @@ from cultivation.models import (
     TierPlacement,
 )
 from cultivation.permissions import can_pin
+from enterprises.models import CLOSED_STATUSES, LEFT_POOL_STATUSES, Enterprise
 from scoring.models import Portrait, ScoringRun, Tier
 
 logger = logging.getLogger(__name__)
+
+
+def _quoted(values) -> str:
+    """A list of our own choice values as SQL literals (never user input)."""
+    return ", ".join(f"'{value}'" for value in values)
 
 
 def _rank_sql(expression: str) -> str:
@@ -38,26 +44,33 @@ def _rank_sql(expression: str) -> str:
 
 
 # One row per firm of the run: the rules' tier, the live or expiring pin, the current placement, and the tier the
-# firm gets now (a live pin's, else the rules'). A pin is live on the run's date up to and including `ends_on`.
+# firm gets now (a live pin's, else the rules'). A pin is live on the run's date up to and including `ends_on`. A
+# firm closed (吊销/注销) or moved out of the city (迁出) by its registration status is outside whatever the rules or
+# a pin say (`left_pool`; the rules say so too, scoring.rules.tier): a pin does not keep it in the pool.
 # Parameters: run date (live), run date (expiring), run id.
 PLACED_SQL = """
 SELECT p.enterprise_id, p.tier AS rules_tier, p.sme_passes, p.sme_eligible, pl.tier AS old_tier,
-       p.county_id, p.industry_division, p.readiness, p.tag_mask,
-       CASE WHEN pin.ends_on >= %s THEN pin.tier ELSE p.tier END AS new_tier,
-       COALESCE(pin.ends_on >= %s, FALSE) AS pinned,
+       p.county_id, p.industry_division, p.readiness, p.tag_mask, e.registration_status AS status,
+       CASE WHEN e.registration_status IN ({left_pool}) THEN '{outside}'
+            WHEN pin.ends_on >= %s THEN pin.tier ELSE p.tier END AS new_tier,
+       COALESCE(pin.ends_on >= %s AND e.registration_status NOT IN ({left_pool}), FALSE) AS pinned,
        COALESCE(pin.ends_on < %s, FALSE) AS pin_expired,
        pin.reason AS pin_reason
 FROM {portrait} p
+JOIN {firm} e ON e.id = p.enterprise_id
 LEFT JOIN {placement} pl ON pl.enterprise_id = p.enterprise_id
 LEFT JOIN {pin} pin ON pin.enterprise_id = p.enterprise_id AND pin.ended_at IS NULL
 WHERE p.run_id = %s
 """
 
-# The cause of a move, read off the new portrait: T3 is exactly "holds a valid high-tech certificate"; T2 is a
+# The cause of a move, read off the new portrait and the firm's registration status (a firm that closed or moved
+# out leaves for that reason, whatever else changed): T3 is exactly "holds a valid high-tech certificate"; T2 is a
 # tech-SME registration, a passed SME evaluation, or a firm too big to be an SME; T1 is any innovation signal.
 CAUSE_SQL = f"""
 CASE
   WHEN placed.old_tier IS NULL THEN '{MovementCause.FIRST_PLACEMENT}'
+  WHEN placed.status IN ({_quoted(CLOSED_STATUSES)}) THEN '{MovementCause.CLOSED}'
+  WHEN placed.status IN ({_quoted(LEFT_POOL_STATUSES)}) THEN '{MovementCause.MOVED_OUT}'
   WHEN placed.pinned THEN '{MovementCause.PINNED}'
   WHEN placed.pin_expired THEN '{MovementCause.PIN_EXPIRED}'
   WHEN placed.new_tier = '{Tier.T3}' THEN '{MovementCause.HIGH_TECH_GAINED}'
@@ -126,6 +139,9 @@ def _tables() -> dict[str, str]:
         "movement": TierMovement._meta.db_table,
         "pin": TierPin._meta.db_table,
         "event": PinEvent._meta.db_table,
+        "firm": Enterprise._meta.db_table,
+        "left_pool": _quoted(LEFT_POOL_STATUSES),
+        "outside": Tier.OUTSIDE,
     }
 
 
@@ -265,6 +281,13 @@ def pin_create(*, enterprise, tier: str, reason: str, ends_on: datetime.date, ac
         raise ValidationError({"reason": _("Give a reason for the pin.")})
     if ends_on <= today:
         raise ValidationError({"ends_on": _("The end date must be in the future.")})
+    if enterprise.registration_status in LEFT_POOL_STATUSES and tier != Tier.OUTSIDE:
+        raise ValidationError(
+            {
+                "tier": _("The firm's registration status is “%(status)s”: a pin cannot keep it in the pool.")
+                % {"status": enterprise.get_registration_status_display()}
+            }
+        )
     with transaction.atomic():
         placement = TierPlacement.objects.select_for_update().filter(enterprise=enterprise).first()
         try:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cultivation.models import ACTIVE_WARNING_STATES, CultivationWarning, PlacementLog, WarningEvent, WarningState
 from cultivation.warning_registry import WarningContext, warning_rules
+from enterprises.models import LEFT_POOL_STATUSES, Enterprise
 from rulesets import get_ruleset
 from scoring.models import Portrait, ScoringRun
 
@@ -83,6 +84,14 @@ def find_warnings(*, run: ScoringRun, previous: ScoringRun | None) -> tuple[pd.D
     context = WarningContext(run=run, previous=previous, ruleset=get_ruleset(run.ruleset_year), portraits=portraits)
     found = [_frame(rule.finder(context), rule.kind) for rule in warning_rules()]
     frame = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=WARNING_COLUMNS)
+    # A firm closed or moved out raises nothing: its live warnings of auto-resolving kinds resolve (one query).
+    left = list(
+        Enterprise.objects.filter(registration_status__in=LEFT_POOL_STATUSES, portraits__run=run)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if left and not frame.empty:
+        frame = frame[~frame["enterprise_id"].isin(left)]
     return frame, set(portraits.index.tolist())
 
 

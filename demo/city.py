@@ -15,6 +15,7 @@ from demo.ip import seed_patents
 from demo.officers import assign_and_serve, clear_officer_data, ensure_officers
 from demo.policies import clear_policy_data, seed_policies
 from demo.reports import clear_reports, seed_reports
+from demo.sources import clear_sources, seed_sources
 from demo.vouchers import clear_vouchers, seed_vouchers
 from enterprises.models import Enterprise
 
@@ -47,6 +48,7 @@ def clear_city() -> None:
     clear_officer_data()
     clear_policy_data()
     clear_campaigns()
+    clear_sources()
     clear_firms()
 
 
@@ -60,6 +62,10 @@ def seed_city(*, firms: int, seed: int, as_of: datetime.date) -> dict:
         counts = write(city)
         counts["account_requests"] = seed_account_requests()
         seed_policies()
+    # Where the figures came from: observations, department matches, conflicts; and a few firms closed.
+    began = time.monotonic()
+    counts.update(seed_sources(firms=city.enterprises, segments=city.segments, seed=seed, as_of=as_of))
+    counts["sources_s"] = time.monotonic() - began
     counts["patents"] = seed_patents(seed=seed, as_of=as_of)
     # Officers now; their firms once a scoring run is published (here if one is, else `seed_officers`).
     counts["users"] += ensure_officers(as_of=as_of, seed=seed)

@@ -1,6 +1,7 @@
 """A past for the demo city (`seed_history`, after the first scoring run and the officers of `make run`): tier
 movements since the portal went live, officer assignments over time, last year's and this year's high-tech
-campaigns and voucher claims. Everything is derived from the demo registry so that it agrees with it, dated relative
+campaigns and voucher claims; and a few firms a tier holds closed or moved out since the run (demo.sources), for
+the next run to move out. Everything is derived from the demo registry so that it agrees with it, dated relative
 to the demo's day, and deterministic for a given seed. Added once, to a fresh demo: `history_exists` says when there
 is already a past (a campaign, an earlier year's voucher policy, or a tier move), and then nothing is written.
 
@@ -16,6 +17,7 @@ from cultivation.models import Campaign, TierMovement, TierPlacement
 from demo.common import reviewers
 from demo.cultivation import RegistryTimeline, seed_campaigns, seed_tier_history
 from demo.officers import seed_assignment_history
+from demo.sources import close_placed_firms
 from demo.vouchers import seed_voucher_history
 from scoring.selectors import current_run
 from vouchers.models import VoucherPolicy
@@ -56,6 +58,9 @@ def seed_history(*, as_of: datetime.date, seed: int = 2026) -> dict:
             began = time.monotonic()
             summary.update(step(**arguments))
             timings[name] = time.monotonic() - began
+        # Last: a few firms a tier holds close or move out, so that the next run moves them out with the new causes
+        # (after the tier history, which is derived from the placements as they are).
+        summary["closed_since_run"] = close_placed_firms(seed=seed, as_of=as_of)
     summary["timings"] = timings
     summary["duration_s"] = time.monotonic() - started
     return summary

@@ -4,10 +4,12 @@ the others have not started (their form is pre-filled)."""
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from demo.vouchers import DEMO_PDF
 from reports.models import ReportWindow, YearlyReport
 from reports.selectors import portal_values
 from reports.services import ReportInput, report_save
@@ -34,14 +36,16 @@ def seed_reports(*, as_of: datetime.date) -> dict:
         return {"report_windows": 1, "reports": 0}
     lines = portal_values(enterprise=firm_user.enterprise, year=window.year)
     entered = {line.field: line.portal_text for line in lines}
-    reasons = {}
+    reasons, attachments = {}, {}
     revenue = next(line for line in lines if line.field == "revenue")
     if revenue.portal_value is not None:
         entered["revenue"] = format((revenue.portal_value * 105 / 100 / 10000).quantize(1), "f")
         reasons["revenue"] = "年审后的财务报表调增了营业收入"
+        # A department's figure is corrected only with a document (the demo's sources may have one there).
+        attachments["revenue"] = SimpleUploadedFile("年度审计报告.pdf", DEMO_PDF, content_type="application/pdf")
     report_save(
         window=window,
-        data=ReportInput(entered=entered, reasons=reasons, confirmed=True),
+        data=ReportInput(entered=entered, reasons=reasons, attachments=attachments, confirmed=True),
         submit=True,
         actor=firm_user,
     )

@@ -11,9 +11,19 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.credit_codes import normalize_credit_code
 from enterprises.industries import INDUSTRY_DIVISIONS
-from enterprises.models import County, Enterprise, HighTechField, QualificationKind
+from enterprises.models import (
+    LEFT_POOL_STATUSES,
+    County,
+    Enterprise,
+    HighTechField,
+    QualificationKind,
+    RegistrationStatus,
+)
 from enterprises.selectors import county_choices, valid_qualifications
 
+# The registration status filter: each status, and every firm that left (closed or moved out) at once.
+LEFT_POOL = "left"
+STATUS_CHOICES = [*RegistrationStatus.choices, (LEFT_POOL, _("Closed or moved out"))]
 INDUSTRY_CHOICES = [(code, f"{code} {name}") for code, name in INDUSTRY_DIVISIONS.items()]
 
 
@@ -49,6 +59,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         label=_("Above designated size"),
         widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label=_("Registration status"))
     ordering = django_filters.OrderingFilter(
         fields=(
             ("name", "name"),
@@ -69,7 +80,7 @@ class EnterpriseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Enterprise
-        fields = ["q", "county", "industry", "qualification", "high_tech_field", "above_scale"]
+        fields = ["q", "county", "industry", "qualification", "high_tech_field", "above_scale", "status"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +101,13 @@ class EnterpriseFilter(django_filters.FilterSet):
         if code.isalnum() and len(code) >= 4:
             condition |= Q(credit_code__startswith=code)
         return queryset.filter(condition)
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        if value == LEFT_POOL:
+            return queryset.filter(registration_status__in=LEFT_POOL_STATUSES)
+        return queryset.filter(registration_status=value)
 
     def filter_industry(self, queryset, name, value):
         return queryset.filter(industry_code__startswith=value) if value else queryset

@@ -305,6 +305,44 @@ def year_sources_in_force(*, enterprise: Enterprise, year: int) -> dict[str, Sou
     return {field: row for field, row in found.items() if row is not None}
 
 
+def figure_anchor(field: str, year: int | None) -> str:
+    """The id of a figure's history on the firm page (enterprises/detail.html), for links to it."""
+    return f"source-{field}-{year if year is not None else 'firm'}"
+
+
+@dataclass
+class SourceGroup:
+    """The figures of one row of the portrait whose value in force came from one kind of source."""
+
+    kind: str
+    figures: list[tuple[str, FigureSource]]  # (the figure's name with its year, the figure)
+
+    @property
+    def anchor(self) -> str:
+        figure = self.figures[0][1]
+        return figure_anchor(figure.field, figure.year)
+
+
+def source_groups(
+    sources: dict[tuple[str, int | None], FigureSource], fields: tuple[str, ...], *, before_year: int
+) -> list[SourceGroup]:
+    """Where the figures `fields` a rule used came from: the firm's fields, and of its indicators the latest year
+    before `before_year` that has a recorded source (the rules read each firm's latest year before the run's), one
+    group per source kind in force, in the order of `fields`. No query: `sources` is figure_sources' answer."""
+    years = [year for (_field, year) in sources if year is not None and year < before_year]
+    latest = max(years, default=None)
+    groups: dict[str, SourceGroup] = {}
+    for field in fields:
+        year = None if field in FIRM_SOURCE_FIELDS else latest
+        figure = sources.get((field, year))
+        if figure is None or figure.in_force is None or (year is None and field not in FIRM_SOURCE_FIELDS):
+            continue
+        name = f"{figure_label(field)} {year}" if year is not None else str(figure_label(field))
+        kind = figure.in_force.source_kind
+        groups.setdefault(kind, SourceGroup(kind, [])).figures.append((name, figure))
+    return list(groups.values())
+
+
 def figure_label(field: str):
     """A figure's name in plain words."""
     model = Enterprise if field in FIRM_SOURCE_FIELDS else AnnualIndicator
@@ -317,7 +355,13 @@ def figure_histories(sources: dict[tuple[str, int | None], FigureSource]) -> lis
     order = {field: number for number, field in enumerate(SOURCE_FIELDS)}
     keys = sorted(sources, key=lambda key: (key[1] is not None, order.get(key[0], 99), -(key[1] or 0)))
     return [
-        {"label": figure_label(key[0]), "year": key[1], "money": key[0] in MONEY_ROWS, "figure": sources[key]}
+        {
+            "label": figure_label(key[0]),
+            "year": key[1],
+            "money": key[0] in MONEY_ROWS,
+            "figure": sources[key],
+            "anchor": figure_anchor(*key),
+        }
         for key in keys
     ]
 

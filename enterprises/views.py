@@ -71,6 +71,7 @@ def enterprise_detail_view(request, credit_code):
             "indicators": indicator_table(enterprise, sources),
             "founded_source": sources.get(("founded_on", None)),
             "histories": figure_histories(sources),
+            "figure_sources": sources,  # the portrait panel's source tags (scoring.templatetags) read them too
             "can_edit": can_edit_enterprise(request.user, enterprise),
         },
     )

@@ -14,6 +14,7 @@ from django.db import connection
 
 from enterprises.models import (
     INDICATOR_FIELDS,
+    LEFT_POOL_STATUSES,
     Achievement,
     AnnualIndicator,
     Enterprise,
@@ -30,7 +31,7 @@ MONEY_FIELDS = tuple(
     name for name in INDICATOR_FIELDS if AnnualIndicator._meta.get_field(name).get_internal_type() == "DecimalField"
 )
 QUALIFICATION_KINDS = tuple(QualificationKind.values)
-FIRM_COLUMNS = ("id", "county_id", "industry_code", "high_tech_field", "founded_on")
+FIRM_COLUMNS = ("id", "county_id", "industry_code", "high_tech_field", "founded_on", "registration_status")
 
 
 def _indicator_sql(fields: tuple[str, ...] = INDICATOR_FIELDS, *, latest_only: bool = False) -> str:
@@ -167,9 +168,10 @@ def build_frame(
     fields: tuple[str, ...] = INDICATOR_FIELDS,
 ) -> pd.DataFrame:
     """One row per firm (index: firm id): its attributes, `<field>_1.._3` for its latest three years of `fields`
-    (every indicator unless narrowed), `n_years`, `latest_year`, `q_<kind>` flags of valid qualifications, `q_any`
-    and `high_tech_valid_to`; and, from the patent register, `ip_from_register` (the firm has register rows) with
-    `ip_register_class1` / `_class2`. `n_years` and `latest_year` count the indicator rows given (none: 0)."""
+    (every indicator unless narrowed), `left_pool` (closed or moved out), `n_years`, `latest_year`, `q_<kind>`
+    flags of valid qualifications, `q_any` and `high_tech_valid_to`; and, from the patent register,
+    `ip_from_register` (the firm has register rows) with `ip_register_class1` / `_class2`. `n_years` and
+    `latest_year` count the indicator rows given (none: 0)."""
     frame = firms.set_index("id")
     frame.index.name = "enterprise_id"
     frame["county_id"] = frame["county_id"].astype("int64")
@@ -177,6 +179,10 @@ def build_frame(
     frame["industry_division"] = frame["industry_code"].str[:2]
     frame["high_tech_field"] = frame["high_tech_field"].astype("string").fillna("").astype(str)
     frame["founded_on"] = pd.to_datetime(frame["founded_on"], errors="coerce")
+    # Closed (吊销/注销) or moved out of the city (迁出): outside the pool whatever its figures (rules.tier).
+    status = frame["registration_status"] if "registration_status" in frame else pd.Series("", index=frame.index)
+    frame["left_pool"] = status.isin([str(s) for s in LEFT_POOL_STATUSES]).to_numpy(dtype=bool)
+    frame = frame.drop(columns=["registration_status"], errors="ignore")
 
     indicators = indicators.astype({"enterprise_id": "int64", "year": "int64"})
     latest = indicators.groupby("enterprise_id")["year"].transform("max")

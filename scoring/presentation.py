@@ -536,6 +536,37 @@ def radar(portrait: Portrait) -> dict:
     }
 
 
+# The registry figures each row of the portrait was computed from (a firm's own fields, or its latest year's
+# indicators): where they came from is shown beside the row to staff (scoring.templatetags: the source tags).
+IP_FIGURES = ("invention_patents", "other_class1_ip", "utility_models", "designs", "software_copyrights")
+SME_PART_FIGURES = (
+    ("st_personnel", "employees"),
+    ("rd_expense", "revenue", "total_costs"),
+    IP_FIGURES,
+)
+CONDITION_FIGURES = {
+    "registered": ("founded_on",),
+    "core_ip": IP_FIGURES,
+    "st_personnel": ("st_personnel", "employees"),
+    "rd_ratio": ("rd_expense", "rd_expense_domestic", "revenue"),
+    "high_tech_revenue": ("high_tech_revenue", "revenue"),
+}
+UPPER_RUNG_FIGURES = (("revenue",), ("rd_expense", "revenue"), ())
+
+
+def figures_used(explained: dict, *, ip_from_register: bool) -> list[tuple[dict, tuple[str, ...]]]:
+    """Each row of `explained` (the SME parts, the high-tech conditions, the upper rungs) with the registry figures
+    it was computed from. IP counts read from the patent register are not registry figures: those rows get none."""
+
+    def without_ip(fields):
+        return tuple(f for f in fields if f not in IP_FIGURES) if ip_from_register else fields
+
+    rows = list(zip(explained["sme"]["parts"], SME_PART_FIGURES, strict=True))
+    rows += [(c, CONDITION_FIGURES.get(c["code"], ())) for c in explained["conditions"]]
+    rows += list(zip(explained["upper_rungs"], UPPER_RUNG_FIGURES, strict=True))
+    return [(row, without_ip(fields)) for row, fields in rows]
+
+
 def explain(portrait: Portrait) -> dict:
     """Everything a page or the API shows of a portrait."""
     return {

@@ -763,11 +763,19 @@ def innovation_signal(frame: pd.DataFrame) -> pd.Series:
 
 def tier(frame: pd.DataFrame, sme: pd.DataFrame) -> pd.Series:
     """T3 certified; T2 registered SME or passing the SME model (or signalled but too big to be an SME: their next
-    rung is the certificate itself); T1 other signalled firms; outside the pool otherwise."""
+    rung is the certificate itself); T1 other signalled firms; outside the pool otherwise, and always for a firm
+    closed (吊销/注销) or moved out of the city (迁出): `left_pool`, from its registration status."""
     signal = innovation_signal(frame)
     too_big = signal & (frame["n_years"] > 0) & ~sme["sme_eligible"]
-    conditions = [frame["q_high_tech"], frame["q_tech_sme"] | sme["sme_passes"] | too_big, signal]
-    return pd.Series(np.select(conditions, [TIER_T3, TIER_T2, TIER_T1], TIER_OUTSIDE), index=frame.index)
+    left = frame["left_pool"] if "left_pool" in frame else pd.Series(False, index=frame.index)
+    conditions = [
+        left.to_numpy(dtype=bool),
+        frame["q_high_tech"],
+        frame["q_tech_sme"] | sme["sme_passes"] | too_big,
+        signal,
+    ]
+    choices = [TIER_OUTSIDE, TIER_T3, TIER_T2, TIER_T1]
+    return pd.Series(np.select(conditions, choices, TIER_OUTSIDE), index=frame.index)
 
 
 def near(values: pd.Series, threshold, margin: Decimal) -> pd.Series:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.parsing import date_or_none, money, text
 from enterprises.credit_codes import normalize_credit_code, validate_credit_code
-from enterprises.models import HighTechField, QualificationKind
+from enterprises.models import LEFT_POOL_STATUSES, Enterprise, HighTechField, QualificationKind, RegistrationStatus
 from scoring.selectors import ruleset_in_force
 from vouchers.documents import ALLOWED_TYPES, HEAD_BYTES, sniff_content_type
 from vouchers.models import (
@@ -273,6 +273,15 @@ def claim_create(*, actor, policy: VoucherPolicy, **data) -> VoucherClaim:
     unknown = set(data) - set(CLAIM_FIELDS)
     if unknown:
         raise ValidationError(_("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+    status = Enterprise.objects.filter(pk=actor.enterprise_id).values_list("registration_status", flat=True).first()
+    if status in LEFT_POOL_STATUSES:
+        raise ValidationError(
+            _(
+                "Your firm is registered as “%(status)s” with market regulation: it cannot start a new voucher claim. "
+                "If this is wrong, ask your county's science and technology bureau to correct it."
+            )
+            % {"status": RegistrationStatus(status).label}
+        )
     if "kind" not in data or data["kind"] is None:
         raise ValidationError({"kind": _("Choose the kind of voucher.")})
     claim = VoucherClaim(enterprise_id=actor.enterprise_id, policy=policy, year=policy.year, created_by=actor)

@@ -13,3 +13,7 @@ OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
 
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# SQLite keeps the observations' covering index without its included columns (PostgreSQL reads them off the index);
+# the reconciliation's SQLite path reads the table anyway, so the warning says nothing worth acting on.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]

@@ -1,5 +1,6 @@
 from django import template
 
+from enterprises.selectors import source_groups
 from scoring import presentation
 from scoring.models import Tier
 from scoring.selectors import portrait_for, portrait_history
@@ -16,6 +17,15 @@ def portrait_panel(context, enterprise):
     if portrait is not None:
         panel["explained"] = presentation.explain(portrait)
         panel["history"] = portrait_history(user=user, enterprise=enterprise)
+        # The firm page's sources of each figure (enterprises.selectors.figure_sources, read once by its view and
+        # empty for users who do not see sources): each row gets the source tags of the figures it used. No query.
+        sources = context.get("figure_sources")
+        if sources:
+            used = presentation.figures_used(
+                panel["explained"], ip_from_register=bool(portrait.details.get("ip_from_register"))
+            )
+            for row, fields in used:
+                row["sources"] = source_groups(sources, fields, before_year=portrait.run.run_date.year)
     return panel
 
 

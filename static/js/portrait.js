@@ -28,3 +28,15 @@
     });
   }
 })();
+
+// A source tag beside a figure of the portrait links to that figure's history on the firm page: open it there.
+(function () {
+  function openTarget(hash) {
+    var node = hash && hash.indexOf("#source-") === 0 ? document.getElementById(hash.slice(1)) : null;
+    if (node && node.tagName === "DETAILS") { node.open = true; }
+  }
+  document.querySelectorAll("a.source-link").forEach(function (link) {
+    link.addEventListener("click", function () { openTarget(link.getAttribute("href")); });
+  });
+  openTarget(window.location.hash);
+})();

@@ -269,3 +269,21 @@ def test_the_same_seed_gives_the_same_history(db, django_capture_on_commit_callb
     _make_run(django_capture_on_commit_callbacks, firms=300, reset=True)
     seed_history(as_of=AS_OF, seed=2026)
     assert _history_fingerprint() == first
+
+
+def test_the_next_run_moves_out_the_firms_closed_since_the_first(demo_city, django_capture_on_commit_callbacks):
+    from enterprises.models import LEFT_POOL_STATUSES
+
+    closed = demo_city["summary"]["closed_since_run"]
+    assert closed > 0
+    left = set(
+        TierPlacement.objects.filter(enterprise__registration_status__in=LEFT_POOL_STATUSES)
+        .exclude(tier=Tier.OUTSIDE)
+        .values_list("enterprise_id", flat=True)
+    )
+    assert len(left) == closed
+    with django_capture_on_commit_callbacks(execute=True):
+        run = start_run(on=AS_OF + datetime.timedelta(days=1))
+    moves = TierMovement.objects.filter(run=run, cause__in=[MovementCause.CLOSED, MovementCause.MOVED_OUT])
+    assert set(moves.values_list("enterprise_id", flat=True)) == left
+    assert set(moves.values_list("to_tier", flat=True)) == {Tier.OUTSIDE}

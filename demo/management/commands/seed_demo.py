@@ -33,7 +33,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 "Seeded {enterprises} firms, {indicators} indicator rows, {qualifications} qualifications, "
-                "{users} demo users, {patents} patents, {providers} voucher providers, {claims} voucher claims "
-                "in {duration_s:.1f} s (generate {generate_s:.1f} s).".format(**counts)
+                "{users} demo users, {patents} patents, {providers} voucher providers, {claims} voucher claims, "
+                "{source_values} observations of sources, {department_matches} department list matches, "
+                "{conflicts} open conflicts, {closed} firms closed or moved out "
+                "in {duration_s:.1f} s (generate {generate_s:.1f} s, sources {sources_s:.1f} s).".format(**counts)
             )
         )

@@ -40,7 +40,8 @@ class Command(BaseCommand):
                     f"History added in {summary['duration_s']:.1f} s: {summary['tier_moves']} tier moves "
                     f"({summary['tier_moves_last_year']} in the last twelve months), {summary['assignments_spread']} "
                     f"assignments back-dated and {summary['assignments_ended']} ended ones; campaigns {campaigns}; "
-                    f"voucher claims {claims}."
+                    f"voucher claims {claims}; {summary['closed_since_run']} firms in a tier closed or moved out since "
+                    "the run (the next run moves them out)."
                 )
             )
         started = time.monotonic()
