@@ -54,6 +54,7 @@ COPY enterprises/ enterprises/
 COPY scoring/ scoring/
 COPY cultivation/ cultivation/
 COPY ip/ ip/
+COPY departments/ departments/
 COPY officers/ officers/
 COPY vouchers/ vouchers/
 COPY policies/ policies/

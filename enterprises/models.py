@@ -198,6 +198,13 @@ class Qualification(models.Model):
     number = models.CharField(_("number"), max_length=50, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
+    # Where it came from: a department's list (which, which import, as of which day), a staff spreadsheet, an edit.
+    source_kind = models.CharField(_("source"), max_length=16, blank=True, db_default="")
+    source_list = models.CharField(_("list"), max_length=24, blank=True, db_default="")
+    source_job = models.ForeignKey(
+        "ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("import")
+    )
+    source_as_of = models.DateField(_("source as of"), null=True, blank=True)
 
     class Meta:
         ordering = ["enterprise", "kind", "-valid_from"]
@@ -332,6 +339,14 @@ class ImportJob(models.Model):
         QUALIFICATIONS = "qualifications", _("Qualifications")
         PATENTS = "patents", _("Patents and other IP (register)")
         ACHIEVEMENTS = "achievements", _("Achievements (standards, awards, financing, institutions)")
+        # The departments' lists (the departments app): each read through its mapping profile.
+        DEPT_REGISTRATION = "dept_registration", _("Market regulation: registration extract")
+        DEPT_STATISTICS = "dept_statistics", _("Statistics: above-scale firms and R&D survey (107-1)")
+        DEPT_TAX_RD = "dept_tax_rd", _("Tax: R&D super-deduction (A107012)")
+        DEPT_TAX_HIGH_TECH = "dept_tax_high_tech", _("Tax: high-tech preference detail (A107041)")
+        DEPT_TECH_SME = "dept_tech_sme", _("Science and technology: tech-based SME registrations")
+        DEPT_HIGH_TECH = "dept_high_tech", _("Science and technology: high-tech certifications")
+        DEPT_PATENTS = "dept_patents", _("Patent office: patents held")
 
     class Status(models.TextChoices):
         VALIDATING = "validating", _("Checking")
@@ -362,6 +377,8 @@ class ImportJob(models.Model):
     accept_bad_check_characters = models.BooleanField(
         _("accept credit codes whose check character fails"), default=False
     )
+    # A department's list: the day (or the end of the period) it describes, asked on upload.
+    as_of = models.DateField(_("as of"), null=True, blank=True)
 
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     new_firms = models.PositiveIntegerField(_("new firms"), default=0)
@@ -462,8 +479,10 @@ class SourceValue(models.Model):
     value_date = models.DateField(_("date value"), null=True, blank=True)
     source_kind = models.CharField(_("source of the value"), max_length=16, choices=SourceKind.choices)
     source_name = models.CharField(_("list or sheet"), max_length=200, blank=True)
-    # Neither this foreign key nor the actor's is indexed: an index more per observation slows every import's
-    # commit, and import jobs and users are not deleted (the admin keeps jobs read-only; users are deactivated).
+    # Neither this foreign key nor the actor's is indexed, nor checked by the database: an index or a check more per
+    # observation slows every import's commit (a department list of 200,000 firms records 1.4 million observations,
+    # and each deferred check of them costs as much as the row's insert: bench/department_bench.py), and import jobs
+    # and users are not deleted (the admin keeps jobs read-only; users are deactivated). The firm's key is checked.
     import_job = models.ForeignKey(
         ImportJob,
         on_delete=models.SET_NULL,
@@ -472,6 +491,7 @@ class SourceValue(models.Model):
         related_name="+",
         verbose_name=_("import"),
         db_index=False,
+        db_constraint=False,
     )
     document = models.CharField(_("document"), max_length=200, blank=True)
     as_of = models.DateField(_("as of"))
@@ -483,6 +503,7 @@ class SourceValue(models.Model):
         related_name="+",
         verbose_name=_("by"),
         db_index=False,
+        db_constraint=False,
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -10,6 +10,7 @@ Beat starts `run_night` (task `pipeline.nightly_run`) at SCORING_NIGHTLY_AT:
                                                           the chord's callback), and in that same transaction:
        a. every firm placed in its tier                   cultivation.services.place_from_run
        b. the firms' plans: gaps opened, refreshed, closed cultivation.plans.plan_gaps_from_run
+          (and the open tasks of firms closed or moved out dropped)
        c. warnings raised, refreshed, auto-resolved       cultivation.warnings.warnings_from_run
        d. the policies each firm meets or nearly meets    policies.matching.match_from_run
   4. Once that commits: the dashboards refreshed          dashboards.scheduling.schedule_refresh (trigger: scoring)

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cultivation",
     "vouchers",
     "ip",
+    "departments",
     "officers",
     "notifications",
     "policies",

@@ -15,6 +15,20 @@ class ImportUploadForm(forms.Form):
         help_text=_("Such rows are then warnings instead of errors, and the firms are marked as accepted by staff."),
     )
 
+    as_of = forms.DateField(
+        label=_("As of (department lists)"),
+        required=False,
+        help_text=_(
+            "The day a department's list describes (the end of its period, e.g. 2025-12-31 for the 2025 figures). "
+            "Yearly figures without a year column belong to this day's year. Empty: today."
+        ),
+    )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = kinds
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         limit = settings.IMPORT_MAX_FILE_MB * 1024 * 1024

@@ -32,6 +32,11 @@ class ImportKind:
     notes: tuple = ()
     # Columns of the clean frame to read back with these pandas dtypes (beyond the shared ones).
     clean_dtypes: dict[str, str] = field(default_factory=dict)
+    # A kind whose columns are data (a department list's mapping profile): (kind) -> the kind with its columns as
+    # they are configured now. Called at each lookup.
+    resolve: Callable | None = None
+    # A city-wide list (a department's): city staff and the city administrator upload it, county staff do not.
+    city_wide: bool = False
 
 
 _KINDS: dict[str, ImportKind] = {}
@@ -46,13 +51,27 @@ def all_kinds() -> list[ImportKind]:
     return list(_KINDS.values())
 
 
+def kind_choices(*, whole_city: bool) -> list[tuple[str, str]]:
+    """The kinds a user may upload, as (value, label): city-wide lists only for those importing for the whole city.
+    Reads the registry without resolving a kind's columns (no query)."""
+    from enterprises.models import ImportJob
+
+    get_kind("enterprises")
+    return [
+        (value, label)
+        for value, label in ImportJob.Kind.choices
+        if value in _KINDS and (whole_city or not _KINDS[value].city_wide)
+    ]
+
+
 def get_kind(key: str) -> ImportKind:
     if "enterprises" not in _KINDS:
         _register_registry_kinds()
     try:
-        return _KINDS[key]
+        kind = _KINDS[key]
     except KeyError:
         raise LookupError(f"no import kind {key!r}") from None
+    return kind.resolve(kind) if kind.resolve is not None else kind
 
 
 def _register_registry_kinds() -> None:

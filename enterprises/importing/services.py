@@ -54,10 +54,14 @@ def _locked(job_id: int) -> ImportJob:
     return ImportJob.objects.select_for_update().get(pk=job_id)
 
 
-def import_job_create(*, kind: str, uploaded_file, actor, accept_bad_check_characters: bool = False) -> ImportJob:
+def import_job_create(
+    *, kind: str, uploaded_file, actor, accept_bad_check_characters: bool = False, as_of: datetime.date | None = None
+) -> ImportJob:
     if not can_import(actor):
         raise PermissionDenied
     import_context_for(actor)
+    if get_kind(kind).city_wide and not imports_for_whole_city(actor):
+        raise PermissionDenied
     content = uploaded_file.read()
     digest = hashlib.sha256(content).hexdigest()
     file_name = uploaded_file.name.rsplit("/", 1)[-1][:150]
@@ -70,6 +74,7 @@ def import_job_create(*, kind: str, uploaded_file, actor, accept_bad_check_chara
             file_sha256=digest,
             file_size=len(content),
             accept_bad_check_characters=accept_bad_check_characters,
+            as_of=as_of,
         )
         job.file.save(file_name, ContentFile(content), save=False)
         job.heartbeat_at = timezone.now()
@@ -104,6 +109,7 @@ def _context(job: ImportJob) -> ImportContext:
     context = import_context_for(job.created_by)
     context.accept_bad_check_characters = job.accept_bad_check_characters
     context.today = timezone.localdate()
+    context.as_of = job.as_of
     return context
 
 

@@ -84,6 +84,8 @@ class ImportContext:
     default_county_id: int | None  # a county user's own county, used when a row leaves the county empty
     accept_bad_check_characters: bool = False
     today: dt.date = field(default_factory=dt.date.today)
+    # A department's list: the day it describes (ImportJob.as_of), for the rows that do not say.
+    as_of: dt.date | None = None
 
 
 @dataclass

@@ -15,10 +15,10 @@ from core.pages import post_action
 from enterprises.filters import EnterpriseFilter
 from enterprises.importing import services, workbooks
 from enterprises.importing.forms import ExportForm, ImportUploadForm
-from enterprises.importing.kinds import get_kind
+from enterprises.importing.kinds import get_kind, kind_choices
 from enterprises.importing.selectors import IMPORT_SHOW_CHOICES, RECENT_FAILURE_DAYS, import_job_get, import_jobs
 from enterprises.models import ImportJob
-from enterprises.permissions import can_import
+from enterprises.permissions import can_import, imports_for_whole_city
 from enterprises.selectors import enterprise_export_frame, enterprise_list
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,19 +45,21 @@ def _attachment(file_name: str) -> str:
 @login_required
 def import_home_view(request):
     _require_importer(request.user)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    kinds = kind_choices(whole_city=imports_for_whole_city(request.user))
+    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     if request.method == "POST" and form.is_valid():
         job = services.import_job_create(
             kind=form.cleaned_data["kind"],
             uploaded_file=form.cleaned_data["file"],
             actor=request.user,
             accept_bad_check_characters=form.cleaned_data["accept_bad_check_characters"],
+            as_of=form.cleaned_data["as_of"] or timezone.localdate(),
         )
         return redirect("enterprises:import-detail", pk=job.pk)
     show = request.GET.get("show") if request.GET.get("show") in IMPORT_SHOW_CHOICES else ""
     page = Paginator(import_jobs(user=request.user, show=show or None), 20).get_page(request.GET.get("page"))
     context = {
-        "form": form, "page": page, "kinds": ImportJob.Kind.choices, "show": show,
+        "form": form, "page": page, "kinds": kinds, "show": show,
         "failure_days": RECENT_FAILURE_DAYS, "querystring": f"show={show}&" if show else "",
     }  # fmt: skip
     return render(request, "enterprises/import/home.html", context)
@@ -67,7 +69,7 @@ def import_home_view(request):
 @require_GET
 def import_template_view(request, kind):
     _require_importer(request.user)
-    if kind not in ImportJob.Kind.values:
+    if kind not in dict(kind_choices(whole_city=imports_for_whole_city(request.user))):
         raise Http404
     content = workbooks.template_workbook(kind)
     record_access(
