@@ -61,6 +61,7 @@ COPY policies/ policies/
 COPY notifications/ notifications/
 COPY firm_accounts/ firm_accounts/
 COPY audit/ audit/
+COPY reports/ reports/
 COPY dashboards/ dashboards/
 COPY workspaces/ workspaces/
 COPY pipeline/ pipeline/

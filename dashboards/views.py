@@ -31,6 +31,7 @@ from dashboards.services import targets_save
 from enterprises.importing import workbooks
 from enterprises.models import Enterprise, ImportJob
 from enterprises.selectors import enterprise_export_frame
+from reports.selectors import report_progress
 
 FIRMS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -76,7 +77,12 @@ def _context(request, code: str | None) -> dict:
 @require_GET
 def dashboard_view(request, code=None):
     """The city's dashboard, or one county's (`county/<code>/`; county staff always see their own)."""
-    return render(request, "dashboards/dashboard.html", _context(request, code or request.GET.get("county")))
+    context = _context(request, code or request.GET.get("county"))
+    # The yearly report's progress per county (live, from the reports app): one query, two with a window.
+    context["report_progress"] = report_progress(
+        user=request.user, county_id=context["county"].pk if context["county"] else None
+    )
+    return render(request, "dashboards/dashboard.html", context)
 
 
 @login_required

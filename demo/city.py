@@ -1,5 +1,5 @@
 """The whole demo city at once (`seed_demo`): the registry with its demo accounts, account requests, policies, patent
-registers, officers (and their firms once a scoring run is published) and vouchers; and its removal
+registers, officers (and their firms once a scoring run is published), vouchers and the yearly report; and its removal
 (`seed_demo --reset`). The past is added later, by demo.history (`seed_history`)."""
 
 import datetime
@@ -14,6 +14,7 @@ from demo.firms import clear_firms, generate, write
 from demo.ip import seed_patents
 from demo.officers import assign_and_serve, clear_officer_data, ensure_officers
 from demo.policies import clear_policy_data, seed_policies
+from demo.reports import clear_reports, seed_reports
 from demo.sources import clear_sources, seed_sources
 from demo.vouchers import clear_vouchers, seed_vouchers
 from enterprises.models import Enterprise
@@ -41,6 +42,7 @@ def clear_city() -> None:
     the demo accounts."""
     # Voucher claims keep their firm and their actors (PROTECT): they go first.
     clear_access_log()
+    clear_reports()
     clear_vouchers()
     clear_account_requests()
     clear_officer_data()
@@ -69,6 +71,7 @@ def seed_city(*, firms: int, seed: int, as_of: datetime.date) -> dict:
     counts["users"] += ensure_officers(as_of=as_of, seed=seed)
     assign_and_serve(as_of=as_of, seed=seed)
     counts.update(seed_vouchers(as_of=as_of))
+    counts.update(seed_reports(as_of=as_of))
     counts["generate_s"] = generated - started
     counts["duration_s"] = time.monotonic() - started
     return counts

@@ -275,13 +275,34 @@ def figure_sources(*, user, enterprise: Enterprise) -> dict[tuple[str, int | Non
         key = (row.field, row.year)
         found.setdefault(key, FigureSource(row.field, row.year, None, [])).history.append(row)
     for figure in found.values():
-        order = rules[figure.field].order if figure.field in rules else ()
-        # The history is newest first, so the first of each kind is its latest; the first kind in the order wins.
-        latest = {}
-        for row in figure.history:
-            latest.setdefault(row.source_kind, row)
-        figure.in_force = next((latest[kind] for kind in order if kind in latest), None)
+        figure.in_force = _in_force(figure.field, figure.history, rules)
     return found
+
+
+def _in_force(field: str, history: list[SourceValue], rules) -> SourceValue | None:
+    """Of a figure's observations (newest first), the one in force: the latest of the first kind in the order."""
+    order = rules[field].order if field in rules else ()
+    latest = {}
+    for row in history:
+        latest.setdefault(row.source_kind, row)
+    return next((latest[kind] for kind in order if kind in latest), None)
+
+
+def year_sources_in_force(*, enterprise: Enterprise, year: int) -> dict[str, SourceValue]:
+    """The observation in force of each figure of one firm-year and of the firm's own fields (its founding date),
+    by field, for a firm that came from a scoped selector (the yearly report shows the firm where each value it
+    holds came from). Two queries."""
+    rules = precedence_rules()
+    rows = (
+        SourceValue.objects.filter(enterprise=enterprise)
+        .filter(Q(year=year, field__in=INDICATOR_FIELDS) | Q(year__isnull=True, field__in=FIRM_SOURCE_FIELDS))
+        .order_by("field", "-as_of", "-id")
+    )
+    history: dict[str, list[SourceValue]] = {}
+    for row in rows:
+        history.setdefault(row.field, []).append(row)
+    found = {field: _in_force(field, rows, rules) for field, rows in history.items()}
+    return {field: row for field, row in found.items() if row is not None}
 
 
 def figure_anchor(field: str, year: int | None) -> str:

@@ -10,8 +10,7 @@ defines a `ReminderKind` and registers it in its `AppConfig.ready` with `registe
   notification carries the kind).
 
 Registered today: `voucher_claim_returned` (vouchers), `certificate_expiring` and `sme_registration_window`
-(cultivation). The yearly report's kinds (its window opening and closing, a returned report) are registered the
-same way when the report lands."""
+(cultivation), `report_window_opening`, `report_window_closing` and `report_returned` (reports)."""
 
 import datetime
 import logging

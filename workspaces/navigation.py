@@ -21,6 +21,7 @@ from firm_accounts.permissions import may_review_requests
 from ip.permissions import may_see_patent_overview
 from officers.permissions import may_see_coverage, may_see_demands, may_see_my_firms, may_see_officer_list
 from policies.permissions import may_see_events, may_see_notices, may_see_policies
+from reports.permissions import may_open_windows, may_report, reviews_reports
 from scoring.permissions import may_see_runs
 from vouchers.permissions import (
     can_claim,
@@ -77,12 +78,15 @@ GROUPS = (
             Entry("nav-enterprises", "enterprises:list", _("Enterprise directory"), lists_many_enterprises),
             Entry("nav-own-enterprise", "enterprises:detail", _("Our enterprise"), has_own_enterprise,
                   url_kwargs=_own_enterprise),
+            Entry("nav-my-report", "reports:mine", _("My yearly report"), may_report),
+            Entry("nav-report-review", "reports:review-list", _("Yearly report review"), reviews_reports),
+            Entry("nav-report-windows", "reports:windows", _("Yearly report windows"), may_open_windows),
             Entry("nav-ip", "ip:overview", _("Patents"), may_see_patent_overview),
             Entry("nav-import", "enterprises:import", _("Import data"), can_import),
             Entry("nav-conflicts", "enterprises:conflicts", _("Conflicts between sources"), can_resolve_conflicts),
             Entry("nav-accounts", "firm_accounts:requests", _("Enterprise accounts"), may_review_requests),
         ),
-        namespaces=("enterprises", "ip", "firm_accounts"),
+        namespaces=("enterprises", "ip", "firm_accounts", "reports"),
     ),
     Group(
         "cultivation", pgettext_lazy("menu", "Cultivation"), "graph-up-arrow",

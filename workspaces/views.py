@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from cultivation.selectors import open_warning_count
 from enterprises.selectors import registry_by_county, registry_summary
+from reports.selectors import report_progress
 from workspaces import homes
 from workspaces.permissions import CITY, COUNTY, FIRM, LEADER, OFFICER, home_kind
 
@@ -25,6 +26,7 @@ def home_view(request):
     context = {"kind": kind, "summary": registry_summary(user=user)}
     if kind == COUNTY:
         context["items"], context["open_warnings"] = homes.county_home(user=user)
+        context["report_progress"] = report_progress(user=user)
     else:
         context["items"] = homes.city_home(user=user) if kind == CITY else []
         context["open_warnings"] = open_warning_count(user=user)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "policies",
     "firm_accounts",
     "audit",
+    "reports",
     "dashboards",
     "workspaces",
     "pipeline",
@@ -436,6 +437,10 @@ if NOTIFICATION_STUCK_AFTER_S <= NOTIFICATION_RETRY_MAX_DELAY_S + NOTIFICATION_S
 REMINDER_SME_WINDOW_OPENS = env("REMINDER_SME_WINDOW_OPENS", default="03-01")
 REMINDER_SME_WINDOW_CLOSES = env("REMINDER_SME_WINDOW_CLOSES", default="10-31")
 REMINDER_SME_CLOSING_DAYS = env.int("REMINDER_SME_CLOSING_DAYS", default=14)
+# The firm's yearly report (reports/): attachments of corrections at most REPORT_ATTACHMENT_MAX_MB; firms that have
+# not submitted are reminded again REPORT_CLOSING_DAYS before the window closes.
+REPORT_ATTACHMENT_MAX_MB = env.int("REPORT_ATTACHMENT_MAX_MB", default=10)
+REPORT_CLOSING_DAYS = env.int("REPORT_CLOSING_DAYS", default=7)
 # When beat looks for the day's reminders (local hour): at the start of the working day, not at night.
 CELERY_BEAT_SCHEDULE["notifications-reminders"] = {
     "task": "notifications.send_reminders",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from enterprises.credit_codes import normalize_credit_code, validate_credit_code
-from enterprises.importing.columns import INDICATOR_COLUMNS, CellType, Column
+from enterprises.importing.columns import ENTERPRISE_COLUMNS, INDICATOR_COLUMNS, CellType, Column
 from enterprises.importing.reading import RawTable, column_letter
 from enterprises.industries import INDUSTRY_DIVISIONS
 from enterprises.models import INDICATOR_YEAR_MIN, County, Enterprise
@@ -344,6 +344,18 @@ def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
             )
         )
 
+    _parse_cells(checker, raw, frame, present, context)
+    import_kind.check_rows(checker, frame, present)
+    _check_against_registry(checker, frame, kind=kind, context=context, creates_firms=import_kind.creates_firms)
+    if import_kind.check_stored is not None:
+        import_kind.check_stored(checker, frame, context)
+    order = {checker.header(key): position for key, position in raw.columns.items()}
+    checker.issues.sort(key=lambda issue: (issue.row or 0, order.get(issue.column, -1)))
+    return Validated(frame=frame, issues=checker.issues, present=present)
+
+
+def _parse_cells(checker: _Checker, raw: RawTable, frame: pd.DataFrame, present: list[str], context) -> None:
+    """Each present column's cells checked and typed into `frame` (consumes raw.cells); the others empty."""
     for key in present:
         column = checker.by_key[key]
         checker.texts[key] = _check_invisible(checker, column, _texts(raw, key))
@@ -360,13 +372,68 @@ def validate(raw: RawTable, *, kind: str, context: ImportContext) -> Validated:
         if key not in frame:
             frame[key] = _empty_column(checker.by_key[key], frame.index)
 
-    import_kind.check_rows(checker, frame, present)
-    _check_against_registry(checker, frame, kind=kind, context=context, creates_firms=import_kind.creates_firms)
-    if import_kind.check_stored is not None:
-        import_kind.check_stored(checker, frame, context)
-    order = {checker.header(key): position for key, position in raw.columns.items()}
-    checker.issues.sort(key=lambda issue: (issue.row or 0, order.get(issue.column, -1)))
-    return Validated(frame=frame, issues=checker.issues, present=present)
+
+# One firm-year of values outside a file (the yearly report's form): the year's figures and the founding date.
+YEAR_VALUE_COLUMNS: tuple[Column, ...] = (
+    *(c for c in ENTERPRISE_COLUMNS if c.key == "founded_on"),
+    *INDICATOR_COLUMNS,
+)
+
+
+@dataclass
+class YearValues:
+    values: dict[str, object]  # field -> int (counts), Decimal in yuan (amounts in 万元 typed), date; None if bad
+    errors: dict[str, list[str]]  # field -> the import's error messages for it
+    warnings: dict[str, list[str]]
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+
+def validate_year_values(texts: dict[str, str], *, year: int, today: dt.date | None = None) -> YearValues:
+    """One firm-year of values, each as a person typed it (amounts in 万元, as in the import template), checked by
+    the import's own cell parsers and row checks (`check_enterprise_rows`): the same rules and messages as a file's
+    row. Keys are those of YEAR_VALUE_COLUMNS; others are ignored. Reads nothing from the database."""
+    keys = [c.key for c in YEAR_VALUE_COLUMNS if c.key in texts]
+    present = ["year", *keys]
+    by_key = {c.key: c for c in ENTERPRISE_COLUMNS}
+    raw = RawTable(
+        file_format="csv",
+        encoding="utf-8",
+        sheet="",
+        header_row=1,
+        headers=[by_key[key].header for key in present],
+        columns={key: position for position, key in enumerate(present)},
+        extra_headers=[],
+        cells=pd.DataFrame(
+            {key: [str(year) if key == "year" else str(texts[key] or "")] for key in present}, dtype=object
+        ),
+        row_numbers=[2],
+    )
+    context = ImportContext(allowed_county_ids=None, default_county_id=None, today=today or dt.date.today())
+    checker = _Checker(raw, ENTERPRISE_COLUMNS, context)
+    frame = pd.DataFrame({"row": raw.row_numbers})
+    _parse_cells(checker, raw, frame, present, context)
+    check_enterprise_rows(checker, frame, present)
+    field_of = {by_key[key].header: key for key in present}
+    errors: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = {}
+    for issue in checker.issues:
+        found = errors if issue.severity == ERROR else warnings
+        found.setdefault(field_of.get(issue.column, issue.column), []).append(issue.message)
+    values: dict[str, object] = {}
+    for key in keys:
+        value = frame[key].iat[0]
+        if key in errors or _shown(value) == "":
+            values[key] = None
+        elif by_key[key].cell_type is CellType.DATE:
+            values[key] = dt.date.fromisoformat(value)
+        elif by_key[key].cell_type is CellType.MONEY_WAN:
+            values[key] = Decimal(value)
+        else:
+            values[key] = int(value)
+    return YearValues(values=values, errors=errors, warnings=warnings)
 
 
 def reading_column(reference: str) -> int:

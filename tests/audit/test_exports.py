@@ -225,3 +225,33 @@ def test_admin_site_export_is_logged(client, make_user, two_counties):
     event = _only_event()
     assert (event.actor, event.kind, event.rows) == (admin, Kind.EXPORT, 7)
     assert event.filters == [[_words("Search"), "平顶山"]]
+
+
+def test_yearly_report_attachment_download_is_logged(client, db):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reports.models import ReportValue
+    from reports.services import ReportInput, report_save
+    from tests.reports.conftest import PDF, make_report_world, portal_texts
+
+    world = make_report_world()
+    report_save(
+        window=world["window"],
+        data=ReportInput(
+            entered=portal_texts(world["firm"]) | {"revenue": "3500"},
+            reasons={"revenue": "audited"},
+            attachments={"revenue": SimpleUploadedFile("审计报告.pdf", PDF)},
+            confirmed=True,
+        ),
+        submit=True,
+        actor=world["firm_user"],
+    )
+    value = ReportValue.objects.get(field="revenue")
+    client.force_login(world["other_county"])
+    assert client.get(reverse("reports:attachment", args=[value.pk])).status_code == 404  # not logged
+    client.force_login(world["county"])
+    _download(client.get(reverse("reports:attachment", args=[value.pk])))
+
+    event = _only_event()
+    assert (event.actor, event.kind) == (world["county"], Kind.DOWNLOAD)
+    assert "审计报告.pdf" in event.subject

@@ -33,7 +33,7 @@ EXPECTED_TOP = {
 }
 SINGLE_LINKS = {
     "officer": {"home": "nav-home", "cultivation": "nav-warnings", "stats": "nav-coverage"},
-    "firm_hightech": {"home": "nav-home", "firms": "nav-own-enterprise"},
+    "firm_hightech": {"home": "nav-home"},
 }
 
 
