@@ -61,6 +61,7 @@ COPY notifications/ notifications/
 COPY firm_accounts/ firm_accounts/
 COPY audit/ audit/
 COPY dashboards/ dashboards/
+COPY quality/ quality/
 COPY workspaces/ workspaces/
 COPY pipeline/ pipeline/
 COPY demo/ demo/
