@@ -27,7 +27,8 @@ class QualitySnapshot(models.Model):
 
 class FirmCheck(models.Model):
     """One firm of a snapshot: the rung it is up for and, as bit masks of quality.snapshots.FIELD_BITS, the needed
-    figures missing and those present only in observations older than the fresh period."""
+    figures missing and those present only in observations older than the fresh period; whether it is in business
+    but on no department's list; or (no rung) that it is closed or moved out but still holds a tier."""
 
     snapshot = models.ForeignKey(
         QualitySnapshot, on_delete=models.CASCADE, related_name="+", verbose_name=_("snapshot"), db_index=False
@@ -50,9 +51,11 @@ class FirmCheck(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    rung = models.CharField(_("rung"), max_length=8)
+    rung = models.CharField(_("rung"), max_length=8, blank=True)
     missing_mask = models.BigIntegerField(_("figures missing"), default=0)
     stale_mask = models.BigIntegerField(_("figures out of date"), default=0)
+    unmatched = models.BooleanField(_("on no department's list"), default=False)
+    left_with_tier = models.BooleanField(_("closed or moved out, still in a tier"), default=False)
 
     class Meta:
         verbose_name = _("firm's data check")
@@ -61,6 +64,28 @@ class FirmCheck(models.Model):
 
     def __str__(self):
         return f"{self.enterprise_id} {self.rung}"
+
+
+class CountyFigure(models.Model):
+    """A snapshot's counts of one county's firms in business on no department's list, and of its firms closed or
+    moved out still holding a tier."""
+
+    snapshot = models.ForeignKey(
+        QualitySnapshot, on_delete=models.CASCADE, related_name="county_figures", verbose_name=_("snapshot")
+    )
+    county = models.ForeignKey(
+        "enterprises.County", on_delete=models.CASCADE, related_name="+", verbose_name=_("county")
+    )
+    unmatched = models.PositiveIntegerField(_("on no department's list"), default=0)
+    left_with_tier = models.PositiveIntegerField(_("closed or moved out, still in a tier"), default=0)
+
+    class Meta:
+        verbose_name = _("data-quality county figure")
+        verbose_name_plural = _("data-quality county figures")
+        constraints = [models.UniqueConstraint(fields=["snapshot", "county"], name="countyfigure_one_per_county")]
+
+    def __str__(self):
+        return f"{self.county_id}"
 
 
 class RungFigure(models.Model):

@@ -1,27 +1,20 @@
 """The data-quality page's reads: the newest snapshot's counts (quality.snapshots) for the counties in the user's
-scope, the live checks (open conflicts, firms on no department's list, firms gone still holding a tier), and the
-firms behind each figure. Every read narrows through accounts.scoping; a county out of scope is a 404."""
+scope (needed figures, firms on no department's list, firms gone still holding a tier), the open conflicts (live),
+and the firms behind each figure. Every read narrows through accounts.scoping; a county out of scope is a 404."""
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_to_user
 from cultivation.selectors import board_counties, board_county
-from enterprises.models import (
-    LEFT_POOL_STATUSES,
-    Conflict,
-    County,
-    DepartmentMatch,
-    Enterprise,
-)
+from enterprises.models import Conflict, County, Enterprise
 from enterprises.selectors import figure_label
-from quality.models import FirmCheck, QualitySnapshot, RungFigure
+from quality.models import CountyFigure, FirmCheck, QualitySnapshot, RungFigure
 from quality.snapshots import FIELD_BITS
-from scoring.models import Tier
 from scoring.needs import RUNG_BY_KEY, RUNGS, Rung
 
 # Which counties the page shows is the tier board's rule: the city and every county for city-wide roles, their own
@@ -29,10 +22,9 @@ from scoring.needs import RUNG_BY_KEY, RUNGS, Rung
 quality_counties = board_counties
 quality_county = board_county
 
-HELD_TIERS = (Tier.T1, Tier.T2, Tier.T3)
-SNAPSHOT_CRITERIA = ("candidates", "incomplete", "missing", "stale")
-LIVE_CRITERIA = ("conflicts", "unmatched", "left")
-CRITERIA = SNAPSHOT_CRITERIA + LIVE_CRITERIA
+RUNG_CRITERIA = ("candidates", "incomplete", "missing", "stale")
+FIRM_CRITERIA = ("unmatched", "left")  # from the snapshot too, without a rung
+CRITERIA = (*RUNG_CRITERIA, *FIRM_CRITERIA, "conflicts")  # conflicts: live
 
 
 @dataclass
@@ -141,18 +133,12 @@ def overview(*, user, county: County | None, counties: list[County]) -> Overview
     for row in conflicts:
         rows[row["enterprise__county_id"]].conflicts = row["rows"]
         rows[row["enterprise__county_id"]].conflict_firms = row["firms"]
-    firms = (
-        scope_to_user(Enterprise.objects.filter(county_id__in=ids), user=user)
-        .values("county_id")
-        .annotate(
-            unmatched=Count("pk", filter=_unmatched()),
-            left=Count("pk", filter=_left_with_tier()),
-        )
-        .order_by()
-    )
-    for row in firms:
-        rows[row["county_id"]].unmatched = row["unmatched"]
-        rows[row["county_id"]].left = row["left"]
+    if snapshot:
+        for county_id, unmatched, left in CountyFigure.objects.filter(snapshot=snapshot, county_id__in=ids).values_list(
+            "county_id", "unmatched", "left_with_tier"
+        ):
+            rows[county_id].unmatched = unmatched
+            rows[county_id].left = left
     result = list(rows.values())
     if not county:
         total = CountyRow(None, _empty_rungs())
@@ -180,20 +166,6 @@ def overview(*, user, county: County | None, counties: list[County]) -> Overview
     return Overview(snapshot=snapshot, county=county, rows=result, figures=figures)
 
 
-def _in_business() -> Q:
-    return ~Q(registration_status__in=LEFT_POOL_STATUSES)
-
-
-def _unmatched() -> Q:
-    """In business and on no department's list."""
-    return _in_business() & ~Q(Exists(DepartmentMatch.objects.filter(enterprise_id=OuterRef("pk"))))
-
-
-def _left_with_tier() -> Q:
-    """Moved out, revoked or deregistered, and still holding a tier."""
-    return Q(registration_status__in=LEFT_POOL_STATUSES) & Q(placement__tier__in=HELD_TIERS)
-
-
 # ---------------------------------------------------------------------------------------------------------------
 # The firms behind a figure
 
@@ -209,7 +181,7 @@ def criterion_get(key: str, rung: str | None, figure: str | None) -> Criterion:
     """The criterion a firm list is asked for; 404 for one that does not exist (a rung or figure not read)."""
     if key not in CRITERIA:
         raise Http404("No such list")
-    if key in LIVE_CRITERIA:
+    if key not in RUNG_CRITERIA:
         return Criterion(key)
     if rung not in RUNG_BY_KEY:
         raise Http404("No such rung")
@@ -245,23 +217,24 @@ def criterion_heading(criterion: Criterion, snapshot: QualitySnapshot | None) ->
 
 
 def criterion_firms(*, user, criterion: Criterion, counties: list[County], snapshot) -> QuerySet:
-    """The firms behind the figure, in the user's scope and the counties shown, by name: FirmCheck rows (with
-    their masks) for the snapshot's figures, Enterprise rows for the live ones."""
+    """The firms behind the figure, in the user's scope and the counties shown, by name: the snapshot's FirmCheck
+    rows (with their masks), or Enterprise rows for the open conflicts (live)."""
     ids = [c.pk for c in counties]
-    if criterion.key in LIVE_CRITERIA:
-        firms = scope_to_user(Enterprise.objects.filter(county_id__in=ids), user=user)
-        if criterion.key == "conflicts":
-            open_conflicts = Conflict.objects.filter(enterprise_id=OuterRef("pk"), status=Conflict.Status.OPEN)
-            firms = firms.filter(Exists(open_conflicts))
-        elif criterion.key == "unmatched":
-            firms = firms.filter(_unmatched())
-        else:
-            firms = firms.filter(_left_with_tier())
+    if criterion.key == "conflicts":
+        open_conflicts = Conflict.objects.filter(enterprise_id=OuterRef("pk"), status=Conflict.Status.OPEN)
+        firms = scope_to_user(Enterprise.objects.filter(county_id__in=ids), user=user).filter(Exists(open_conflicts))
         return firms.select_related("county", "placement").order_by("name", "pk")
     if snapshot is None:
         return FirmCheck.objects.none()
-    checks = FirmCheck.objects.filter(snapshot=snapshot, county_id__in=ids, rung=criterion.rung.key)
-    checks = scope_to_user(checks, user=user, enterprise_path="enterprise")
+    checks = scope_to_user(
+        FirmCheck.objects.filter(snapshot=snapshot, county_id__in=ids), user=user, enterprise_path="enterprise"
+    )
+    if criterion.key == "unmatched":
+        checks = checks.filter(unmatched=True)
+    elif criterion.key == "left":
+        checks = checks.filter(left_with_tier=True)
+    else:
+        checks = checks.filter(rung=criterion.rung.key)
     if criterion.key == "incomplete":
         checks = checks.exclude(missing_mask=0, stale_mask=0)
     elif criterion.key in ("missing", "stale"):
@@ -281,8 +254,10 @@ class FirmRow:
 
 def firm_rows(rows, criterion: Criterion) -> list[FirmRow]:
     """A page of criterion_firms as rows: each firm with the needed figures it lacks and those out of date."""
-    if criterion.key in LIVE_CRITERIA:
+    if criterion.key == "conflicts":
         return [FirmRow(row, [], []) for row in rows]
+    if criterion.rung is None:
+        return [FirmRow(row.enterprise, [], []) for row in rows]
     needs = criterion.rung.needs
     return [
         FirmRow(

@@ -1,6 +1,8 @@
 """The nightly data-quality snapshot: for every firm in business, the rung its tier puts it up for (scoring.needs),
-and which of that rung's figures have no observation (SourceValue) for the years the rules read, or only
-observations older than DATA_FRESH_MONTHS. Then the counts per county, rung and figure the page reads.
+which of that rung's figures have no observation (SourceValue) for the years the rules read, or only observations
+older than DATA_FRESH_MONTHS, and whether it is on no department's list (no DepartmentMatch); every firm closed or
+moved out that still holds a tier. Then the counts per county, rung and figure the page reads. (Open conflicts are
+few and resolved through the day: the page counts them live.)
 
 Set-based: one INSERT … SELECT of the firms' checks (the firms and their needs joined to their observations), one
 of the counts, in one transaction; the page reads the newest snapshot. Older snapshots than the one before are
@@ -17,8 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cultivation.models import TierPlacement
-from enterprises.models import LEFT_POOL_STATUSES, SOURCE_FIELDS, Enterprise, SourceValue
-from quality.models import FirmCheck, QualitySnapshot, RungFigure
+from enterprises.models import LEFT_POOL_STATUSES, SOURCE_FIELDS, DepartmentMatch, Enterprise, SourceValue
+from quality.models import CountyFigure, FirmCheck, QualitySnapshot, RungFigure
 from scoring.models import Tier
 from scoring.needs import RUNGS
 
@@ -75,6 +77,8 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
     needs = _needs_values()
     tier_case = " ".join(f"WHEN '{tier}' THEN '{rung}'" for tier, rung in RUNG_OF_TIER.items())
     left = ", ".join(_literal(status) for status in LEFT_POOL_STATUSES)
+    held = ", ".join(_literal(tier) for tier in RUNG_OF_TIER)
+    matches = DepartmentMatch._meta.db_table
     enterprise, placement = Enterprise._meta.db_table, TierPlacement._meta.db_table
     observations, checks, figures = SourceValue._meta.db_table, FirmCheck._meta.db_table, RungFigure._meta.db_table
     founded = functions["year_of"].format("e.founded_on")
@@ -87,9 +91,15 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
         sql = f"""
             WITH needs(rung, field, bit, years) AS (VALUES {needs}),
             firms AS (
-                SELECT e.id, e.county_id, CASE p.tier {tier_case} ELSE 't1' END AS rung, {founded} AS founded
+                SELECT e.id, e.county_id,
+                    CASE WHEN e.registration_status IN ({left}) THEN '' ELSE CASE p.tier {tier_case} ELSE 't1' END
+                    END AS rung,
+                    {founded} AS founded,
+                    (e.registration_status NOT IN ({left})
+                     AND NOT EXISTS (SELECT 1 FROM {matches} d WHERE d.enterprise_id = e.id)) AS unmatched,
+                    (e.registration_status IN ({left}) AND COALESCE(p.tier, '') IN ({held})) AS left_with_tier
                 FROM {enterprise} e LEFT JOIN {placement} p ON p.enterprise_id = e.id
-                WHERE e.registration_status NOT IN ({left})
+                WHERE e.registration_status NOT IN ({left}) OR p.tier IN ({held})
             ),
             wanted AS (
                 SELECT f.id, f.county_id, f.rung, n.field, n.bit, n.years,
@@ -104,13 +114,20 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
                     AND ((w.years = 0 AND sv.year IS NULL)
                          OR (w.years > 0 AND sv.year >= w.first_year AND sv.year <= %(latest)s))
                 GROUP BY w.id, w.bit
+            ),
+            masks AS (
+                SELECT w.id,
+                    SUM(CASE WHEN s.id IS NULL OR {short} THEN w.bit ELSE 0 END) AS missing,
+                    SUM(CASE WHEN s.id IS NOT NULL AND NOT {short} AND s.latest_as_of < %(since)s THEN w.bit ELSE 0 END)
+                        AS stale
+                FROM wanted w LEFT JOIN seen s ON s.id = w.id AND s.bit = w.bit
+                GROUP BY w.id
             )
-            INSERT INTO {checks} (snapshot_id, enterprise_id, county_id, rung, missing_mask, stale_mask)
-            SELECT %(snapshot)s, w.id, w.county_id, w.rung,
-                SUM(CASE WHEN s.id IS NULL OR {short} THEN w.bit ELSE 0 END),
-                SUM(CASE WHEN s.id IS NOT NULL AND NOT {short} AND s.latest_as_of < %(since)s THEN w.bit ELSE 0 END)
-            FROM wanted w LEFT JOIN seen s ON s.id = w.id AND s.bit = w.bit
-            GROUP BY w.id, w.county_id, w.rung
+            INSERT INTO {checks} (snapshot_id, enterprise_id, county_id, rung, missing_mask, stale_mask, unmatched,
+                                  left_with_tier)
+            SELECT %(snapshot)s, f.id, f.county_id, f.rung, COALESCE(m.missing, 0), COALESCE(m.stale, 0),
+                f.unmatched, f.left_with_tier
+            FROM firms f LEFT JOIN masks m ON m.id = f.id
         """
         params = {"latest": latest, "since": since, "snapshot": snapshot.pk}
         with connection.cursor() as cursor:
@@ -123,7 +140,7 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
                     SUM(CASE WHEN missing_mask <> 0 THEN 1 ELSE 0 END),
                     SUM(CASE WHEN missing_mask = 0 AND stale_mask <> 0 THEN 1 ELSE 0 END),
                     SUM(CASE WHEN missing_mask = 0 AND stale_mask = 0 THEN 1 ELSE 0 END)
-                FROM {checks} WHERE snapshot_id = %(snapshot)s GROUP BY county_id, rung
+                FROM {checks} WHERE snapshot_id = %(snapshot)s AND rung <> '' GROUP BY county_id, rung
                 UNION ALL
                 SELECT %(snapshot)s, c.county_id, c.rung, n.field, COUNT(*),
                     SUM(CASE WHEN (c.missing_mask & n.bit) <> 0 THEN 1 ELSE 0 END),
@@ -134,11 +151,18 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
                 """,
                 params,
             )
+            cursor.execute(
+                f"INSERT INTO {CountyFigure._meta.db_table} (snapshot_id, county_id, unmatched, left_with_tier) "
+                "SELECT %(snapshot)s, county_id, SUM(CASE WHEN unmatched THEN 1 ELSE 0 END), "
+                f"SUM(CASE WHEN left_with_tier THEN 1 ELSE 0 END) FROM {checks} WHERE snapshot_id = %(snapshot)s "
+                "GROUP BY county_id",
+                params,
+            )
             old = list(QualitySnapshot.objects.order_by("-pk").values_list("pk", flat=True)[KEEP_SNAPSHOTS:])
             if old:
                 cursor.execute(f"DELETE FROM {checks} WHERE snapshot_id IN ({', '.join(['%s'] * len(old))})", old)
                 QualitySnapshot.objects.filter(pk__in=old).delete()
-        snapshot.firms = FirmCheck.objects.filter(snapshot=snapshot).count()
+        snapshot.firms = FirmCheck.objects.filter(snapshot=snapshot).exclude(rung="").count()
         snapshot.save(update_fields=["firms"])
     return snapshot
 

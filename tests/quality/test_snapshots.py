@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from quality.models import FirmCheck, QualitySnapshot, RungFigure
+from quality.models import CountyFigure, FirmCheck, QualitySnapshot, RungFigure
 from quality.snapshots import FIELD_BITS, months_before, quality_snapshot_compute
 from scoring.needs import IP_FIELDS, RUNG_BY_KEY
 from tests.quality.conftest import ON
@@ -27,8 +27,10 @@ def test_snapshot_marks_missing_and_stale_figures_per_firm(quality_city):
     checks = _checks(snapshot)
 
     assert (snapshot.latest_year, snapshot.fresh_since, snapshot.firms) == (2025, datetime.date(2025, 3, 30), 4)
-    # Firms that left the city or closed are not up for any rung.
-    assert set(checks) == {"信号科技", "科小科技", "新创科技", "汝州科技"}
+    # Firms that left the city or closed are up for no rung; one that still holds a tier is marked so.
+    assert set(checks) == {"信号科技", "科小科技", "新创科技", "汝州科技", "迁出科技"}
+    assert (checks["迁出科技"].rung, checks["迁出科技"].left_with_tier) == ("", True)
+    assert {name for name, row in checks.items() if row.unmatched} == {"信号科技", "新创科技", "汝州科技"}
     signal = checks["信号科技"]
     assert (signal.rung, signal.missing_mask, signal.stale_mask) == ("t1", _mask(*IP_FIELDS), _mask("st_personnel"))
     assert (checks["科小科技"].rung, checks["科小科技"].missing_mask, checks["科小科技"].stale_mask) == ("t2", 0, 0)
@@ -55,6 +57,8 @@ def test_snapshot_counts_per_county_rung_and_figure(quality_city):
     assert figures["410402", "t3", "revenue"] == (1, 0, 0, 1)
     assert figures["410482", "t1", ""] == (1, 1, 0, 0)
     assert ("410402", "strong", "") not in figures  # nobody in business holds T3
+    counties = {row.county.code: (row.unmatched, row.left_with_tier) for row in CountyFigure.objects.all()}
+    assert counties == {"410402": (2, 1), "410482": (1, 0)}
 
 
 def test_a_stale_year_counts_once_the_latest_observation_is_fresh(quality_city):

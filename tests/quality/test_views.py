@@ -130,18 +130,19 @@ def test_officers_and_firms_have_no_data_quality_page(client, make_user, compute
     assert client.get(reverse("quality:firms", args=["unmatched"])).status_code == 403
 
 
-def test_the_page_before_any_snapshot_shows_the_live_checks(client, make_user, quality_city):
+def test_the_page_before_any_snapshot_shows_the_open_conflicts(client, make_user, quality_city):
     client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
     response = client.get(URL)
     assert 'id="no-snapshot"' in response.content.decode()
-    assert response.context["overview"].rows[0].left == 1
+    assert response.context["overview"].rows[0].conflicts == 1
     assert _firms(client, "incomplete", rung="t1") == set()
+    assert _firms(client, "conflicts") == {"新创科技"}
 
 
 def test_the_page_answers_in_fixed_queries(client, make_user, computed, django_assert_num_queries):
     client.force_login(make_user(Role.CITY_STAFF))
     client.get(URL)
-    # Session, user, counties, snapshot, its counts, open conflicts, firms' live checks.
+    # Session, user, counties, snapshot, its counts per rung and per county, open conflicts.
     with django_assert_num_queries(7):
         assert client.get(URL).status_code == 200
     with django_assert_num_queries(7):
