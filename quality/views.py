@@ -14,6 +14,7 @@ from core.pages import page_number
 from quality.exports import firms_workbook, quality_workbook
 from quality.permissions import may_open_conflicts, may_see_quality
 from quality.selectors import (
+    CRITERIA,
     criterion_firms,
     criterion_get,
     criterion_heading,
@@ -59,6 +60,7 @@ def overview_view(request):
             "rungs": RUNGS,
             "may_open_conflicts": may_open_conflicts(request.user),
             "conflicts_url": reverse("enterprises:conflicts"),
+            "urls": {key: reverse("quality:firms", args=[key]) for key in CRITERIA},
         },
     )
 
