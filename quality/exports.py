@@ -88,9 +88,10 @@ def quality_workbook(overview: Overview) -> io.BytesIO:
 
     sheet = _Sheet(workbook, formats, _("By figure"), [40, 24, 12, 12, 14, 14, 12])
     sheet.write_row(
-        [_("Rung"), _("Figure"), _("Years"), _("Firms counted"), _("Not reported"), _("Out of date"), _("Share complete")],
+        [_("Rung"), _("Figure"), _("Years"), _("Firms counted"), _("Not reported"), _("Out of date"),
+         _("Share complete")],
         header=True,
-    )
+    )  # fmt: skip
     for rung in RUNGS:
         for figure in overview.figures[rung.key]:
             cell = figure.cell
