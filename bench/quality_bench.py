@@ -40,6 +40,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--years", type=int, default=3, help="years of observations per firm")
     parser.add_argument("--requests", type=int, default=20, help="measured requests per page")
     parser.add_argument(
+        "--keep-data", action="store_true", help="measure the registry already in the database (one size: its own)"
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         help=f"PostgreSQL URL of the bench database (default $DATABASE_URL, else {DEFAULT_DATABASE_URL})",
@@ -178,7 +181,12 @@ def measure(size: int, args) -> dict:
 
     log(f"{size} firms × {args.years} years of observations (load {load()})")
     started = time.monotonic()
-    observations = generate(firms=size, years=args.years)
+    if args.keep_data:
+        from enterprises.models import SourceValue
+
+        observations = SourceValue.objects.count()
+    else:
+        observations = generate(firms=size, years=args.years)
     log(f"  generated {observations} observations in {time.monotonic() - started:.1f} s")
     started = time.monotonic()
     snapshot = quality_snapshot_compute()
@@ -212,6 +220,10 @@ def main(argv=None) -> int:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if args.keep_data:
+        from enterprises.models import Enterprise
+
+        args.sizes = [Enterprise.objects.count()]
     results = [measure(size, args) for size in args.sizes]
     figures = {f"page_s_{size_key(r['firms'])}": r["city_page"]["median_s"] for r in results}
     figures.update({f"snapshot_s_{size_key(r['firms'])}": r["snapshot_s"] for r in results})

@@ -2,6 +2,7 @@
 the rung its tier puts it up for (quality.snapshots computes it). Models hold data and constraints only."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -60,7 +61,14 @@ class FirmCheck(models.Model):
     class Meta:
         verbose_name = _("firm's data check")
         verbose_name_plural = _("firms' data checks")
-        indexes = [models.Index(fields=["snapshot", "county", "rung"], name="firmcheck_scope_idx")]
+        # A snapshot writes its rows in the order of the firms' names, so that a list pages by id: one county's
+        # rung, the city's rung, and the two flags, each read in order and stopped at the page's end.
+        indexes = [
+            models.Index(fields=["snapshot", "county", "rung", "id"], name="firmcheck_county_idx"),
+            models.Index(fields=["snapshot", "rung", "id"], name="firmcheck_rung_idx"),
+            models.Index(fields=["snapshot", "id"], condition=Q(unmatched=True), name="firmcheck_unmatched_idx"),
+            models.Index(fields=["snapshot", "id"], condition=Q(left_with_tier=True), name="firmcheck_left_idx"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise_id} {self.rung}"

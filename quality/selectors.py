@@ -5,7 +5,7 @@ and the firms behind each figure. Every read narrows through accounts.scoping; a
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, QuerySet
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -123,16 +123,20 @@ def overview(*, user, county: County | None, counties: list[County]) -> Overview
                 per_field.setdefault((rung, name), RungCell()).add(RungCell(*counts))
             else:
                 rows[county_id].rungs[rung] = RungCell(*counts)
+    # Each open conflict's county by an index look-up of its firm (few conflicts; joining the firms instead reads
+    # the whole registry), narrowed to the counties in the user's scope (accounts.scoping.scope_counties).
+    county_of = Subquery(Enterprise.objects.filter(pk=OuterRef("enterprise_id")).values("county_id")[:1])
     conflicts = (
-        scope_to_user(Conflict.objects.filter(status=Conflict.Status.OPEN), user=user, enterprise_path="enterprise")
-        .filter(enterprise__county_id__in=ids)
-        .values("enterprise__county_id")
+        Conflict.objects.filter(status=Conflict.Status.OPEN)
+        .annotate(county_of=county_of)
+        .filter(county_of__in=ids)
+        .values("county_of")
         .annotate(rows=Count("pk"), firms=Count("enterprise_id", distinct=True))
         .order_by()
     )
     for row in conflicts:
-        rows[row["enterprise__county_id"]].conflicts = row["rows"]
-        rows[row["enterprise__county_id"]].conflict_firms = row["firms"]
+        rows[row["county_of"]].conflicts = row["rows"]
+        rows[row["county_of"]].conflict_firms = row["firms"]
     if snapshot:
         for county_id, unmatched, left in CountyFigure.objects.filter(snapshot=snapshot, county_id__in=ids).values_list(
             "county_id", "unmatched", "left_with_tier"
@@ -221,8 +225,8 @@ def criterion_firms(*, user, criterion: Criterion, counties: list[County], snaps
     rows (with their masks), or Enterprise rows for the open conflicts (live)."""
     ids = [c.pk for c in counties]
     if criterion.key == "conflicts":
-        open_conflicts = Conflict.objects.filter(enterprise_id=OuterRef("pk"), status=Conflict.Status.OPEN)
-        firms = scope_to_user(Enterprise.objects.filter(county_id__in=ids), user=user).filter(Exists(open_conflicts))
+        open_conflicts = Conflict.objects.filter(status=Conflict.Status.OPEN).values("enterprise_id")
+        firms = scope_to_user(Enterprise.objects.filter(county_id__in=ids, pk__in=open_conflicts), user=user)
         return firms.select_related("county", "placement").order_by("name", "pk")
     if snapshot is None:
         return FirmCheck.objects.none()
@@ -240,9 +244,8 @@ def criterion_firms(*, user, criterion: Criterion, counties: list[County], snaps
     elif criterion.key in ("missing", "stale"):
         mask = "missing_mask" if criterion.key == "missing" else "stale_mask"
         checks = checks.annotate(hit=F(mask).bitand(FIELD_BITS[criterion.field])).filter(hit__gt=0)
-    return checks.select_related("enterprise", "enterprise__county", "enterprise__placement").order_by(
-        "enterprise__name", "enterprise_id"
-    )
+    # By id: the snapshot wrote its rows in the order of the firms' names.
+    return checks.select_related("enterprise", "enterprise__county", "enterprise__placement").order_by("id")
 
 
 @dataclass

@@ -4,9 +4,10 @@ older than DATA_FRESH_MONTHS, and whether it is on no department's list (no Depa
 moved out that still holds a tier. Then the counts per county, rung and figure the page reads. (Open conflicts are
 few and resolved through the day: the page counts them live.)
 
-Set-based: one INSERT … SELECT of the firms' checks (the firms and their needs joined to their observations), one
-of the counts, in one transaction; the page reads the newest snapshot. Older snapshots than the one before are
-deleted. Runs once the night's scoring run is published (pipeline/nightly.py), and by hand
+Set-based: one INSERT … SELECT of the firms' checks (the firms and their needs joined to their observations), in the
+order of the firms' names (the firm lists page by id: a firm renamed since sorts by its old name until the next
+snapshot), then the counts, in one transaction; the page reads the newest snapshot. Older snapshots than the one
+before are deleted. Runs once the night's scoring run is published (pipeline/nightly.py), and by hand
 (`manage.py quality_snapshot`).
 """
 
@@ -91,7 +92,7 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
         sql = f"""
             WITH needs(rung, field, bit, years) AS (VALUES {needs}),
             firms AS (
-                SELECT e.id, e.county_id,
+                SELECT e.id, e.county_id, e.name,
                     CASE WHEN e.registration_status IN ({left}) THEN '' ELSE CASE p.tier {tier_case} ELSE 't1' END
                     END AS rung,
                     {founded} AS founded,
@@ -128,6 +129,7 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
             SELECT %(snapshot)s, f.id, f.county_id, f.rung, COALESCE(m.missing, 0), COALESCE(m.stale, 0),
                 f.unmatched, f.left_with_tier
             FROM firms f LEFT JOIN masks m ON m.id = f.id
+            ORDER BY f.name, f.id
         """
         params = {"latest": latest, "since": since, "snapshot": snapshot.pk}
         with connection.cursor() as cursor:
