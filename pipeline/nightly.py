@@ -13,9 +13,10 @@ Beat starts `run_night` (task `pipeline.nightly_run`) at SCORING_NIGHTLY_AT:
        c. warnings raised, refreshed, auto-resolved       cultivation.warnings.warnings_from_run
        d. the policies each firm meets or nearly meets    policies.matching.match_from_run
   4. Once that commits: the dashboards refreshed          dashboards.scheduling.schedule_refresh (trigger: scoring)
-  5. Once that commits: the data-quality snapshot         quality.snapshots.quality_snapshot_from_run (the firms'
-                                                          missing and out-of-date figures for the rung their new
-                                                          tier puts them up for; a failure keeps the previous one)
+  5. Once that commits: the data-quality snapshot queued  quality.snapshots.quality_snapshot_from_run (task
+                                                          `quality.snapshot`: the firms' missing and out-of-date
+                                                          figures for the rung their new tier puts them up for;
+                                                          a failure keeps the previous one)
 
 `recompute_portraits`, `run_now` and the tests start at step 2 (`start_run`).
 

@@ -13,7 +13,6 @@ before are deleted. Runs once the night's scoring run is published (pipeline/nig
 
 import calendar
 import datetime
-import logging
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -24,8 +23,6 @@ from enterprises.models import LEFT_POOL_STATUSES, SOURCE_FIELDS, DepartmentMatc
 from quality.models import CountyFigure, FirmCheck, QualitySnapshot, RungFigure
 from scoring.models import Tier
 from scoring.needs import RUNGS
-
-logger = logging.getLogger(__name__)
 
 # Each figure's bit in FirmCheck's masks: its place in the registry's list of figures with sources.
 FIELD_BITS = {field: 1 << number for number, field in enumerate(SOURCE_FIELDS)}
@@ -169,14 +166,18 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
     return snapshot
 
 
+def quality_snapshot_once(*, on: datetime.date) -> QualitySnapshot | None:
+    """The snapshot of `on`, unless a later day's exists (then None): what the queued task does."""
+    if QualitySnapshot.objects.filter(as_of__gt=on).exists():
+        return None
+    return quality_snapshot_compute(on=on)
+
+
 def quality_snapshot_from_run(*, run) -> None:
-    """The nightly step (pipeline/nightly.py): once the run's placements are committed, the snapshot as of its
-    day. A failure is logged: the page keeps the previous snapshot."""
+    """The nightly step (pipeline/nightly.py): once the publication with the run's placements commits, queue the
+    snapshot as of the run's day (its own task: minutes at 200,000 firms, outside the publishing task's time limit).
+    Nothing is queued if the publication rolls back; a failed snapshot leaves the page on the previous one."""
+    from quality import tasks
 
-    def compute():
-        try:
-            quality_snapshot_compute(on=run.run_date)
-        except Exception:
-            logger.exception("The data-quality snapshot of %s failed; the page keeps the previous one", run.run_date)
-
-    transaction.on_commit(compute)
+    day = run.run_date.isoformat()
+    transaction.on_commit(lambda: tasks.snapshot.delay(day))

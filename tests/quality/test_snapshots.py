@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from quality.models import CountyFigure, FirmCheck, QualitySnapshot, RungFigure
-from quality.snapshots import FIELD_BITS, months_before, quality_snapshot_compute
+from quality.snapshots import FIELD_BITS, months_before, quality_snapshot_compute, quality_snapshot_once
 from scoring.needs import IP_FIELDS, RUNG_BY_KEY
 from tests.quality.conftest import ON
 
@@ -82,3 +82,10 @@ def test_the_fresh_period_is_a_setting(quality_city, settings, months):
     snapshot = quality_snapshot_compute(on=ON)
     assert _checks(snapshot)["科小科技"].missing_mask == 0
     assert _checks(snapshot)["科小科技"].stale_mask == _mask(*(f for f, _y in RUNG_BY_KEY["t2"].needs))
+
+
+def test_a_snapshot_task_turning_up_late_does_nothing(quality_city):
+    later = quality_snapshot_compute(on=ON + datetime.timedelta(days=1))
+    assert quality_snapshot_once(on=ON) is None
+    assert list(QualitySnapshot.objects.all()) == [later]
+    assert quality_snapshot_once(on=ON + datetime.timedelta(days=2)).as_of == ON + datetime.timedelta(days=2)
