@@ -220,19 +220,20 @@ def criterion_heading(criterion: Criterion, snapshot: QualitySnapshot | None) ->
     return _("%(rung)s: %(candidates)s whose %(figure)s was last reported before %(since)s") % words
 
 
-def criterion_firms(*, user, criterion: Criterion, counties: list[County], snapshot) -> QuerySet:
-    """The firms behind the figure, in the user's scope and the counties shown, by name: the snapshot's FirmCheck
+def criterion_firms(*, user, criterion: Criterion, county: County | None, snapshot) -> QuerySet:
+    """The firms behind the figure, in the user's scope (and `county`, if given), by name: the snapshot's FirmCheck
     rows (with their masks), or Enterprise rows for the open conflicts (live)."""
-    ids = [c.pk for c in counties]
     if criterion.key == "conflicts":
         open_conflicts = Conflict.objects.filter(status=Conflict.Status.OPEN).values("enterprise_id")
-        firms = scope_to_user(Enterprise.objects.filter(county_id__in=ids, pk__in=open_conflicts), user=user)
+        firms = scope_to_user(Enterprise.objects.filter(pk__in=open_conflicts), user=user)
+        if county:
+            firms = firms.filter(county=county)
         return firms.select_related("county", "placement").order_by("name", "pk")
     if snapshot is None:
         return FirmCheck.objects.none()
-    checks = scope_to_user(
-        FirmCheck.objects.filter(snapshot=snapshot, county_id__in=ids), user=user, enterprise_path="enterprise"
-    )
+    checks = scope_to_user(FirmCheck.objects.filter(snapshot=snapshot), user=user, enterprise_path="enterprise")
+    if county:
+        checks = checks.filter(county=county)
     if criterion.key == "unmatched":
         checks = checks.filter(unmatched=True)
     elif criterion.key == "left":

@@ -163,6 +163,11 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
                 QualitySnapshot.objects.filter(pk__in=old).delete()
         snapshot.firms = FirmCheck.objects.filter(snapshot=snapshot).exclude(rung="").count()
         snapshot.save(update_fields=["firms"])
+    if connection.vendor == "postgresql":
+        # The night's rows are the whole table: without fresh statistics the planner guesses a handful of rows per
+        # snapshot and reads a list's every candidate instead of the first page in order.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {checks}")
     return snapshot
 
 

@@ -93,8 +93,7 @@ def firms_view(request, criterion):
     found = criterion_get(criterion, request.GET.get("rung"), request.GET.get("field"))
     snapshot = current_snapshot()
     heading = criterion_heading(found, snapshot)
-    firms = criterion_firms(user=request.user, criterion=found, counties=[county] if county else counties,
-                            snapshot=snapshot)  # fmt: skip
+    firms = criterion_firms(user=request.user, criterion=found, county=county, snapshot=snapshot)
     if request.GET.get("format") == "xlsx":
         rows = firm_rows(firms, found)
         record_access(
