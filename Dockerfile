@@ -63,6 +63,7 @@ COPY firm_accounts/ firm_accounts/
 COPY audit/ audit/
 COPY reports/ reports/
 COPY dashboards/ dashboards/
+COPY quality/ quality/
 COPY workspaces/ workspaces/
 COPY pipeline/ pipeline/
 COPY demo/ demo/

@@ -45,6 +45,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("audit/", include("audit.urls")),
     path("reports/", include("reports.urls")),
+    path("quality/", include("quality.urls")),
     path("api/v1/", include("dashboards.api.urls")),
     # The schema and its docs are for signed-in users only (session or token); the docs page loads its script from
     # a file (the split view), as the Content-Security-Policy requires.

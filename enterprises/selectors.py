@@ -366,11 +366,15 @@ def figure_histories(sources: dict[tuple[str, int | None], FigureSource]) -> lis
     ]
 
 
-def conflict_list(*, user, status: str = Conflict.Status.OPEN) -> QuerySet[Conflict]:
-    """The conflicts between sources of the firms `user` may see (county staff: their county's)."""
+def conflict_list(*, user, status: str = Conflict.Status.OPEN, county_code: str | None = None) -> QuerySet[Conflict]:
+    """The conflicts between sources of the firms `user` may see (county staff: their county's), of one county's
+    firms when `county_code` is given (the data-quality page links here so)."""
     if not can_resolve_conflicts(user):
         return Conflict.objects.none()
-    rows = Conflict.objects.filter(status=status).select_related(
+    rows = Conflict.objects.filter(status=status)
+    if county_code:
+        rows = rows.filter(enterprise__county__code=county_code)
+    rows = rows.select_related(
         "enterprise", "enterprise__county", "winning", "winning__actor", "other", "other__actor", "resolved_by"
     )
     return scope_to_user(rows, user=user, enterprise_path="enterprise").order_by("enterprise__name", "field", "year")

@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scoping import can_edit_enterprise
+from accounts.scoping import can_edit_enterprise, scope_counties
 from core.pages import form_action, page_number
 from enterprises.access import record_contact_view
 from enterprises.filters import EnterpriseFilter
 from enterprises.forms import ConflictResolveForm, EnterpriseContactForm
+from enterprises.models import County
 from enterprises.permissions import can_resolve_conflicts
 from enterprises.provenance import conflict_resolve
 from enterprises.selectors import (
@@ -82,9 +83,17 @@ def conflict_list_view(request):
     """The conflicts between sources of the firms the staff member works on (county staff: their county's)."""
     if not can_resolve_conflicts(request.user):
         raise PermissionDenied
-    paginator = Paginator(conflict_list(user=request.user), 50)
+    code = request.GET.get("county")
+    county = scope_counties(County.objects.all(), user=request.user).filter(code=code).first() if code else None
+    paginator = Paginator(conflict_list(user=request.user, county_code=county.code if county else None), 50)
     page = paginator.get_page(page_number(request.GET.get("page")))
-    return render(request, "enterprises/conflicts.html", {"page": page, "form": ConflictResolveForm()})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "enterprises/conflicts.html",
+        {"page": page, "form": ConflictResolveForm(), "county": county, "querystring": query.urlencode()},
+    )
 
 
 @login_required

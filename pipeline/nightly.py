@@ -14,6 +14,10 @@ Beat starts `run_night` (task `pipeline.nightly_run`) at SCORING_NIGHTLY_AT:
        c. warnings raised, refreshed, auto-resolved       cultivation.warnings.warnings_from_run
        d. the policies each firm meets or nearly meets    policies.matching.match_from_run
   4. Once that commits: the dashboards refreshed          dashboards.scheduling.schedule_refresh (trigger: scoring)
+  5. Once that commits: the data-quality snapshot queued  quality.snapshots.quality_snapshot_from_run (task
+                                                          `quality.snapshot`: the firms' missing and out-of-date
+                                                          figures for the rung their new tier puts them up for;
+                                                          a failure keeps the previous one)
 
 `recompute_portraits`, `run_now` and the tests start at step 2 (`start_run`).
 
@@ -50,6 +54,7 @@ from dashboards.scheduling import schedule_refresh
 from enterprises.provenance import reconcile
 from ip.services import evaluate_patents
 from policies.matching import match_from_run
+from quality.snapshots import quality_snapshot_from_run
 from scoring.models import ScoringRun
 from scoring.selectors import chunk_numbers
 from scoring.services import Recovery, create_run, publish_run, recover_stalled_runs, score_chunk
@@ -62,8 +67,15 @@ def refresh_dashboards(*, run: ScoringRun) -> None:
     schedule_refresh(trigger=RefreshTrigger.SCORING)
 
 
-# Steps 3a–d and the queueing of 4, in order: each is called with the run inside the publishing transaction.
-PUBLISHING_STEPS = (place_from_run, plan_gaps_from_run, warnings_from_run, match_from_run, refresh_dashboards)
+# Steps 3a–d and the queueing of 4 and 5, in order: each is called with the run inside the publishing transaction.
+PUBLISHING_STEPS = (
+    place_from_run,
+    plan_gaps_from_run,
+    warnings_from_run,
+    match_from_run,
+    refresh_dashboards,
+    quality_snapshot_from_run,
+)
 
 
 def run_night(*, on: datetime.date | None = None) -> ScoringRun | None:

@@ -106,3 +106,53 @@ def corpus_registry() -> dict[str, Enterprise]:
         QualificationFactory(enterprise=enterprise, kind=QualificationKind.INNOVATIVE_SME)
         firms[entry["credit_code"]] = enterprise
     return firms
+
+
+class SourceValueFactory(factory.django.DjangoModelFactory):
+    """One observation of a figure (enterprises.models.SourceValue): a yearly figure by default, `year=None` with
+    `value_date` for a firm's own field (the founding date)."""
+
+    class Meta:
+        model = "enterprises.SourceValue"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    year = 2025
+    field = "revenue"
+    value = Decimal("1000000")
+    source_kind = "spreadsheet"
+    source_name = "测试表"
+    as_of = factory.LazyFunction(datetime.date.today)
+
+
+class DepartmentMatchFactory(factory.django.DjangoModelFactory):
+    """A firm found on a department's list (enterprises.models.DepartmentMatch)."""
+
+    class Meta:
+        model = "enterprises.DepartmentMatch"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    department_list = "market_registration"
+    as_of = factory.LazyFunction(datetime.date.today)
+
+
+class PlacementFactory(factory.django.DjangoModelFactory):
+    """A firm's tier now (cultivation.models.TierPlacement), in its firm's county."""
+
+    class Meta:
+        model = "cultivation.TierPlacement"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    tier = "t1"
+    rules_tier = factory.SelfAttribute("tier")
+    county = factory.SelfAttribute("enterprise.county")
+    since = factory.LazyFunction(datetime.date.today)
+    readiness = 50.0
+
+
+def open_conflict(enterprise, *, field: str = "revenue", year: int = 2025):
+    """An open conflict between two observations of one figure of `enterprise`."""
+    from enterprises.models import Conflict
+
+    winning = SourceValueFactory(enterprise=enterprise, field=field, year=year, source_kind="department")
+    other = SourceValueFactory(enterprise=enterprise, field=field, year=year, value=Decimal("2000000"))
+    return Conflict.objects.create(enterprise=enterprise, field=field, year=year, winning=winning, other=other)

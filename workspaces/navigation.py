@@ -21,6 +21,7 @@ from firm_accounts.permissions import may_review_requests
 from ip.permissions import may_see_patent_overview
 from officers.permissions import may_see_coverage, may_see_demands, may_see_my_firms, may_see_officer_list
 from policies.permissions import may_see_events, may_see_notices, may_see_policies
+from quality.permissions import may_see_quality
 from reports.permissions import may_open_windows, may_report, reviews_reports
 from scoring.permissions import may_see_runs
 from vouchers.permissions import (
@@ -129,8 +130,9 @@ GROUPS = (
         (
             Entry("nav-dashboard", "dashboards:dashboard", _("Dashboard"), may_see_dashboard),
             Entry("nav-coverage", "officers:coverage", _("Officer coverage"), may_see_coverage),
+            Entry("nav-quality", "quality:overview", _("Data quality"), may_see_quality),
         ),
-        namespaces=("dashboards",),
+        namespaces=("dashboards", "quality"),
     ),
 )  # fmt: skip
 

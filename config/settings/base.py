@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "audit",
     "reports",
     "dashboards",
+    "quality",
     "workspaces",
     "pipeline",
     # The demo data: above every other app of the portal, imported by none.
@@ -392,6 +393,10 @@ CELERY_BEAT_SCHEDULE["dashboards-morning-refresh"] = {
     "schedule": crontab(hour=env.int("DASHBOARD_MORNING_REFRESH_HOUR", default=6), minute=0),
     "args": ("daily",),
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Data quality (quality/): an observation of a figure older than this many months is out of date.
+DATA_FRESH_MONTHS = env.int("DATA_FRESH_MONTHS", default=15)
 
 # ---------------------------------------------------------------------------------------------------------------
 # Reminders outside the portal (notifications/channels.py, notifications/sms.py, notifications/reminders.py).

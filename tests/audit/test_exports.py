@@ -13,10 +13,12 @@ from audit.models import AccessEvent
 from enterprises.models import ImportJob
 from ip.services import evaluate_patents
 from policies.models import Policy
+from quality.snapshots import quality_snapshot_compute
 from tests.cultivation.conftest import make_portrait, make_run  # noqa: F401 - fixtures of build_board
 from tests.cultivation.test_board import build_board  # noqa: F401 - fixture
 from tests.dashboards.conftest import refreshed, small_city  # noqa: F401 - fixtures
 from tests.ip.factories import PatentFactory
+from tests.quality.conftest import ON, quality_city  # noqa: F401 - fixture
 from tests.vouchers import factories as vf
 from tests.vouchers.conftest import actors, voucher_world  # noqa: F401 - fixtures
 from vouchers.models import ClaimStatus
@@ -128,6 +130,23 @@ def test_dashboard_drill_down_export_is_logged(client, refreshed, make_user):  #
     assert event.what == _words("Firms behind a dashboard figure")
     assert [label for label, _value in event.filters] == [_words("Figure"), _words("Scope")]
     assert event.filters[1][1] == "新华区"
+
+
+def test_data_quality_exports_are_logged(client, make_user, quality_city):  # noqa: F811
+    quality_snapshot_compute(on=ON)
+    user = make_user(Role.COUNTY_STAFF, county_code="410402")
+    client.force_login(user)
+    _download(client.get(reverse("quality:export")))
+    client.get(reverse("quality:firms", args=["unmatched"]))  # the page itself is not an export
+    _download(client.get(reverse("quality:firms", args=["unmatched"]), {"format": "xlsx"}))
+
+    figures, firms = AccessEvent.objects.order_by("pk")
+    assert (figures.actor, figures.kind, figures.rows) == (user, Kind.EXPORT, 1)  # one county's row
+    assert figures.what == _words("Data-quality figures")
+    assert figures.filters == [[_words("Scope"), "新华区"]]
+    assert (firms.kind, firms.rows, firms.what) == (Kind.EXPORT, 2, _words("Firms behind a data-quality figure"))
+    assert [label for label, _value in firms.filters] == [_words("Figure"), _words("Scope")]
+    assert firms.filters[0][1] == _words("Firms in business found on no department's list")
 
 
 def test_key_list_export_is_logged(client, build_board, make_user):  # noqa: F811

@@ -55,6 +55,20 @@ def test_county_staff_list_only_their_countys_conflicts_in_fixed_queries(
     assert "Tax bureau list" in text and "county sheet.xlsx" in text
 
 
+def test_city_staff_narrow_the_conflicts_to_one_county(client, make_user, conflicts):
+    """The data-quality page links to one county's conflicts (`?county=`)."""
+    client.force_login(make_user(Role.CITY_STAFF))
+    response = client.get(reverse("enterprises:conflicts"), {"county": "410482"})
+    assert {c.enterprise_id for c in response.context["page"].object_list} == {f.pk for f in conflicts["away"]}
+    assert response.context["county"].code == "410482"
+
+
+def test_county_staff_asking_for_another_county_see_their_own(client, make_user, conflicts):
+    client.force_login(make_user(Role.COUNTY_STAFF, county_code="410402"))
+    response = client.get(reverse("enterprises:conflicts"), {"county": "410482"})
+    assert {c.enterprise_id for c in response.context["page"].object_list} == {f.pk for f in conflicts["home"]}
+
+
 def test_a_firm_user_may_not_open_the_conflicts(client, make_user, conflicts):
     client.force_login(make_user(Role.ENTERPRISE, enterprise=conflicts["home"][0]))
     assert client.get(reverse("enterprises:conflicts")).status_code == 403

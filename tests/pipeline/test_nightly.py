@@ -12,6 +12,7 @@ from dashboards.models import DashboardRefresh, RefreshTrigger
 from pipeline import nightly
 from policies.conditions import clean_conditions
 from policies.models import Policy, PolicyMatch
+from quality.models import QualitySnapshot
 from scoring.models import PortraitRank, ScoringRun
 from scoring.selectors import current_run
 from tests import factories
@@ -21,7 +22,14 @@ from tests.scoring.conftest import RUN_DAY, add_years
 
 # The city fixture's two high-tech certificates end within the rule set's days of a run on this date: warnings.
 WARNED_DAY = datetime.date(2027, 6, 30)
-STEP_NAMES = ["place_from_run", "plan_gaps_from_run", "warnings_from_run", "match_from_run", "refresh_dashboards"]
+STEP_NAMES = [
+    "place_from_run",
+    "plan_gaps_from_run",
+    "warnings_from_run",
+    "match_from_run",
+    "refresh_dashboards",
+    "quality_snapshot_from_run",
+]
 
 
 @pytest.fixture
@@ -85,8 +93,12 @@ def test_a_run_publishes_then_runs_each_step_in_order_in_its_transaction(
     assert CultivationWarning.objects.filter(kind=CERTIFICATE_EXPIRING.kind, last_seen_run=run).count() == 2
     assert Policy.objects.get(pk=policy.pk).matched_run == run
     assert PolicyMatch.objects.filter(policy=policy).exists()
-    # The refresh was queued by the last step and ran once the publication committed.
+    # The refresh and the data-quality snapshot were queued by the last steps and ran once the publication
+    # committed, the snapshot reading the run's tiers.
     assert DashboardRefresh.objects.get().trigger == RefreshTrigger.SCORING
+    snapshot = QualitySnapshot.objects.get()
+    assert snapshot.as_of == WARNED_DAY
+    assert snapshot.firms == TierPlacement.objects.count()
 
 
 def test_a_failing_step_leaves_the_run_unpublished_and_nothing_of_it_written(

@@ -95,6 +95,8 @@ def test_a_denied_page_is_not_offered(cast):
     assert "nav-voucher-queue" in offered["xinhua"] and "nav-voucher-queue" not in offered["leader"]
     assert "nav-enterprises" not in offered["firm_sme"] and "nav-own-enterprise" in offered["firm_sme"]
     assert "nav-import" in offered["ruzhou"] and "nav-import" not in offered["leader"]
+    assert all("nav-quality" in offered[name] for name in ("xinhua", "city", "leader", "admin"))
+    assert "nav-quality" not in offered["officer"] | offered["firm_sme"]
     assert {link.element_id for link in account_menu_for(cast["admin"])} == {
         "nav-password",
         "nav-notification-settings",
@@ -127,6 +129,7 @@ def test_no_menu_for_an_anonymous_or_inactive_user(cast):
         ("firm_sme", "/vouchers/claims/1/", "vouchers"),
         ("firm_sme", "/ip/91410400000000000X/", "firms"),
         ("leader", "/dashboard/county/410402/", "stats"),
+        ("xinhua", "/quality/firms/unmatched/", "stats"),
         ("leader", "/notifications/", None),
     ],
 )  # fmt: skip
