@@ -110,21 +110,22 @@ def _list_unknown(checker, frame: pd.DataFrame, *, mask: pd.Series | None = None
     )
 
 
-def _not_used(checker) -> None:
-    """Every column the list carries that no registry field takes: said, never dropped silently."""
+def _not_used(checker, department_list: str) -> None:
+    """Every column the list carries that no registry field takes: said, never dropped silently. A header the
+    profile records as not used is said so; another unknown one may be a new header of a field the profile reads."""
+    from enterprises.importing.columns import normalise_header
+
     raw = checker.raw
+    known = {normalise_header(h) for h in profile_for(department_list).not_used or ()}
     for header in raw.extra_headers:
-        checker.issues.append(
-            Issue(
-                WARNING,
-                raw.sheet,
-                raw.header_row,
-                header,
-                "",
-                _("Not used: the registry has no field with this column's meaning."),
-                "department.not_used",
+        if normalise_header(header) in known:
+            message = _("Not used: the registry has no field with this column's meaning.")
+        else:
+            message = _(
+                "Not used: the list's profile does not know this column. If it holds a figure the registry keeps "
+                "under a new header, the city administrator adds the header to the profile."
             )
-        )
+        checker.issues.append(Issue(WARNING, raw.sheet, raw.header_row, header, "", message, "department.not_used"))
 
 
 def _summary(checker, message: str, code: str) -> None:
@@ -166,7 +167,6 @@ def _figures_check_rows(department_list):
 
 def _figures_check_stored(checker, frame, context) -> None:
     _list_unknown(checker, frame)
-    _not_used(checker)
 
 
 def _figures_plan(department_list):
@@ -311,7 +311,6 @@ def _registration_check_stored(checker, frame, context) -> None:
                   "next placement.") % {"closed": int(closes.sum()), "moved": int(moves.sum())},
                 "department.leave_pool",
             )  # fmt: skip
-    _not_used(checker)
 
 
 REGISTRATION_FIELDS = ("name", "address", "legal_representative", "registered_capital", "industry_code",
@@ -415,7 +414,6 @@ def _high_tech_check_rows(checker, frame, present) -> None:
 
 def _qualifications_check_stored(checker, frame, context) -> None:
     _list_unknown(checker, frame)
-    _not_used(checker)
 
 
 def _qualifications_plan(department_list):
@@ -476,7 +474,6 @@ def _patents_check_stored(checker, frame, context) -> None:
 
     _list_unknown(checker, frame)
     check_stored(checker, frame, context)
-    _not_used(checker)
 
 
 def _patents_plan(frame: pd.DataFrame, present: list[str]) -> Plan:
@@ -510,7 +507,10 @@ def _kind(department_list, *, check_rows, check_stored, plan, apply) -> ImportKi
         data_sheet=name[:31],
         template_file_name=f"{name}.xlsx",
         check_rows=check_rows,
-        check_stored=check_stored,
+        check_stored=lambda checker, frame, context: (
+            check_stored(checker, frame, context),
+            _not_used(checker, department_list),
+        ),
         plan=plan,
         apply=apply,
         creates_firms=True,  # unknown credit codes are listed by the list's own check, not refused

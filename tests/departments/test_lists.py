@@ -314,7 +314,9 @@ def test_profile_edited_in_data_changes_which_header_is_read(upload, commit, mak
 
     assert new_layout.status == ImportJob.Status.COMMITTED, new_layout.issues_preview
     assert SourceValue.objects.get(enterprise=listed, field="revenue").value == Decimal("1500000.00")
-    assert "营业收入" in [i["column"] for i in issues_of(old_layout, "department.not_used")]
+    unknown = {i["column"]: i["message"] for i in issues_of(old_layout, "department.not_used")}
+    assert "profile does not know" in unknown["营业收入"]
+    assert "no field with this column's meaning" in unknown["研究开发人员合计"]
 
 
 def test_profile_with_unknown_field_or_unit_is_refused(make_user):
