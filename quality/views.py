@@ -95,7 +95,7 @@ def firms_view(request, criterion):
     heading = criterion_heading(found, snapshot)
     firms = criterion_firms(user=request.user, criterion=found, county=county, snapshot=snapshot)
     if request.GET.get("format") == "xlsx":
-        rows = firm_rows(firms, found)
+        rows = firm_rows(firms.iterator(chunk_size=2000), found)
         record_access(
             request=request,
             kind=AccessKind.EXPORT,
