@@ -114,3 +114,12 @@ def test_the_production_image_copies_every_app():
     apps = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
     copied = set(re.findall(r"^COPY (\w+)/ \1/$", (root / "Dockerfile").read_text(), flags=re.MULTILINE))
     assert set(apps) <= copied
+
+
+def test_the_package_lists_every_app():
+    """`pip install .` (the wheel) takes only the packages pyproject lists: a new app left out is missing there."""
+    root = Path(__file__).resolve().parents[2]
+    tool = tomllib.loads((root / "pyproject.toml").read_text())["tool"]
+    apps = set(tool["importlinter"]["root_packages"])
+    listed = {pattern.rstrip("*") for pattern in tool["setuptools"]["packages"]["find"]["include"]}
+    assert apps <= listed, sorted(apps - listed)
