@@ -130,6 +130,18 @@ FROM {{pin}} WHERE ended_at IS NULL AND ends_on < %s
 """
 
 END_REASON_EXPIRED = "expired"
+END_REASON_LEFT_POOL = "firm closed or moved out"
+
+# The live pins of the run's firms that closed or moved out end (a pin cannot keep them in the pool), audited like
+# an expiry, by no one. Parameters: reason, at, run id.
+LEFT_POOL_PIN_EVENTS_SQL = f"""
+INSERT INTO {{event}} (pin_id, enterprise_id, action, tier, ends_on, reason, actor_id, at)
+SELECT pin.id, pin.enterprise_id, '{PinEvent.Action.ENDED}', pin.tier, pin.ends_on, %s, NULL, %s
+FROM {{pin}} pin
+JOIN {{firm}} e ON e.id = pin.enterprise_id
+WHERE pin.ended_at IS NULL AND e.registration_status IN ({{left_pool}})
+  AND EXISTS (SELECT 1 FROM {{portrait}} p WHERE p.enterprise_id = pin.enterprise_id AND p.run_id = %s)
+"""
 
 
 def _tables() -> dict[str, str]:
@@ -180,6 +192,15 @@ def place_from_run(*, run: ScoringRun) -> PlacementLog:
         TierPin.objects.filter(ended_at__isnull=True, ends_on__lt=run.run_date).update(
             ended_at=timezone.now(), end_reason=END_REASON_EXPIRED
         )
+        with connection.cursor() as cursor:
+            cursor.execute(LEFT_POOL_PIN_EVENTS_SQL.format(**tables), [END_REASON_LEFT_POOL, now, run.pk])
+            pins_left = cursor.rowcount
+        if pins_left > 0:
+            TierPin.objects.filter(
+                ended_at__isnull=True,
+                enterprise__registration_status__in=LEFT_POOL_STATUSES,
+                enterprise__portraits__run=run,
+            ).update(ended_at=timezone.now(), end_reason=END_REASON_LEFT_POOL)
         refresh_tallies()
         log.firms, log.movements, log.pins_expired = max(firms, 0), max(movements, 0), max(expired, 0)
         log.duration_s = time.monotonic() - started

@@ -159,6 +159,12 @@ def _plan_write(rows: list[tuple]) -> None:
             f"CREATE TEMP TABLE {PLAN} (enterprise_id bigint, grp varchar(12), kind varchar(16), "
             "source_name varchar(200), as_of date, year integer, factor numeric(6, 3), dept_list varchar(24))"
         )
+        if connection.vendor == "postgresql":  # COPY: a tenth of the multi-row inserts' time
+            with cursor.copy(f"COPY {PLAN} FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(f"ANALYZE {PLAN}")
+            return
         for start in range(0, len(rows), BATCH):
             chunk = rows[start : start + BATCH]
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))

@@ -11,10 +11,12 @@ from accounts.models import Role
 from cultivation.models import (
     CultivationWarning,
     MovementCause,
+    PinEvent,
     PlanGap,
     PlanTask,
     PlanTaskEvent,
     TierMovement,
+    TierPin,
     TierPlacement,
 )
 from cultivation.plans import plan_gaps_from_run, plan_task_create
@@ -104,6 +106,13 @@ def test_pinned_closed_firm_still_leaves(in_t2, make_run, make_portrait):
         MovementCause.CLOSED,
         "",
     )
+    # The pin ended with the firm, audited by no one; the next run ends nothing more.
+    pin = TierPin.objects.get(enterprise=gone)
+    assert pin.ended_at is not None and pin.end_reason == "firm closed or moved out"
+    event = PinEvent.objects.get(pin=pin, action="ended")
+    assert (event.actor, event.reason) == (None, "firm closed or moved out")
+    rerun(in_t2, make_run, make_portrait, day(0))
+    assert PinEvent.objects.filter(pin=pin, action="ended").count() == 1
 
 
 def test_pin_in_the_pool_refused_for_a_closed_firm(in_t2):

@@ -30,7 +30,5 @@ def test_closed_firm_sees_why_on_the_new_claim_page(client, voucher_world):
     kind = VoucherKind.objects.get(policy=world["policy"], code="equipment")
     response = client.post(reverse("vouchers:claim-new"), {"year": world["policy"].year, "kind": kind.pk})
     assert response.status_code == 200
-    # The page speaks Chinese by default: the catalogue's sentence, with the status in it.
-    assert "不能发起新的创新券申请" in response.content.decode()
-    assert "吊销" in response.content.decode()
+    assert "不能发起新的创新券申请" in response.content.decode()  # the page speaks the default language
     assert not VoucherClaim.objects.exists()
