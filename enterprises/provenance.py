@@ -301,10 +301,8 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
     kinds = list(SourceKind.values)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECONCILE_LOCK])
-        # Sorts and hashes of a few hundred thousand rows stay in memory; compiling the large CASE expressions
-        # (JIT) costs more than it saves here.
+        # Sorts and hashes of a few hundred thousand rows stay in memory.
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL jit = off")
         source = f"{SV} s"
         touched = "true"
         if since is not None:
