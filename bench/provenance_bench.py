@@ -242,8 +242,32 @@ def load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
-def measure(size: int, args) -> dict:
+def backend_cpu_s() -> float | None:
+    """CPU seconds the database backend of this connection has used (user + system; None when the server is not
+    on this machine). On a machine shared with other work the wall time moves with the load; this does much less."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed_reconcile(full: bool = False) -> tuple[float, float | None, dict]:
+    """Wall seconds, the backend's CPU seconds, and the result of one reconciliation."""
     from enterprises.provenance import reconcile
+
+    cpu, started = backend_cpu_s(), time.monotonic()
+    result = reconcile(full=full)
+    wall, after = round(time.monotonic() - started, 2), backend_cpu_s()
+    return wall, (round(after - cpu, 2) if cpu is not None and after is not None else None), result.as_dict()
+
+
+def measure(size: int, args) -> dict:
 
     log(f"{size} firms × {args.years} years × {args.sources} sources × {args.fields} figures (load {load()})")
     started = time.monotonic()
@@ -254,26 +278,26 @@ def measure(size: int, args) -> dict:
     timings = {}
     # first: a full run (no mark yet); rerun: the night's run with no new data (reads only what was observed since);
     # full_rerun: a full pass again with no new data (as after a change of precedence that changes nothing).
+    loads = [load()]
     for name, full in (("first", False), ("rerun", False), ("full_rerun", True)):
-        started = time.monotonic()
-        result = reconcile(full=full)
-        timings[name] = (round(time.monotonic() - started, 2), result.as_dict())
-        log(f"  {name}: {timings[name][0]} s {result.as_dict()} (load {load()})")
+        wall, cpu, result = timed_reconcile(full)
+        timings[name] = (wall, result, cpu)
+        log(f"  {name}: {wall} s (database CPU {cpu} s) {result} (load {load()})")
     added = newer_observations(fraction=0.01)
-    started = time.monotonic()
-    result = reconcile()
-    timings["after_new"] = (round(time.monotonic() - started, 2), result.as_dict())
-    log(f"  after {added} newer observations: {timings['after_new'][0]} s {result.as_dict()}")
-    firsts = [timings["first"][0]]
+    wall, cpu, result = timed_reconcile()
+    timings["after_new"] = (wall, result, cpu)
+    log(f"  after {added} newer observations: {wall} s (database CPU {cpu} s) {result}")
+    firsts, cpus = [timings["first"][0]], [timings["first"][2]]
     for _ in range(args.repeats - 1):
         reset(last_id=last_id)
         analyze()
-        started = time.monotonic()
-        result = reconcile()
-        firsts.append(round(time.monotonic() - started, 2))
-        log(f"  first again (registry reset): {firsts[-1]} s {result.as_dict()} (load {load()})")
-        if result.as_dict() != timings["first"][1]:
-            raise AssertionError(f"the repeated first run differs: {result.as_dict()} != {timings['first'][1]}")
+        loads.append(load())
+        wall, cpu, result = timed_reconcile()
+        firsts.append(wall)
+        cpus.append(cpu)
+        log(f"  first again (registry reset): {wall} s (database CPU {cpu} s) {result} (load {load()})")
+        if result != timings["first"][1]:
+            raise AssertionError(f"the repeated first run differs: {result} != {timings['first'][1]}")
     return {
         "firms": size,
         "observations": observations,
@@ -281,10 +305,13 @@ def measure(size: int, args) -> dict:
         "first_best_s": min(firsts),
         "first_median_s": sorted(firsts)[len(firsts) // 2],
         "first_all_s": firsts,
+        "first_cpu_s": cpus,
+        "load_before_first": loads,
         "first": timings["first"][1],
         "rerun_s": timings["rerun"][0],
         "rerun_changed_rows": timings["rerun"][1]["changed_rows"] + timings["full_rerun"][1]["changed_rows"],
         "full_rerun_s": timings["full_rerun"][0],
+        "full_rerun_cpu_s": timings["full_rerun"][2],
         "after_new_s": timings["after_new"][0],
         "after_new": timings["after_new"][1],
         "load_after": load(),
@@ -303,6 +330,7 @@ def main(argv=None) -> int:
     # reconcile_<size>_s: the typical (median) first run; _best_s the fastest (one run each unless --repeats).
     figures = {f"reconcile_{size_key(r['firms'])}_s": r["first_median_s"] for r in results}
     figures.update({f"reconcile_{size_key(r['firms'])}_best_s": r["first_best_s"] for r in results})
+    figures.update({f"reconcile_{size_key(r['firms'])}_cpu_s": r["first_cpu_s"] for r in results})
     figures.update(
         {
             "rerun_changed_rows": sum(r["rerun_changed_rows"] for r in results),

@@ -12,8 +12,12 @@ The reconciliation (`reconcile`, nightly step 0 in pipeline/nightly.py) is set-b
 - every other kind's current value differing from the effective one by more than the field's tolerance (absolute
   and relative) is an open Conflict (one per pair of observations: a re-run adds none); an open conflict whose pair
   is no longer current (newer data, a changed order) is superseded.
-PostgreSQL: a few statements over temporary tables (one sort of the observations for both window functions).
-Other databases (SQLite under `make run`): the same steps in pandas.
+PostgreSQL: a few statements over temporary tables (one pass over the covering index, no sort; see
+`_reconcile_sql`). Other databases (SQLite under `make run`): the same steps in pandas.
+
+A staff spreadsheet's import records a cell only where it differs from the sheets' current observation of that
+figure (enterprises.importing.committing): the same value again would leave every kind's current value, hence every
+effective value and conflict, as it is.
 """
 
 import datetime
