@@ -30,6 +30,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# The apps of this checkout (not whichever the virtualenv's editable install points at).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from list_bench import ensure_database, log, size_key
 
