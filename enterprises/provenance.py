@@ -12,8 +12,12 @@ The reconciliation (`reconcile`, nightly step 0 in pipeline/nightly.py) is set-b
 - every other kind's current value differing from the effective one by more than the field's tolerance (absolute
   and relative) is an open Conflict (one per pair of observations: a re-run adds none); an open conflict whose pair
   is no longer current (newer data, a changed order) is superseded.
-PostgreSQL: a few statements over temporary tables (one sort of the observations for both window functions).
-Other databases (SQLite under `make run`): the same steps in pandas.
+PostgreSQL: a few statements over temporary tables (one pass over the covering index, no sort; see
+`_reconcile_sql`). Other databases (SQLite under `make run`): the same steps in pandas.
+
+A staff spreadsheet's import records a cell only where it differs from the sheets' current observation of that
+figure (enterprises.importing.committing): the same value again would leave every kind's current value, hence every
+effective value and conflict, as it is.
 """
 
 import datetime
@@ -282,12 +286,27 @@ def _cast(field: str, expression: str) -> str:
     return f"round({expression})::integer" if field in COUNT_SOURCE_FIELDS else f"round({expression}, 2)"
 
 
+# Held for the reconciliation's transaction: two runs never interleave (the mark's row lock only exists once a run
+# has written it), so the conflicts can be inserted without ON CONFLICT's speculative insertion.
+RECONCILE_LOCK = 0x50524F56  # "PROV"
+
+
 def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: int | None = None) -> Reconciliation:
-    """The PostgreSQL statements; `since`: only the figures with an observation of id in (since, upto]."""
+    """The PostgreSQL statements; `since`: only the figures with an observation of id in (since, upto].
+
+    1. prov_current: per firm, year and field, each kind's latest observation side by side and the winner (one pass
+       over sourcevalue_current_idx, in its order: no sort);
+    2. prov_rows: the yearly rows whose values change (or are missing), each compared once with IS DISTINCT FROM;
+       then one UPDATE by primary key and one INSERT;
+    3. prov_conflicts: the pairs beyond tolerance, only on figures observed by more than one kind; existing pairs
+       reopened, new ones inserted, pairs no longer current superseded.
+    Every temporary table is dropped at commit and ANALYZEd before it is joined."""
     result = Reconciliation()
     kinds = list(SourceKind.values)
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RECONCILE_LOCK])
+        # Sorts and hashes of a few hundred thousand rows stay in memory.
+        cursor.execute("SET LOCAL work_mem = '256MB'")
         source = f"{SV} s"
         touched = "true"
         if since is not None:
@@ -307,14 +326,6 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
                 "EXISTS (SELECT 1 FROM prov_keys k WHERE k.enterprise_id = c.enterprise_id AND k.field = c.field "
                 "AND k.year IS NOT DISTINCT FROM c.year)"
             )
-        cursor.execute(
-            "CREATE TEMP TABLE prov_rule (field varchar(32) PRIMARY KEY, abs_tol numeric, rel_tol numeric) "
-            "ON COMMIT DROP"
-        )
-        cursor.executemany(
-            "INSERT INTO prov_rule VALUES (%s, %s, %s)",
-            [(rule.field, rule.abs_tolerance, rule.rel_tolerance) for rule in rules.values()],
-        )
         # Each kind's latest observation per firm, year and field (DISTINCT ON straight off sourcevalue_current_idx,
         # no sort), its kinds side by side (one row per firm, year and field), then the winner: the first kind of
         # the field's order that has one. Observations of a kind left out of a field's order are not read.
@@ -327,11 +338,9 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
                 f"max(id) FILTER (WHERE {where}) AS id_{kind}",
                 f"max(num) FILTER (WHERE {where}) AS num_{kind}",
             ]
-        winner_id = " ".join(f"WHEN {_quote(f)} THEN {_first('id', r.order)}" for f, r in rules.items())
-        winner_num = " ".join(f"WHEN {_quote(f)} THEN {_first('num', r.order)}" for f, r in rules.items())
         cursor.execute(
             "CREATE TEMP TABLE prov_current ON COMMIT DROP AS "
-            f"SELECT k.*, CASE field {winner_id} END AS winner_id, CASE field {winner_num} END AS winner_num FROM ("
+            f"SELECT k.*, {_by_order('id', rules)} AS winner_id, {_by_order('num', rules)} AS winner_num FROM ("
             f"  SELECT enterprise_id, year, field, {', '.join(columns)} FROM ("
             "    SELECT DISTINCT ON (enterprise_id, year, field, source_kind) id, enterprise_id, year, field, "
             "      source_kind, COALESCE(value, (value_date - DATE '1970-01-01')::numeric) AS num "
@@ -340,6 +349,7 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
             "  ) latest GROUP BY enterprise_id, year, field"
             ") k"
         )
+        cursor.execute("ANALYZE prov_current")
         pivot = ", ".join(f"max(winner_num) FILTER (WHERE field = {_quote(f)}) AS {f}" for f in INDICATOR_FIELDS)
         cursor.execute(
             f"CREATE TEMP TABLE prov_pivot ON COMMIT DROP AS SELECT enterprise_id, year, {pivot} "
@@ -347,23 +357,28 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
             f"AND field IN ({', '.join(_quote(f) for f in INDICATOR_FIELDS)}) GROUP BY enterprise_id, year"
         )
         cursor.execute("ANALYZE prov_pivot")
+        # The rows to write, compared once: an existing row whose values differ, or a missing row of a valid year
+        # (its figures nobody observed are 0); either only when the new values keep the row's constraints.
         fields = ", ".join(INDICATOR_FIELDS)
-        merged = ", ".join(f"COALESCE({_cast(f, f'p.{f}')}, ai.{f}) AS {f}" for f in INDICATOR_FIELDS)
+        merged = ", ".join(f"COALESCE({_cast(f, f'p.{f}')}, ai.{f}, 0) AS {f}" for f in INDICATOR_FIELDS)
         cursor.execute(
-            f"WITH n AS (SELECT ai.id, {merged} FROM {AI} ai JOIN prov_pivot p "
-            "  ON p.enterprise_id = ai.enterprise_id AND p.year = ai.year) "
-            f"UPDATE {AI} ai SET {', '.join(f'{f} = n.{f}' for f in INDICATOR_FIELDS)} FROM n "
-            f"WHERE ai.id = n.id AND ({', '.join(f'ai.{f}' for f in INDICATOR_FIELDS)}) "
-            f"IS DISTINCT FROM ({', '.join(f'n.{f}' for f in INDICATOR_FIELDS)}) AND {_checks('n')}"
+            f"CREATE TEMP TABLE prov_rows ON COMMIT DROP AS SELECT n.id, n.enterprise_id, n.year, {fields} FROM ("
+            f"  SELECT ai.id, p.enterprise_id, p.year, {merged}, ({', '.join(f'ai.{f}' for f in INDICATOR_FIELDS)}) "
+            f"    AS stored FROM prov_pivot p LEFT JOIN {AI} ai ON ai.enterprise_id = p.enterprise_id "
+            "    AND ai.year = p.year"
+            f"  WHERE ai.id IS NOT NULL OR p.year BETWEEN {INDICATOR_YEAR_MIN} AND {INDICATOR_YEAR_MAX}"
+            f") n WHERE n.stored IS DISTINCT FROM ({', '.join(f'n.{f}' for f in INDICATOR_FIELDS)}) "
+            f"AND {_checks('n')}"
+        )
+        cursor.execute("ANALYZE prov_rows")
+        cursor.execute(
+            f"UPDATE {AI} ai SET {', '.join(f'{f} = n.{f}' for f in INDICATOR_FIELDS)} FROM prov_rows n "
+            "WHERE n.id IS NOT NULL AND ai.id = n.id"
         )
         result.indicators_changed = cursor.rowcount
-        created = ", ".join(f"COALESCE({_cast(f, f'p.{f}')}, 0) AS {f}" for f in INDICATOR_FIELDS)
         cursor.execute(
-            f"INSERT INTO {AI} (enterprise_id, year, {fields}) SELECT enterprise_id, year, {fields} FROM ("
-            f"  SELECT p.enterprise_id, p.year, {created} FROM prov_pivot p"
-            f"  WHERE p.year BETWEEN {INDICATOR_YEAR_MIN} AND {INDICATOR_YEAR_MAX} AND NOT EXISTS ("
-            f"    SELECT 1 FROM {AI} ai WHERE ai.enterprise_id = p.enterprise_id AND ai.year = p.year)"
-            f") n WHERE {_checks('n')}"
+            f"INSERT INTO {AI} (enterprise_id, year, {fields}) SELECT enterprise_id, year, {fields} FROM prov_rows "
+            "WHERE id IS NULL ORDER BY enterprise_id, year"
         )
         result.indicators_created = cursor.rowcount
         cursor.execute(
@@ -372,30 +387,70 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
             "AND e.id = c.enterprise_id AND e.founded_on IS DISTINCT FROM DATE '1970-01-01' + c.winner_num::integer"
         )
         result.firms_changed = cursor.rowcount
+        # Conflicts: only figures where some other kind's value differs from the winner's at all are looked at.
         others = ", ".join(f"(id_{k}, num_{k})" for k in kinds)
+        differs = " OR ".join(f"num_{k} <> c.winner_num" for k in kinds)
+        gap = "abs(o.num - c.winner_num)"
         cursor.execute(
             "CREATE TEMP TABLE prov_conflicts ON COMMIT DROP AS "
             "SELECT c.enterprise_id, c.year, c.field, c.winner_id AS winning_id, o.id AS other_id "
             f"FROM prov_current c CROSS JOIN LATERAL (VALUES {others}) o(id, num) "
-            "JOIN prov_rule r ON r.field = c.field "
-            "WHERE o.id <> c.winner_id AND o.num <> c.winner_num AND abs(o.num - c.winner_num) > r.abs_tol "
-            "AND abs(o.num - c.winner_num) > r.rel_tol * greatest(abs(o.num), abs(c.winner_num))"
+            f"WHERE ({differs}) AND o.id <> c.winner_id AND o.num <> c.winner_num "
+            f"AND {gap} > {_tolerance('abs', rules)} "
+            f"AND {gap} > {_tolerance('rel', rules)} * greatest(abs(o.num), abs(c.winner_num))"
         )
+        cursor.execute("ANALYZE prov_conflicts")
         cursor.execute(
-            f"INSERT INTO {CONFLICT} (enterprise_id, year, field, winning_id, other_id, status, reason, created_at) "
-            "SELECT enterprise_id, year, field, winning_id, other_id, 'open', '', now() FROM prov_conflicts "
-            f"ON CONFLICT (winning_id, other_id) DO UPDATE SET status = 'open' WHERE {CONFLICT}.status = 'superseded'"
+            f"UPDATE {CONFLICT} c SET status = 'open' FROM prov_conflicts p WHERE c.status = 'superseded' "
+            "AND c.winning_id = p.winning_id AND c.other_id = p.other_id"
         )
         result.conflicts_opened = cursor.rowcount
+        # In the order of the observations they name: the deferred foreign-key checks at commit read them in order.
+        cursor.execute(
+            f"INSERT INTO {CONFLICT} (enterprise_id, year, field, winning_id, other_id, status, reason, created_at) "
+            "SELECT enterprise_id, year, field, winning_id, other_id, 'open', '', now() FROM prov_conflicts p "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {CONFLICT} c WHERE c.winning_id = p.winning_id "
+            "AND c.other_id = p.other_id) ORDER BY winning_id, other_id"
+        )
+        result.conflicts_opened += cursor.rowcount
         cursor.execute(
             f"UPDATE {CONFLICT} c SET status = 'superseded' WHERE c.status = 'open' AND {touched} AND NOT EXISTS ("
             "SELECT 1 FROM prov_conflicts p WHERE p.winning_id = c.winning_id AND p.other_id = c.other_id)"
         )
         result.conflicts_superseded = cursor.rowcount
-        cursor.execute("DROP TABLE prov_rule, prov_current, prov_pivot, prov_conflicts")
+        cursor.execute("DROP TABLE prov_current, prov_pivot, prov_rows, prov_conflicts")
         if since is not None:
             cursor.execute("DROP TABLE prov_keys")
     return result
+
+
+def _by_order(column: str, rules: dict[str, Rule]) -> str:
+    """The winner's `column`: the first kind of the field's order that has one (one CASE branch per distinct order;
+    none when every field has the same)."""
+    orders: dict[tuple[str, ...], list[str]] = {}
+    for field, rule in rules.items():
+        orders.setdefault(rule.order, []).append(field)
+    if len(orders) == 1:
+        return _first(column, next(iter(orders)))
+    branches = " ".join(
+        f"WHEN field IN ({', '.join(_quote(f) for f in fields)}) THEN {_first(column, order)}"
+        for order, fields in orders.items()
+    )
+    return f"CASE {branches} END"
+
+
+def _tolerance(which: str, rules: dict[str, Rule]) -> str:
+    """A field's absolute or relative tolerance as a literal (one CASE branch per distinct value)."""
+    values: dict[Decimal, list[str]] = {}
+    for field, rule in rules.items():
+        values.setdefault(rule.abs_tolerance if which == "abs" else rule.rel_tolerance, []).append(field)
+    if len(values) == 1:
+        return f"'{Decimal(next(iter(values)))}'::numeric"
+    branches = " ".join(
+        f"WHEN field IN ({', '.join(_quote(f) for f in fields)}) THEN '{Decimal(value)}'::numeric"
+        for value, fields in values.items()
+    )
+    return f"CASE {branches} END"
 
 
 def _first(column: str, order: tuple[str, ...]) -> str:

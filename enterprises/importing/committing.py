@@ -4,8 +4,10 @@
 writes. Writing only what differs is what makes committing the same file twice a no-op the second time.
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pandas as pd
 from django.db import connection
@@ -202,11 +204,13 @@ def apply_enterprises(plan: Plan, *, progress: Progress) -> None:
         progress(0.3 + 0.7 * stop / total)
     stamp = _stamp(plan)
     if stamp is not None:
+        current = _sheet_current(set(enterprise_ids), plan.fields_to_write)
         SourceValue.objects.bulk_create(
             (
                 SourceValue(enterprise_id=enterprise_ids[i], year=years[i], field=k, value=values[k][i], **stamp)
                 for i in range(total)
                 for k in plan.fields_to_write
+                if not _same(current.get((enterprise_ids[i], years[i], k)), values[k][i])
             ),
             batch_size=BATCH_SIZE,
         )
@@ -235,12 +239,37 @@ def _observe_firms_orm(plan: Plan) -> None:
     if not len(firms):
         return
     ids = registry_rows(firms["credit_code"].tolist(), ()).set_index("credit_code")["enterprise_id"]
+    current = _sheet_current({int(i) for i in ids}, plan.observed_firm_fields)
     SourceValue.objects.bulk_create(
         SourceValue(enterprise_id=int(ids[row["credit_code"]]), field=name, value_date=row[name], **stamp)
         for row in firms.to_dict("records")
         for name in plan.observed_firm_fields
-        if row[name]
+        if row[name] and not _same(current.get((int(ids[row["credit_code"]]), None, name)), row[name])
     )
+
+
+def _sheet_current(enterprise_ids: set[int], fields: list[str]) -> dict[tuple, object]:
+    """The staff spreadsheets' current observation of each (firm, year, figure) of these firms (the ORM path's
+    _SHEET_CURRENT): a cell is recorded only where it differs."""
+    current = {}
+    ordered = sorted(enterprise_ids)
+    for start in range(0, len(ordered), 5000):
+        rows = SourceValue.objects.filter(
+            enterprise_id__in=ordered[start : start + 5000], field__in=fields, source_kind=SourceKind.SPREADSHEET
+        ).order_by("enterprise_id", "year", "field", "as_of", "id")
+        for firm, year, name, value, value_date in rows.values_list(
+            "enterprise_id", "year", "field", "value", "value_date"
+        ):
+            current[(firm, year, name)] = value if value is not None else value_date
+    return current
+
+
+def _same(current, value) -> bool:
+    if current is None or value is None or value == "":
+        return False
+    if isinstance(current, datetime.date):
+        return current.isoformat() == str(value)[:10]
+    return current == Decimal(str(value))
 
 
 def _firm_values(row) -> dict:
@@ -320,6 +349,18 @@ OBSERVED = "enterprise_id, year, source_kind, source_name, import_job_id, docume
 STAMPS = "%s, %s, %s, %s, %s, %s, now()"
 
 
+# The staff spreadsheets' current observation of a figure (the reconciliation's: latest by as-of day, then the one
+# recorded last), read off sourcevalue_current_idx. An import records a cell only where it differs: the same value
+# again would change no effective value (the sheets' current value stays the same), only add a row and turn its
+# conflicts over. Correlated to `e` (the firm), `t` (the file's row) and, for figures, `f` (the figure).
+_SHEET_CURRENT = (
+    f"SELECT s.{{column}} FROM {SourceValue._meta.db_table} s WHERE s.enterprise_id = e.id AND {{year}} "
+    f"AND s.field = {{field}} AND s.source_kind = '{SourceKind.SPREADSHEET}' ORDER BY s.as_of DESC, s.id DESC LIMIT 1"
+)
+_SHEET_CURRENT_VALUE = _SHEET_CURRENT.format(column="value", year="s.year = t.year", field="f.field")
+_SHEET_CURRENT_DATE = _SHEET_CURRENT.format(column="value_date", year="s.year IS NULL", field="%s")
+
+
 def _stamp_params(stamp: dict) -> list:
     return [
         stamp["source_kind"],
@@ -349,6 +390,9 @@ def _copy_enterprises(plan: Plan, *, progress: Progress) -> None:
     indicator_table = AnnualIndicator._meta.db_table
     firm_columns = ["credit_code", *FIRM_FIELDS]
     with connection.cursor() as cursor:
+        # Firms above this id are created by this commit: no observation of theirs to compare with.
+        cursor.execute(f"SELECT coalesce(max(id), 0) FROM {firm_table}")
+        newest = cursor.fetchone()[0]
         if len(firms):
             cursor.execute(
                 "CREATE TEMP TABLE import_firms (credit_code text, name text, county_id bigint, "
@@ -374,8 +418,9 @@ def _copy_enterprises(plan: Plan, *, progress: Progress) -> None:
                 cursor.execute(
                     f"INSERT INTO {SourceValue._meta.db_table} ({OBSERVED}, field, value_date) "
                     f"SELECT e.id, NULL, {STAMPS}, %s, t.{name} FROM import_firms t "
-                    f"JOIN {firm_table} e ON e.credit_code = t.credit_code WHERE t.{name} IS NOT NULL",
-                    [*_stamp_params(stamp), name],
+                    f"JOIN {firm_table} e ON e.credit_code = t.credit_code WHERE t.{name} IS NOT NULL "
+                    f"AND CASE WHEN e.id > %s THEN true ELSE t.{name} IS DISTINCT FROM ({_SHEET_CURRENT_DATE}) END",
+                    [*_stamp_params(stamp), name, newest, name],
                 )
             cursor.execute("DROP TABLE import_firms")
         progress(0.4)
@@ -406,14 +451,16 @@ def _copy_enterprises(plan: Plan, *, progress: Progress) -> None:
         written = cursor.rowcount
         stamp = _stamp(plan)
         if stamp is not None and plan.fields_to_write:
-            # Each written figure is an observation of the staff spreadsheet, in the same statement set.
-            figures = ", ".join(f"('{name}', t.{name}::numeric)" for name in plan.fields_to_write)
+            # Each written figure is an observation of the staff spreadsheet, in the same statement set, unless the
+            # sheets' current observation of it already says the same (a new firm has none to look up).
+            figures = ", ".join(f"('{name}', t.{name}::numeric)" for name in sorted(plan.fields_to_write))
             cursor.execute(
                 f"INSERT INTO {SourceValue._meta.db_table} ({OBSERVED}, field, value) "
                 f"SELECT e.id, t.year, {STAMPS}, f.field, f.value FROM import_indicators t "
                 f"JOIN {firm_table} e ON e.credit_code = t.credit_code "
-                f"CROSS JOIN LATERAL (VALUES {figures}) f(field, value)",
-                _stamp_params(stamp),
+                f"CROSS JOIN LATERAL (VALUES {figures}) f(field, value) "
+                f"WHERE CASE WHEN e.id > %s THEN true ELSE f.value IS DISTINCT FROM ({_SHEET_CURRENT_VALUE}) END",
+                [*_stamp_params(stamp), newest],
             )
         cursor.execute("DROP TABLE import_indicators")
     if written != len(rows):

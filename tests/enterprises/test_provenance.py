@@ -237,3 +237,34 @@ def test_a_run_since_the_last_reads_only_newly_observed_figures_and_agrees_with_
     assert reconcile(full=True).indicators_changed == 1  # a full run restores it
     assert _revenue(firms[1]) == Decimal("1000000.00")
     assert reconcile().changed_rows == 0
+
+
+@pytest.mark.parametrize("postgresql", [True, False], ids=["copy", "orm"])
+def test_a_reimport_records_only_the_cells_that_differ_from_the_sheets_current_observation(
+    run_import, run_commit, make_user, monkeypatch, postgresql
+):
+    from enterprises.importing import committing
+    from enterprises.models import SourceValue
+    from tests.data.make_corpus import CORPUS_DIR, YEAR, firm_code
+
+    monkeypatch.setattr(committing, "uses_postgresql", lambda: postgresql)
+    user = make_user(Role.CITY_STAFF)
+    content = (CORPUS_DIR / "good_enterprises.csv").read_bytes()
+    first = run_commit(run_import(content, user=user, file_name="first.csv"), user=user)
+    assert first.status == "committed"
+    firm = AnnualIndicator.objects.get(enterprise__credit_code=firm_code("410403", 2), year=YEAR).enterprise
+    # A staff edit below the sheet: the re-import writes the row back, but the sheet says nothing new about it.
+    AnnualIndicator.objects.filter(enterprise=firm, year=YEAR).update(employees=99)
+    source_values_record(
+        enterprise=firm, year=YEAR, values={"employees": 99}, source_kind=SourceKind.STAFF_EDIT, actor=user
+    )
+    changed = content.replace("3,000万".encode(), "3,500万".encode())
+    assert changed != content
+    second = run_commit(run_import(changed, user=user, file_name="second.csv"), user=user)
+    assert second.status == "committed" and second.updated_rows == 1
+    recorded = SourceValue.objects.filter(import_job=second)
+    assert [(v.enterprise_id, v.field, v.value) for v in recorded] == [(firm.pk, "revenue", Decimal("35000000.00"))]
+    assert AnnualIndicator.objects.get(enterprise=firm, year=YEAR).employees == 85  # the file's value, written
+    result = reconcile()  # the same effective values as if every cell had been recorded again
+    assert (result.indicators_changed, result.indicators_created, result.firms_changed) == (0, 0, 0)
+    assert _revenue(firm, YEAR) == Decimal("35000000.00")
