@@ -24,7 +24,7 @@ from departments.models import MappingProfile
 from departments.profiles import DEFAULT_PROFILES, columns_from_profile, money_header_unit, to_yuan
 from enterprises.importing.committing import NEW, UNCHANGED, UPDATED, Plan
 from enterprises.importing.kinds import ImportKind
-from enterprises.importing.validation import WARNING, Issue, flag_repeats
+from enterprises.importing.validation import WARNING, Issue, flag_repeats, registry_rows
 from enterprises.industries import INDUSTRY_DIVISIONS, division_of
 from enterprises.models import (
     CLOSED_STATUSES,
@@ -330,7 +330,7 @@ def _registry_details(frame: pd.DataFrame) -> pd.DataFrame:
     if held is not None and held[0]() is frame:
         return held[1]
     codes = frame.loc[frame["enterprise_id"].notna(), "credit_code"].tolist()
-    found = writing.registry_firms(codes, REGISTRATION_FIELDS)
+    found = registry_rows(codes, REGISTRATION_FIELDS)
     _READ[id(frame)] = (weakref.ref(frame), found)
     weakref.finalize(frame, _READ.pop, id(frame), None)
     return found

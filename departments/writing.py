@@ -89,22 +89,6 @@ def record_matches(plan, enterprise_ids: list[int]) -> None:
         cursor.execute("DROP TABLE dept_matched")
 
 
-def registry_firms(codes: list[str], fields: tuple[str, ...]) -> pd.DataFrame:
-    """The registry's firms of these credit codes with `fields`, as registry_rows gives them, in one query on
-    PostgreSQL (the codes as one array: ten IN lists of 5,000 parameters cost a department list of 50,000 rows
-    about 2.5 s per read)."""
-    from enterprises.importing.validation import registry_rows
-
-    if not _on_postgresql():
-        return registry_rows(codes, fields)
-    unique = sorted({code for code in codes if code})
-    columns = "".join(f", {name}" for name in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, credit_code{columns} FROM {FIRMS} WHERE credit_code = ANY(%s::text[])", [unique])
-        rows = cursor.fetchall()
-    return pd.DataFrame(rows, columns=["enterprise_id", "credit_code", *fields])
-
-
 def effective_figures(enterprise_ids: list[int], years: list[int], fields: list[str]) -> pd.DataFrame:
     """The registry's effective figures of these firms and years, as text (money with its two decimals), in one
     query (the firms as one array: no IN list of thousands of parameters)."""
