@@ -12,6 +12,7 @@ industrial firms among them).
 """
 
 import datetime as dt
+import weakref
 from dataclasses import replace
 
 import pandas as pd
@@ -278,9 +279,10 @@ def _registration_check_stored(checker, frame, context) -> None:
             "department.new_firms",
         )
     # Who leaves the pool: a closed (吊销/注销) or moved-out status new to the firm.
+    registry = _registry_details(frame)
     known = frame[frame["enterprise_id"].notna() & frame["registration_status"].ne("")]
     if len(known):
-        current = registry_rows(known["credit_code"].tolist(), ("registration_status",)).set_index("credit_code")
+        current = registry.set_index("credit_code")
         before = known["credit_code"].map(current["registration_status"])
         closes = known["registration_status"].isin(list(CLOSED_STATUSES)) & ~before.isin(list(CLOSED_STATUSES))
         moves = known["registration_status"].eq(RegistrationStatus.MOVED_OUT) & before.ne(RegistrationStatus.MOVED_OUT)
@@ -317,6 +319,23 @@ REGISTRATION_FIELDS = ("name", "address", "legal_representative", "registered_ca
                        "registration_status")  # fmt: skip
 
 
+_READ: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def _registry_details(frame: pd.DataFrame) -> pd.DataFrame:
+    """The register details of the firms the extract names, read once per check: the preview's plan takes what the
+    check read of the same frame (held while the frame lives); the commit's plan, on the frame of the clean file,
+    reads them again."""
+    held = _READ.get(id(frame))
+    if held is not None and held[0]() is frame:
+        return held[1]
+    codes = frame.loc[frame["enterprise_id"].notna(), "credit_code"].tolist()
+    found = registry_rows(codes, REGISTRATION_FIELDS)
+    _READ[id(frame)] = (weakref.ref(frame), found)
+    weakref.finalize(frame, _READ.pop, id(frame), None)
+    return found
+
+
 def _registration_plan(frame: pd.DataFrame, present: list[str]) -> Plan:
     creatable = _creatable(frame)
     known = frame["enterprise_id"].notna()
@@ -325,7 +344,7 @@ def _registration_plan(frame: pd.DataFrame, present: list[str]) -> Plan:
     status[creatable[creatable].index] = NEW
     rows = frame[known]
     if len(rows) and fields:
-        current = registry_rows(rows["credit_code"].tolist(), tuple(fields)).set_index("credit_code")
+        current = _registry_details(frame).set_index("credit_code")
         if "registered_capital" in fields:
             current["registered_capital"] = current["registered_capital"].map(lambda v: "" if v is None else f"{v:.2f}")
         for name in fields:

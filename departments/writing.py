@@ -1,11 +1,17 @@
-"""The set-based writes of the departments' lists (PostgreSQL): each list's rows go in by COPY into a temporary
-table, then one statement per table. Nothing loops over rows in Python, and the caller (the importer's commit)
-holds the transaction: any failure writes nothing."""
+"""The writes of the departments' lists. On PostgreSQL, set-based: each list's rows go in by COPY into a temporary
+table, then one statement per table (nothing loops over rows in Python). On another database (SQLite: `make run`),
+the same results through the ORM, in batches of bulk_create / bulk_update (the choice is the importer's:
+committing.uses_postgresql). Either way the caller (the importer's commit) holds the transaction: any failure
+writes nothing."""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
+from enterprises.importing import committing
 from enterprises.importing.columns import INDICATOR_COLUMNS, CellType
 from enterprises.models import DepartmentMatch, Enterprise, Qualification, SourceKind, SourceValue
 
@@ -16,9 +22,12 @@ FIRMS = Enterprise._meta.db_table
 OBSERVED = "enterprise_id, year, source_kind, source_name, import_job_id, document, as_of, actor_id, recorded_at"
 
 
-def _require_postgresql() -> None:
-    if connection.vendor != "postgresql":
-        raise NotImplementedError("Department lists are committed on PostgreSQL only.")
+BATCH_SIZE = 2000
+CENT = Decimal("0.01")
+
+
+def _on_postgresql() -> bool:
+    return committing.uses_postgresql()
 
 
 def _stamp(plan) -> dict:
@@ -68,8 +77,10 @@ def _match_sql(cursor, plan, stamp: dict, source: str) -> None:
 
 
 def record_matches(plan, enterprise_ids: list[int]) -> None:
-    _require_postgresql()
     stamp = _stamp(plan)
+    if not _on_postgresql():
+        _match_orm(plan, stamp, enterprise_ids)
+        return
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE dept_matched (enterprise_id bigint) ON COMMIT DROP")
         with cursor.cursor.copy("COPY dept_matched (enterprise_id) FROM STDIN") as copy:
@@ -83,7 +94,8 @@ def effective_figures(enterprise_ids: list[int], years: list[int], fields: list[
     query (the firms as one array: no IN list of thousands of parameters)."""
     from enterprises.models import AnnualIndicator
 
-    _require_postgresql()
+    if not _on_postgresql():
+        return _effective_figures_orm(enterprise_ids, years, fields)
     columns = ", ".join(f"a.{name}::text" for name in fields)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -100,7 +112,9 @@ def effective_figures(enterprise_ids: list[int], years: list[int], fields: list[
 
 def record_figures(plan, *, progress) -> None:
     """Each figure of each matched row, an observation of the department (empty cells: none)."""
-    _require_postgresql()
+    if not _on_postgresql():
+        _record_figures_orm(plan, progress=progress)
+        return
     rows, fields = plan.rows_to_write, plan.fields_to_write
     stamp = _stamp(plan)
     stamps, params = _stamps_sql(stamp)
@@ -137,10 +151,7 @@ def write_registrations(plan, *, progress) -> None:
     """Create the new industrial firms, update the register details of the others (an empty cell keeps the
     registry's value), set each firm's registration status as of the extract's day, and record each founding date
     as an observation of the department."""
-    _require_postgresql()
     rows = plan.rows_to_write
-    stamp = _stamp(plan)
-    stamps, params = _stamps_sql(stamp)
     for name in REGISTRATION_COLUMNS:
         if name not in rows:
             rows = rows.assign(**{name: ""})
@@ -148,6 +159,11 @@ def write_registrations(plan, *, progress) -> None:
         is_new=rows["is_new"].map({True: "t", False: "f"}),
         credit_code_checked=rows["credit_code_checked"].map({True: "t", False: "f"}).fillna("t"),
     )
+    if not _on_postgresql():
+        _write_registrations_orm(plan, rows, progress=progress)
+        return
+    stamp = _stamp(plan)
+    stamps, params = _stamps_sql(stamp)
     with connection.cursor() as cursor:
         _copy(
             cursor,
@@ -202,7 +218,9 @@ def write_registrations(plan, *, progress) -> None:
 
 def write_qualifications(plan, *, progress) -> None:
     """Each matched row's qualification, with where it came from (an existing one of the same start is updated)."""
-    _require_postgresql()
+    if not _on_postgresql():
+        _write_qualifications_orm(plan, progress=progress)
+        return
     rows = plan.rows_to_write
     stamp = _stamp(plan)
     with connection.cursor() as cursor:
@@ -227,4 +245,209 @@ def write_qualifications(plan, *, progress) -> None:
         progress(0.9)
         _match_sql(cursor, plan, stamp, "SELECT enterprise_id FROM dept_qualifications")
         cursor.execute("DROP TABLE dept_qualifications")
+    progress(1.0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Another database (SQLite): the same writes through the ORM, in batches. A cell the COPY path reads as NULL (an
+# empty text, a missing value) is None here, and a money value is rounded to the cent as PostgreSQL's numeric does.
+
+
+def _value(value):
+    """A cell as the database would take it from the COPY's csv: empty → None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == "":
+        return None
+    return value
+
+
+def _money(value) -> Decimal | None:
+    value = _value(value)
+    return None if value is None else Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _day(value) -> dt.date | None:
+    value = _value(value)
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _observation_stamp(stamp: dict) -> dict:
+    return {
+        "source_kind": SourceKind.DEPARTMENT,
+        "source_name": stamp["source_name"],
+        "import_job_id": stamp["job_id"],
+        "document": stamp["document"],
+        "as_of": stamp["as_of"],
+        "actor_id": stamp["actor_id"],
+    }
+
+
+def _firm_ids(codes: list[str]) -> dict[str, int]:
+    from enterprises.importing.validation import registry_rows
+
+    found = registry_rows(codes, ())
+    return dict(zip(found["credit_code"].tolist(), found["enterprise_id"].astype(int).tolist(), strict=True))
+
+
+def _match_orm(plan, stamp: dict, enterprise_ids) -> None:
+    """One DepartmentMatch per firm named (an existing one of the list takes this list's day and import)."""
+    ids = sorted({int(i) for i in enterprise_ids})
+    DepartmentMatch.objects.bulk_create(
+        (
+            DepartmentMatch(
+                enterprise_id=i,
+                department_list=plan.department_list,
+                as_of=stamp["as_of"],
+                import_job_id=stamp["job_id"],
+            )
+            for i in ids
+        ),
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["enterprise", "department_list"],
+        update_fields=["as_of", "import_job", "matched_at"],
+    )
+
+
+def _effective_figures_orm(enterprise_ids: list[int], years: list[int], fields: list[str]) -> pd.DataFrame:
+    from enterprises.models import AnnualIndicator
+
+    rows = []
+    for start in range(0, len(enterprise_ids), 5000):
+        part = enterprise_ids[start : start + 5000]
+        rows.extend(
+            AnnualIndicator.objects.filter(enterprise_id__in=part, year__in=years).values_list(
+                "enterprise_id", "year", *fields
+            )
+        )
+    current = pd.DataFrame(rows, columns=["enterprise_id", "year", *[f"{name}__db" for name in fields]], dtype=object)
+    for name in fields:  # as PostgreSQL's ::text writes them: money with its two decimals
+        text = (lambda v: f"{v:.2f}") if name in MONEY_FIELDS else str
+        current[f"{name}__db"] = current[f"{name}__db"].map(lambda v, text=text: None if v is None else text(v))
+    current["enterprise_id"] = current["enterprise_id"].astype("Int64")
+    current["year"] = current["year"].astype("Int64")
+    return current
+
+
+def _record_figures_orm(plan, *, progress) -> None:
+    rows, fields = plan.rows_to_write, plan.fields_to_write
+    stamp = _stamp(plan)
+    observed = _observation_stamp(stamp)
+    ids = rows["enterprise_id"].astype(int).tolist()
+    years = rows["year"].astype(int).tolist()
+    values = {name: [_money(v) for v in rows[name].tolist()] for name in fields}
+    total = max(len(rows), 1)
+    for start in range(0, len(rows), BATCH_SIZE):
+        stop = min(start + BATCH_SIZE, len(rows))
+        SourceValue.objects.bulk_create(
+            [
+                SourceValue(enterprise_id=ids[i], year=years[i], field=name, value=values[name][i], **observed)
+                for i in range(start, stop)
+                for name in fields
+                if values[name][i] is not None
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        progress(0.9 * stop / total)
+    _match_orm(plan, stamp, ids)
+    progress(1.0)
+
+
+def _write_registrations_orm(plan, rows: pd.DataFrame, *, progress) -> None:
+    stamp = _stamp(plan)
+    as_of = stamp["as_of"]
+    records = rows.to_dict("records")
+    new = [r for r in records if r["is_new"] == "t"]
+    Enterprise.objects.bulk_create(
+        (
+            Enterprise(
+                credit_code=r["credit_code"],
+                name=r["name"],
+                county_id=int(r["county_id"]),
+                credit_code_checked=r["credit_code_checked"] != "f",
+                industry_code=_value(r["industry_code"]) or "",
+                industry_name=_value(r["industry_name"]) or "",
+                high_tech_field="",
+                address=_value(r["address"]) or "",
+                contact_person="",
+                contact_phone="",
+                legal_representative=_value(r["legal_representative"]) or "",
+                registered_capital=_money(r["registered_capital"]),
+                registration_status=_value(r["registration_status"]) or "active",
+                status_as_of=as_of,
+            )
+            for r in new
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    progress(0.4)
+    # The others: each cell given replaces the registry's value, an empty one keeps it.
+    given = {r["credit_code"]: r for r in records if r["is_new"] != "t"}
+    codes = sorted(given)
+    now = timezone.now()
+    written = ["name", "address", "legal_representative", "registered_capital", "industry_code", "industry_name",
+               "registration_status", "status_as_of", "updated_at"]  # fmt: skip
+    for start in range(0, len(codes), BATCH_SIZE):
+        part = codes[start : start + BATCH_SIZE]
+        firms = list(Enterprise.objects.filter(credit_code__in=part).only("credit_code", *written))
+        for firm in firms:
+            row = given[firm.credit_code]
+            for name in ("name", "address", "legal_representative", "industry_code", "registration_status"):
+                if _value(row[name]) is not None:
+                    setattr(firm, name, row[name])
+            if _value(row["registered_capital"]) is not None:
+                firm.registered_capital = _money(row["registered_capital"])
+            if _value(row["industry_code"]) is not None and _value(row["industry_name"]) is not None:
+                firm.industry_name = row["industry_name"]
+            if _value(row["registration_status"]) is not None:
+                firm.status_as_of = as_of
+            firm.updated_at = now
+        Enterprise.objects.bulk_update(firms, written, batch_size=500)
+    progress(0.75)
+    ids = _firm_ids([r["credit_code"] for r in records])
+    observed = _observation_stamp(stamp)
+    SourceValue.objects.bulk_create(
+        (
+            SourceValue(
+                enterprise_id=ids[r["credit_code"]], field="founded_on", value_date=_day(r["founded_on"]), **observed
+            )
+            for r in records
+            if r["credit_code"] in ids and _value(r["founded_on"]) is not None
+        ),
+        batch_size=BATCH_SIZE,
+    )
+    progress(0.9)
+    _match_orm(plan, stamp, ids.values())
+    progress(1.0)
+
+
+def _write_qualifications_orm(plan, *, progress) -> None:
+    rows = plan.rows_to_write
+    stamp = _stamp(plan)
+    records = rows.to_dict("records")
+    total = max(len(records), 1)
+    for start in range(0, len(records), BATCH_SIZE):
+        batch = records[start : start + BATCH_SIZE]
+        Qualification.objects.bulk_create(
+            [
+                Qualification(
+                    enterprise_id=int(r["enterprise_id"]),
+                    kind=r["kind"],
+                    number=_value(r["number"]) or "",
+                    valid_from=_day(r["valid_from"]),
+                    valid_to=_day(r["valid_to"]),
+                    source_kind=SourceKind.DEPARTMENT,
+                    source_list=plan.department_list,
+                    source_job_id=stamp["job_id"],
+                    source_as_of=stamp["as_of"],
+                )
+                for r in batch
+            ],
+            update_conflicts=True,
+            unique_fields=["enterprise", "kind", "valid_from"],
+            update_fields=["number", "valid_to", "source_kind", "source_list", "source_job", "source_as_of"],
+        )
+        progress(0.9 * min(start + BATCH_SIZE, len(records)) / total)
+    _match_orm(plan, stamp, [int(i) for i in rows["enterprise_id"].tolist()])
     progress(1.0)

@@ -952,9 +952,22 @@ def flag_repeats(checker, frame, keys: pd.DataFrame, *, key: str, message: str) 
 
 
 def registry_rows(codes: list[str], fields: tuple[str, ...]) -> pd.DataFrame:
-    """The registry's firms for `codes`, in chunks (a 100,000-row file would overflow one IN list)."""
+    """The registry's firms for `codes`. On PostgreSQL in one query, the codes as one array (IN lists of 5,000
+    parameters cost about 2.5 s per 50,000 codes, the array 0.6 s); elsewhere in chunks (a 100,000-row file would
+    overflow one IN list)."""
+    from django.db import connection
+
     chunks = []
     unique = sorted(set(code for code in codes if code))
+    if connection.vendor == "postgresql":
+        columns = "".join(f", {Enterprise._meta.get_field(name).column}" for name in fields)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, credit_code{columns} FROM {Enterprise._meta.db_table} WHERE credit_code = ANY(%s::text[])",
+                [unique],
+            )
+            chunks = cursor.fetchall()
+        return pd.DataFrame(chunks, columns=["enterprise_id", "credit_code", *fields])
     for start in range(0, len(unique), 5000):
         part = unique[start : start + 5000]
         chunks.extend(Enterprise.objects.filter(credit_code__in=part).values_list("id", "credit_code", *fields))

@@ -15,6 +15,19 @@ def city_staff(make_user):
     return make_user(Role.CITY_STAFF)
 
 
+@pytest.fixture(params=["copy", "orm"])
+def write_path(request, monkeypatch):
+    """Each list's commit on both of its paths: PostgreSQL's COPY and SQL, and the ORM's batches that another
+    database (SQLite: `make run`) takes."""
+    from enterprises.importing import committing
+    from ip import importing
+
+    postgresql = request.param == "copy"
+    monkeypatch.setattr(committing, "uses_postgresql", lambda: postgresql)
+    monkeypatch.setattr(importing, "uses_postgresql", lambda: postgresql)
+    return request.param
+
+
 @pytest.fixture
 def upload(db, django_capture_on_commit_callbacks):
     """Upload a department list and run its check (eagerly); the job as the check left it. Messages in English."""

@@ -55,6 +55,7 @@ def matches(department_list: str) -> set[int]:
 # --- 市场监管: the registration extract --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("write_path")
 @pytest.mark.parametrize(("variant", "fmt"), [(0, "csv"), (1, "xlsx")])
 def test_registration_extract_creates_industrial_firms_updates_and_closes(upload, commit, city_staff, variant, fmt):
     closing = firm(1, name="平顶山甲机械有限公司", founded_on=None)
@@ -113,6 +114,7 @@ def test_registration_extract_creates_industrial_firms_updates_and_closes(upload
     assert closing.founded_on == datetime.date(2012, 3, 5)
 
 
+@pytest.mark.usefixtures("write_path")
 def test_registration_extract_twice_keeps_one_match_per_firm(upload, commit, city_staff):
     known = firm(1)
     rows = [{"code": known.credit_code, "name": known.name, "status": "存续", "industry": "3411",
@@ -127,6 +129,7 @@ def test_registration_extract_twice_keeps_one_match_per_firm(upload, commit, cit
 # --- 统计: above-scale firms and the 107-1 survey ----------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("write_path")
 def test_statistics_list_records_figures_in_yuan_and_reconciles(upload, commit, city_staff):
     listed = firm(1)
     other = firm(2)
@@ -178,6 +181,7 @@ def test_statistics_list_records_figures_in_yuan_and_reconciles(upload, commit, 
     )
 
 
+@pytest.mark.usefixtures("write_path")
 def test_statistics_unit_in_header_wins_and_year_comes_from_as_of(upload, commit, city_staff):
     listed = firm(1)
     rows = [{"code": listed.credit_code, "name": listed.name, "employees": "80", "revenue": "2500.5", "assets": "9000",
@@ -196,6 +200,7 @@ def test_statistics_unit_in_header_wins_and_year_comes_from_as_of(upload, commit
 # --- 税务 -------------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("write_path")
 def test_tax_lists_record_figures_in_yuan(upload, commit, city_staff):
     listed = firm(1)
     rd = [{"code": listed.credit_code, "name": listed.name, "year": "2025", "rd": "1234567.891",
@@ -221,6 +226,7 @@ def test_tax_lists_record_figures_in_yuan(upload, commit, city_staff):
 # --- 科技: qualifications -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("write_path")
 def test_tech_sme_announcement_writes_registrations_for_their_year(upload, commit, city_staff):
     a, b = firm(1), firm(2)
     rows = [
@@ -249,6 +255,7 @@ def test_tech_sme_announcement_writes_registrations_for_their_year(upload, commi
     assert matches(DepartmentList.SCIENCE_TECH_SME) == {a.pk, b.pk}
 
 
+@pytest.mark.usefixtures("write_path")
 def test_high_tech_list_writes_certificates_valid_three_years(upload, commit, city_staff):
     a = firm(1)
     existing = factories.QualificationFactory(
@@ -268,6 +275,7 @@ def test_high_tech_list_writes_certificates_valid_three_years(upload, commit, ci
 # --- 知识产权: the patent office's export -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("write_path")
 def test_patent_export_writes_the_register(upload, commit, city_staff):
     holder = firm(1)
     rows = [
@@ -353,7 +361,7 @@ def test_list_with_an_error_is_not_committable_and_changes_nothing(upload, city_
     assert not SourceValue.objects.exists()
 
 
-def test_commit_failing_midway_writes_nothing(upload, commit, city_staff, monkeypatch):
+def test_commit_failing_midway_writes_nothing(upload, commit, city_staff, monkeypatch, write_path):
     rows = [{"code": samples.credit_code(3, "410403"), "name": "平顶山丙新材料有限公司", "founded": "2024-01-02",
              "status": "在业", "industry": "2929", "authority": "平顶山市卫东区市场监督管理局"}]  # fmt: skip
     job = upload(samples.registration_extract(rows), kind=Kind.DEPT_REGISTRATION, user=city_staff)
@@ -362,7 +370,7 @@ def test_commit_failing_midway_writes_nothing(upload, commit, city_staff, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(writing, "_match_sql", broken)
+    monkeypatch.setattr(writing, "_match_sql" if write_path == "copy" else "_match_orm", broken)
     with pytest.raises(RuntimeError):
         commit(job, user=city_staff)
     job.refresh_from_db()
