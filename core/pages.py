@@ -1,14 +1,17 @@
 """What every page module needs between a form post and the messages the next page shows: a service's errors and a
 form's errors as messages, the one "form → service → message → redirect" step (`form_action`, and `post_action`
-for a step without a form), and a page number from the query string."""
+for a step without a form), a page number from the query string, and a stored file handed out as a logged download
+(`stored_file_download`)."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+
+from core.access import AccessKind, record_access
 
 
 def report_errors(request, errors: ValidationError | Iterable[str]) -> None:
@@ -74,3 +77,14 @@ def page_number(value) -> int:
         return max(1, int(value))
     except (TypeError, ValueError):
         return 1
+
+
+def stored_file_download(request, stored_file, *, content_type: str, filename: str, what, subject: str) -> FileResponse:
+    """A stored file (a FieldFile) as a download under its original name, the download recorded in the access log
+    (`what` says what kind of file, `subject` which one); a file gone from the storage is a 404."""
+    try:
+        handle = stored_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("The file is missing") from None
+    record_access(request=request, kind=AccessKind.DOWNLOAD, what=what, subject=subject)
+    return FileResponse(handle, content_type=content_type, filename=filename)

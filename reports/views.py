@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.access import AccessKind, record_access
-from core.pages import form_action, page_number, post_action
+from core.pages import form_action, page_number, post_action, stored_file_download
 from reports.forms import ReturnForm, ReviewFilterForm, WindowForm
 from reports.models import ReportStatus
 from reports.permissions import may_open_windows, may_read_reports, may_report
@@ -187,17 +186,14 @@ def return_view(request, pk):
 def attachment_view(request, pk):
     """A correction's attachment, to the firm and the staff who see its report (404 for anyone else)."""
     value = value_get(user=request.user, pk=pk)
-    try:
-        handle = value.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing") from None
-    record_access(
-        request=request,
-        kind=AccessKind.DOWNLOAD,
+    return stored_file_download(
+        request,
+        value.attachment,
+        content_type=value.attachment_type,
+        filename=value.attachment_name,
         what=gettext_lazy("A yearly report's attachment"),
         subject=f"{value.report} · {value.attachment_name}",
     )
-    return FileResponse(handle, content_type=value.attachment_type, filename=value.attachment_name)
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scoping import scope_counties
 from core.access import AccessKind, record_access
-from core.pages import form_action, post_action, report_errors
+from core.pages import form_action, post_action, report_errors, stored_file_download
 from enterprises.models import County, QualificationKind
 from vouchers.exports import publicity_workbook
 from vouchers.forms import (
@@ -315,17 +315,14 @@ def document_upload_view(request, pk):
 def document_download_view(request, pk):
     """A document, only to users who may see its claim (404 for anyone else)."""
     document = document_get(user=request.user, pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing") from None
-    record_access(
-        request=request,
-        kind=AccessKind.DOWNLOAD,
+    return stored_file_download(
+        request,
+        document.file,
+        content_type=document.content_type,
+        filename=document.original_name,
         what=gettext_lazy("A voucher claim's document"),
         subject=f"{document.claim.reference} · {document.get_kind_display()} · {document.original_name}",
     )
-    return FileResponse(handle, content_type=document.content_type, filename=document.original_name)
 
 
 @login_required
