@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from departments import writing
-from departments.models import MappingProfile
 from departments.profiles import DEFAULT_PROFILES, columns_from_profile, money_header_unit, to_yuan
+from departments.selectors import profile_for
 from enterprises.importing.committing import NEW, UNCHANGED, UPDATED, Plan
 from enterprises.importing.kinds import ImportKind
 from enterprises.importing.validation import WARNING, Issue, flag_repeats, registry_rows
@@ -46,14 +46,6 @@ KIND_OF_LIST = {
     DepartmentList.PATENTS: ImportJob.Kind.DEPT_PATENTS,
 }
 LIST_OF_KIND = {kind: department_list for department_list, kind in KIND_OF_LIST.items()}
-
-
-def profile_for(department_list: str) -> MappingProfile:
-    """The list's stored profile, or (none stored yet) its default layout."""
-    stored = MappingProfile.objects.filter(department_list=department_list).first()
-    if stored is not None:
-        return stored
-    return MappingProfile(department_list=department_list, **DEFAULT_PROFILES[department_list])
 
 
 def _resolver(department_list: str):

@@ -11,6 +11,7 @@ import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
+from departments.selectors import profile_for
 from enterprises.importing import committing
 from enterprises.importing.columns import INDICATOR_COLUMNS, CellType
 from enterprises.models import DepartmentMatch, Enterprise, Qualification, SourceKind, SourceValue
@@ -32,7 +33,6 @@ def _on_postgresql() -> bool:
 
 def _stamp(plan) -> dict:
     """Where the list's values come from: the department's list, this import, as of the list's day."""
-    from departments.lists import profile_for
 
     job = plan.job
     return {

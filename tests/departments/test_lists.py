@@ -9,8 +9,8 @@ from django.utils import translation
 
 from accounts.models import Role
 from departments import writing
-from departments.lists import profile_for
 from departments.models import MappingProfile
+from departments.selectors import profile_for
 from departments.services import profile_save
 from enterprises.importing.services import import_job_create
 from enterprises.models import (
