@@ -19,6 +19,7 @@ import pandas as pd
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.dates import anniversary
 from departments import writing
 from departments.profiles import DEFAULT_PROFILES, columns_from_profile, money_header_unit, to_yuan
 from departments.selectors import profile_for
@@ -367,12 +368,8 @@ def _registration_apply(plan: Plan, *, progress) -> None:
 
 
 def _certificate_end(day: str, years: int) -> str:
-    start = dt.date.fromisoformat(day)
-    try:
-        end = start.replace(year=start.year + years)
-    except ValueError:  # 29 February
-        end = start.replace(year=start.year + years, day=28)
-    return (end - dt.timedelta(days=1)).isoformat()
+    """The last day of a term of `years` years from `day` (ISO text): the day before its anniversary."""
+    return (anniversary(dt.date.fromisoformat(day), years) - dt.timedelta(days=1)).isoformat()
 
 
 def _tech_sme_check_rows(checker, frame, present) -> None:
