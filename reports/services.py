@@ -3,7 +3,6 @@ checked by the import's own rules (enterprises.importing.validation.validate_yea
 file's row and for the form. Moves of a report go through reports.workflows.report_transition."""
 
 import datetime
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 
@@ -35,6 +34,12 @@ ATTACHMENT_KINDS = {
     "ole": ("doc", "application/msword"),
     "ofd": ("ofd", "application/ofd"),
 }
+
+
+# What a save of the form writes on a value already stored (one bulk update for all of them).
+VALUE_COLUMNS = ["portal_value", "portal_date", "portal_source", "portal_as_of", "entered", "value", "value_date",
+                 "corrected", "reason", "attachment", "attachment_name", "attachment_type",
+                 "attachment_size"]  # fmt: skip
 
 
 def window_save(*, year: int, opens_on: datetime.date, closes_on: datetime.date, actor, window=None) -> ReportWindow:
@@ -160,6 +165,7 @@ def report_save(*, window: ReportWindow, data: ReportInput, submit: bool = False
         elif not window_accepts(window, report, today):
             raise ValidationError(_closed_message(window))
         rows = {row.field: row for row in report.values.all()}
+        new_rows, changed_rows = [], []
         for line in lines:
             name = line.field
             value = checked.values.get(name) if entered[name] else None
@@ -180,16 +186,14 @@ def report_save(*, window: ReportWindow, data: ReportInput, submit: bool = False
                 row.attachment_name, row.attachment_type, row.attachment_size = "", "", None
             if name in files:
                 upload, (extension, content_type) = files[name]
-                digest = hashlib.sha256()
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                upload.seek(0)
                 row.attachment_name = text(upload.name, 200).rsplit("/", 1)[-1] or f"attachment.{extension}"
                 row.attachment_type = content_type
                 row.attachment_size = upload.size
                 # Stored under a name of our making: the uploaded name never reaches the file system.
                 row.attachment.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
-            row.save()
+            (changed_rows if row.pk else new_rows).append(row)
+        ReportValue.objects.bulk_create(new_rows)
+        ReportValue.objects.bulk_update(changed_rows, VALUE_COLUMNS)
         report.save(update_fields=["updated_at"])
         if submit:
             report = report_transition(report=report, to=ReportStatus.SUBMITTED, actor=actor)
