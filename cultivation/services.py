@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.signals import figures_changed
+from core.sql import name_literals
 from cultivation.models import (
     TIER_RANK,
     MovementCause,
@@ -32,11 +33,6 @@ from enterprises.models import CLOSED_STATUSES, LEFT_POOL_STATUSES, Enterprise
 from scoring.models import Portrait, ScoringRun, Tier
 
 logger = logging.getLogger(__name__)
-
-
-def _quoted(values) -> str:
-    """A list of our own choice values as SQL literals (never user input)."""
-    return ", ".join(f"'{value}'" for value in values)
 
 
 def _rank_sql(expression: str) -> str:
@@ -69,8 +65,8 @@ WHERE p.run_id = %s
 CAUSE_SQL = f"""
 CASE
   WHEN placed.old_tier IS NULL THEN '{MovementCause.FIRST_PLACEMENT}'
-  WHEN placed.status IN ({_quoted(CLOSED_STATUSES)}) THEN '{MovementCause.CLOSED}'
-  WHEN placed.status IN ({_quoted(LEFT_POOL_STATUSES)}) THEN '{MovementCause.MOVED_OUT}'
+  WHEN placed.status IN ({name_literals(CLOSED_STATUSES)}) THEN '{MovementCause.CLOSED}'
+  WHEN placed.status IN ({name_literals(LEFT_POOL_STATUSES)}) THEN '{MovementCause.MOVED_OUT}'
   WHEN placed.pinned THEN '{MovementCause.PINNED}'
   WHEN placed.pin_expired THEN '{MovementCause.PIN_EXPIRED}'
   WHEN placed.new_tier = '{Tier.T3}' THEN '{MovementCause.HIGH_TECH_GAINED}'
@@ -152,7 +148,7 @@ def _tables() -> dict[str, str]:
         "pin": TierPin._meta.db_table,
         "event": PinEvent._meta.db_table,
         "firm": Enterprise._meta.db_table,
-        "left_pool": _quoted(LEFT_POOL_STATUSES),
+        "left_pool": name_literals(LEFT_POOL_STATUSES),
         "outside": Tier.OUTSIDE,
     }
 

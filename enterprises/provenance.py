@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.sql import name_literal, name_literals
 from enterprises.models import (
     FIRM_SOURCE_FIELDS,
     INDICATOR_FIELDS,
@@ -332,8 +333,8 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
         columns = []
         for kind in kinds:
             fields = [field for field, rule in rules.items() if kind in rule.order]
-            only = f" AND field IN ({', '.join(_quote(f) for f in fields)})" if len(fields) < len(rules) else ""
-            where = f"source_kind = {_quote(kind)}{only}"
+            only = f" AND field IN ({name_literals(fields)})" if len(fields) < len(rules) else ""
+            where = f"source_kind = {name_literal(kind)}{only}"
             columns += [
                 f"max(id) FILTER (WHERE {where}) AS id_{kind}",
                 f"max(num) FILTER (WHERE {where}) AS num_{kind}",
@@ -344,17 +345,17 @@ def _reconcile_sql(rules: dict[str, Rule], *, since: int | None = None, upto: in
             f"  SELECT enterprise_id, year, field, {', '.join(columns)} FROM ("
             "    SELECT DISTINCT ON (enterprise_id, year, field, source_kind) id, enterprise_id, year, field, "
             "      source_kind, COALESCE(value, (value_date - DATE '1970-01-01')::numeric) AS num "
-            f"    FROM {source} WHERE field IN ({', '.join(_quote(f) for f in rules)}) "
+            f"    FROM {source} WHERE field IN ({name_literals(rules)}) "
             "    ORDER BY enterprise_id, year, field, source_kind, as_of DESC, id DESC"
             "  ) latest GROUP BY enterprise_id, year, field"
             ") k"
         )
         cursor.execute("ANALYZE prov_current")
-        pivot = ", ".join(f"max(winner_num) FILTER (WHERE field = {_quote(f)}) AS {f}" for f in INDICATOR_FIELDS)
+        pivot = ", ".join(f"max(winner_num) FILTER (WHERE field = {name_literal(f)}) AS {f}" for f in INDICATOR_FIELDS)
         cursor.execute(
             f"CREATE TEMP TABLE prov_pivot ON COMMIT DROP AS SELECT enterprise_id, year, {pivot} "
             "FROM prov_current WHERE winner_id IS NOT NULL AND year IS NOT NULL "
-            f"AND field IN ({', '.join(_quote(f) for f in INDICATOR_FIELDS)}) GROUP BY enterprise_id, year"
+            f"AND field IN ({name_literals(INDICATOR_FIELDS)}) GROUP BY enterprise_id, year"
         )
         cursor.execute("ANALYZE prov_pivot")
         # The rows to write, compared once: an existing row whose values differ, or a missing row of a valid year
@@ -433,8 +434,7 @@ def _by_order(column: str, rules: dict[str, Rule]) -> str:
     if len(orders) == 1:
         return _first(column, next(iter(orders)))
     branches = " ".join(
-        f"WHEN field IN ({', '.join(_quote(f) for f in fields)}) THEN {_first(column, order)}"
-        for order, fields in orders.items()
+        f"WHEN field IN ({name_literals(fields)}) THEN {_first(column, order)}" for order, fields in orders.items()
     )
     return f"CASE {branches} END"
 
@@ -447,22 +447,13 @@ def _tolerance(which: str, rules: dict[str, Rule]) -> str:
     if len(values) == 1:
         return f"'{Decimal(next(iter(values)))}'::numeric"
     branches = " ".join(
-        f"WHEN field IN ({', '.join(_quote(f) for f in fields)}) THEN '{Decimal(value)}'::numeric"
-        for value, fields in values.items()
+        f"WHEN field IN ({name_literals(fields)}) THEN '{Decimal(value)}'::numeric" for value, fields in values.items()
     )
     return f"CASE {branches} END"
 
 
 def _first(column: str, order: tuple[str, ...]) -> str:
     return f"COALESCE({', '.join(f'{column}_{kind}' for kind in order)}, NULL)" if order else "NULL"
-
-
-def _quote(text: str) -> str:
-    """A literal of our own field and kind names (never user input: they are checked against SOURCE_FIELDS and
-    SourceKind before they get here)."""
-    if not text.replace("_", "").isalnum():
-        raise ValueError(text)
-    return f"'{text}'"
 
 
 # Other databases (SQLite under `make run`): the same steps in pandas --------------------------------------------------

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.sql import name_literal, name_literals
 from cultivation.models import TierPlacement
 from enterprises.models import LEFT_POOL_STATUSES, SOURCE_FIELDS, DepartmentMatch, Enterprise, SourceValue
 from quality.models import CountyFigure, FirmCheck, QualitySnapshot, RungFigure
@@ -47,15 +48,9 @@ def latest_year(on: datetime.date) -> int:
     return on.year - 1
 
 
-def _literal(text: str) -> str:
-    """A literal of our own names (rung keys, figures, statuses: constants of the code, never user input)."""
-    assert text.replace("_", "").isalnum(), text
-    return f"'{text}'"
-
-
 def _needs_values() -> str:
     return ", ".join(
-        f"({_literal(rung.key)}, {_literal(field)}, {FIELD_BITS[field]}, {years})"
+        f"({name_literal(rung.key)}, {name_literal(field)}, {FIELD_BITS[field]}, {years})"
         for rung in RUNGS
         for field, years in rung.needs
     )
@@ -74,8 +69,8 @@ def quality_snapshot_compute(*, on: datetime.date | None = None) -> QualitySnaps
     functions = _sql_functions()
     needs = _needs_values()
     tier_case = " ".join(f"WHEN '{tier}' THEN '{rung}'" for tier, rung in RUNG_OF_TIER.items())
-    left = ", ".join(_literal(status) for status in LEFT_POOL_STATUSES)
-    held = ", ".join(_literal(tier) for tier in RUNG_OF_TIER)
+    left = name_literals(LEFT_POOL_STATUSES)
+    held = name_literals(RUNG_OF_TIER)
     matches = DepartmentMatch._meta.db_table
     enterprise, placement = Enterprise._meta.db_table, TierPlacement._meta.db_table
     observations, checks, figures = SourceValue._meta.db_table, FirmCheck._meta.db_table, RungFigure._meta.db_table
