@@ -4,7 +4,9 @@ For each registry size: empty the registry of the bench database, generate the f
 every firm, year and field, one observation per source (by default five: two departments' lists, the firm's confirmed
 report, a staff spreadsheet and a staff edit; about 3 % of them disagree beyond the tolerance, 3 % within it), then
 VACUUM ANALYZE and time:
-- the first reconciliation (every effective value set from the observations, the conflicts listed);
+- the first reconciliation (every effective value set from the observations, the conflicts listed; after an
+  earlier size the mark of its last run remains, so this is a night after millions of new observations, which
+  reconcile turns into a full pass);
 - a re-run with no new data, as the night runs it (only figures observed since the last run: none), and a full
   pass again with no new data (both must change nothing: `rerun_changed_rows` 0);
 - a run after 1 % of the firms got a newer department observation of one field.

@@ -4,7 +4,8 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from enterprises.models import AnnualIndicator, Conflict, SourceKind
+from enterprises import provenance
+from enterprises.models import AnnualIndicator, Conflict, ReconcileMark, SourceKind
 from enterprises.provenance import (
     _reconcile_frames,
     _reconcile_sql,
@@ -35,11 +36,19 @@ def _revenue(firm, year=2025):
     return AnnualIndicator.objects.get(enterprise=firm, year=year).revenue
 
 
+@pytest.fixture
+def always_incremental(monkeypatch):
+    """Runs after the first read only the newly observed figures, however many are new (a test's few observations
+    are often more than the share above which a full pass is taken)."""
+    monkeypatch.setattr(provenance, "INCREMENTAL_MAX_SHARE", float("inf"))
+
+
 @pytest.fixture(params=["full", "incremental", "frames"])
 def run(request):
     """Every path of the reconciliation: PostgreSQL's statements over all figures, the same since the last run (the
     night's, through `reconcile`), and the pandas steps other databases use."""
     if request.param == "incremental":
+        request.getfixturevalue("always_incremental")
         return reconcile
     step = _reconcile_sql if request.param == "full" else _reconcile_frames
     return lambda: step(precedence_rules())
@@ -222,7 +231,7 @@ def test_the_backfill_gives_values_without_a_source_one_and_only_once(db):
     assert observed.count() == before
 
 
-def test_a_run_since_the_last_reads_only_newly_observed_figures_and_agrees_with_a_full_run(db):
+def test_a_run_since_the_last_reads_only_newly_observed_figures_and_agrees_with_a_full_run(db, always_incremental):
     firms = factories.EnterpriseFactory.create_batch(3)
     for firm in firms:
         _observe(firm, SourceKind.SPREADSHEET, "1000000")
@@ -235,6 +244,23 @@ def test_a_run_since_the_last_reads_only_newly_observed_figures_and_agrees_with_
     assert _revenue(firms[0]) == Decimal("3000000.00")
     assert _revenue(firms[1]) == Decimal("5.00")  # not read: nothing new was observed of it
     assert reconcile(full=True).indicators_changed == 1  # a full run restores it
+    assert _revenue(firms[1]) == Decimal("1000000.00")
+    assert reconcile().changed_rows == 0
+
+
+def test_a_run_after_mostly_new_observations_takes_the_full_pass(db, caplog):
+    firms = factories.EnterpriseFactory.create_batch(2)
+    for firm in firms:
+        _observe(firm, SourceKind.SPREADSHEET, "1000000")
+    reconcile()
+    AnnualIndicator.objects.filter(enterprise=firms[1]).update(revenue=Decimal("5.00"))
+    # The mark far behind the newest observation, as after a list of a million figures: a full pass is faster.
+    ReconcileMark.objects.filter(pk=1).update(last_value_id=0)
+    caplog.clear()
+    with caplog.at_level("INFO", logger="enterprises.provenance"):
+        result = reconcile()
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == ["Sources reconciled (full)"]
+    assert result.indicators_changed == 1  # the full pass read the firm nobody observed since
     assert _revenue(firms[1]) == Decimal("1000000.00")
     assert reconcile().changed_rows == 0
 
