@@ -7,8 +7,9 @@ Target (issue 20): a 200,000-row department list previews and commits at >= 10,0
     .venv/bin/python bench/department_bench.py [--rows 200000] [--kinds statistics,registration] [--format csv]
                                                [--database-url URL] [--keep-data]
 
-Also writes the statistics list as xlsx and csv and reports their sizes beside IMPORT_MAX_FILE_MB (the upload form
-refuses a larger file; the bench calls the service, so it measures beyond the limit too). The bench database
+Also writes the statistics list as xlsx and csv and reports their sizes beside the upload limits, IMPORT_MAX_FILE_MB
+(xlsx) and IMPORT_MAX_CSV_MB (csv) (the upload form refuses a larger file; the bench calls the service, so it
+measures beyond the limits too). The bench database
 (default portal_department_bench) is created and migrated when missing, and dropped at the end unless --keep-data,
 and only when this run created it; its registry is REPLACED: never point it at real data. Human-readable progress
 goes to stdout; the last line is one JSON object.
@@ -206,7 +207,7 @@ def main(argv=None) -> int:
                 if fmt == args.format:
                     stats_file = content
             result["statistics_file_mb"] = sizes
-            result["upload_limit_mb"] = settings.IMPORT_MAX_FILE_MB
+            result["upload_limit_mb"] = {"xlsx": settings.IMPORT_MAX_FILE_MB, "csv": settings.IMPORT_MAX_CSV_MB}
             for kind in args.kinds.split(","):
                 if kind == "statistics":
                     content, key = stats_file, ImportJob.Kind.DEPT_STATISTICS

@@ -21,11 +21,13 @@ each refused by the check's reading in a fresh process (time and that process's 
 limit (300,000 rows of every template column), read and validated. Then the worst cases, each checked (read and
 validated) in a fresh process: an xlsx as Excel saves it (every text in the shared strings table) and a GB18030 csv,
 every row of both its own (names, codes, addresses, contacts, dates, figures), filled up to the configured upload
-limit IMPORT_MAX_FILE_MB (or IMPORT_MAX_ROWS rows, whichever comes first). Targets: bomb and sparse sheet refused in
+limit, IMPORT_MAX_FILE_MB for the xlsx and IMPORT_MAX_CSV_MB for the csv (or IMPORT_MAX_ROWS rows, whichever comes
+first). Targets: bomb and sparse sheet refused in
 under 2 s below 300 MB, the million rows refused in seconds, the worst cases under 600 MB. The last line then holds
 `zip_bomb_peak_mb`, `zip_bomb_s`, `sparse_peak_mb`, `sparse_s`, `max_rows_reject_s`, `max_rows_peak_mb`,
 `limit_check_s`, `limit_peak_mb`, `worst_xlsx_peak_mb`, `worst_xlsx_mb`, `worst_xlsx_rows`, `worst_csv_peak_mb`,
-`worst_csv_mb`, `worst_csv_rows` (run with IMPORT_MAX_FILE_MB=N in the environment to measure another limit).
+`worst_csv_mb`, `worst_csv_rows`, `max_file_mb`, `max_csv_mb` (run with IMPORT_MAX_FILE_MB=N or IMPORT_MAX_CSV_MB=N
+in the environment to measure another limit).
 
     .venv/bin/python bench/import_bench.py --hostile [--bomb-mb 1024] [--dense-rows 1048575] [--limit-rows 300000]
 
@@ -765,7 +767,7 @@ def case_hostile_setup(args, work_dir: Path) -> dict:
     # The worst cases: every cell its own, filled up to the upload limit (or the row limit) as configured.
     max_bytes, max_rows = settings.IMPORT_MAX_FILE_MB * 2**20, settings.IMPORT_MAX_ROWS
     builders["worst_xlsx"] = lambda: make_corpus.distinct_xlsx_bytes(max_bytes, max_rows)
-    builders["worst_csv"] = lambda: make_corpus.distinct_csv_bytes(max_bytes, max_rows)
+    builders["worst_csv"] = lambda: make_corpus.distinct_csv_bytes(settings.IMPORT_MAX_CSV_MB * 2**20, max_rows)
     sizes, rows = {}, {}
     for case, build in builders.items():
         content = build()
@@ -775,7 +777,13 @@ def case_hostile_setup(args, work_dir: Path) -> dict:
         path.write_bytes(content)
         sizes[case] = round(path.stat().st_size / 2**20, 3)
     log(f"generated the hostile files in {time.perf_counter() - started:.1f} s: {sizes} MB, rows {rows}")
-    return {"file_mb": sizes, "rows": rows, "max_file_mb": settings.IMPORT_MAX_FILE_MB, "max_rows": max_rows}
+    return {
+        "file_mb": sizes,
+        "rows": rows,
+        "max_file_mb": settings.IMPORT_MAX_FILE_MB,
+        "max_csv_mb": settings.IMPORT_MAX_CSV_MB,
+        "max_rows": max_rows,
+    }
 
 
 def case_hostile(args, work_dir: Path, case: str) -> dict:
@@ -841,6 +849,7 @@ def hostile_result_json(args, results: dict[str, dict], error: str | None) -> di
         "worst_csv_mb": figure("worst_csv", "file_mb"),
         "worst_csv_rows": figure("worst_csv", "rows"),
         "max_file_mb": (results.get("hostile_setup") or {}).get("max_file_mb"),
+        "max_csv_mb": (results.get("hostile_setup") or {}).get("max_csv_mb"),
         "rss_after_django_mb": figure("sparse", "rss_baseline_mb"),
         "file_mb": (results.get("hostile_setup") or {}).get("file_mb"),
         "targets": HOSTILE_TARGETS,

@@ -1,8 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.importing.reading import upload_problem
+from enterprises.importing.reading import upload_problem, upload_too_large
 from enterprises.models import ImportJob
 
 
@@ -31,13 +30,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_FILE_MB * 1024 * 1024
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is %(size).1f MB; at most %(limit)d MB is accepted. Split it into smaller files.")
-                % {"size": upload.size / 1024 / 1024, "limit": settings.IMPORT_MAX_FILE_MB}
-            )
-        problem = upload_problem(upload)
+        problem = upload_problem(upload) or upload_too_large(upload)
         if problem:
             raise forms.ValidationError(problem)
         return upload

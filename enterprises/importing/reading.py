@@ -134,6 +134,24 @@ def upload_problem(uploaded_file) -> str | None:
     return not_a_spreadsheet_message(file_name, found.label)
 
 
+def upload_too_large(uploaded_file) -> str | None:
+    """Why an upload is too large to check, or None. The limits bound the check's peak memory, which grows with the
+    file by about three times as much per MB of xlsx as of csv: IMPORT_MAX_FILE_MB for a workbook, IMPORT_MAX_CSV_MB
+    for a csv (README "Settings")."""
+    size_mb = uploaded_file.size / 2**20
+    if sniff_upload(uploaded_file).kind == "text":
+        if uploaded_file.size <= settings.IMPORT_MAX_CSV_MB * 2**20:
+            return None
+        return _("The file is %(size).1f MB; a csv file of at most %(limit)d MB is accepted. Split it into smaller "
+                 "files.") % {"size": size_mb, "limit": settings.IMPORT_MAX_CSV_MB}  # fmt: skip
+    if uploaded_file.size <= settings.IMPORT_MAX_FILE_MB * 2**20:
+        return None
+    return _(
+        "The file is %(size).1f MB; a workbook of at most %(limit)d MB is accepted. Save it as csv (accepted up to "
+        "%(csv_limit)d MB) or split it into smaller files."
+    ) % {"size": size_mb, "limit": settings.IMPORT_MAX_FILE_MB, "csv_limit": settings.IMPORT_MAX_CSV_MB}
+
+
 def not_a_spreadsheet_message(file_name: str, what) -> str:
     return _(
         "“%(name)s” is %(what)s, not an xlsx workbook or a csv file. Upload the template filled in, saved as .xlsx "

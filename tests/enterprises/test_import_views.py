@@ -154,15 +154,32 @@ def test_upload_that_is_not_a_spreadsheet_is_refused_and_not_stored(
     assert not ImportJob.objects.exists()
 
 
-def test_upload_above_the_size_limit_is_refused(client, make_user, post_upload, settings):
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("good_enterprises.csv", "csv 文件最大为 0 MB"), ("good_enterprises.xlsx", "另存为 csv（最大 1 MB）")],
+)
+def test_upload_above_the_size_limit_is_refused(client, make_user, post_upload, settings, name, words):
     settings.IMPORT_MAX_FILE_MB = 0
+    settings.IMPORT_MAX_CSV_MB = 0 if name.endswith(".csv") else 1
+    client.force_login(make_user(Role.CITY_STAFF))
+
+    response = post_upload(name)
+
+    assert response.status_code == 200
+    [message] = response.context["form"].errors["file"]
+    assert words in message
+    assert not ImportJob.objects.exists()
+
+
+def test_csv_above_the_workbook_limit_is_taken_within_its_own(client, make_user, post_upload, settings):
+    settings.IMPORT_MAX_FILE_MB = 0  # a workbook of any size would be refused; a csv has its own limit
+    settings.IMPORT_MAX_CSV_MB = 1
     client.force_login(make_user(Role.CITY_STAFF))
 
     response = post_upload("good_enterprises.csv")
 
-    assert response.status_code == 200
-    assert response.context["form"].errors["file"]
-    assert not ImportJob.objects.exists()
+    assert response.status_code == 302
+    assert ImportJob.objects.get().status == ImportJob.Status.READY
 
 
 # --- Commit and cancel ---------------------------------------------------------------------------------------------
