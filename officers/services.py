@@ -10,13 +10,13 @@ from collections import Counter, defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_officers, scope_to_user
 from core.signals import figures_changed
-from enterprises.models import County, Enterprise
+from enterprises.models import LEFT_POOL_STATUSES, County, Enterprise
 from officers.matching import OfficerSlot, Target, firm_needs, plan_assignments
 from officers.models import (
     EXPERTISE_VALUES,
@@ -158,6 +158,8 @@ def assign_officer(*, enterprise: Enterprise, officer: OfficerProfile, actor, re
     if not scope_officers(OfficerProfile.objects.filter(pk=officer.pk), user=actor).exists():
         raise PermissionDenied
     reason = (reason or "").strip()
+    if enterprise.registration_status in LEFT_POOL_STATUSES:
+        raise ValidationError(_("The firm has closed or moved out of the city: it is given no officer."))
     with transaction.atomic():
         current = Assignment.objects.select_for_update().filter(enterprise=enterprise, ended_at__isnull=True).first()
         if current is not None and not reason:
@@ -210,6 +212,32 @@ def unassign_officer(*, enterprise: Enterprise, actor, reason: str) -> Assignmen
     return current
 
 
+def assignments_end_for_departed_firms(*, run=None) -> int:
+    """A step of the nightly publication (pipeline/nightly.py, 3e): end the active assignments of firms the register
+    shows closed or moved out of the city (kept as history, with the reason and no person), their officers' loads
+    lowered with them. Set-based and idempotent: a second call finds none. `run`: the run being published (unused:
+    the register's status is read as it is). Returns how many ended."""
+    departed = Assignment.objects.filter(
+        ended_at__isnull=True, enterprise__registration_status__in=LEFT_POOL_STATUSES
+    ).order_by("pk")
+    with transaction.atomic():
+        # The assignments first, then their officers: the order assign_officer locks them in.
+        rows = list(departed.select_for_update(of=("self",)).values_list("pk", "officer_id"))
+        if not rows:
+            return 0
+        ended = Counter(officer_id for _pk, officer_id in rows)
+        _lock_officers(ended)
+        count = Assignment.objects.filter(pk__in=[pk for pk, _officer in rows]).update(
+            ended_at=timezone.now(), end_reason=_("The firm closed or moved out of the city (the register's status).")
+        )
+        OfficerProfile.objects.filter(pk__in=ended).update(
+            load=F("load") - Case(*(When(pk=pk, then=Value(n)) for pk, n in ended.items()), default=Value(0))
+        )
+        figures_changed.send(sender=Assignment, change="assignment")
+    logger.info("Assignments of %d firms closed or moved out ended", count)
+    return count
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Auto-assign
 
@@ -235,7 +263,11 @@ def _target_rows(*, run: AssignmentRun, actor, scoring_run) -> list[dict]:
     """The firms to cover: the current scoring run's innovative firms in scope without an active officer (and, with
     the option, the key list's); or exactly the released firms of a deactivated officer. One or two queries."""
     unassigned = ~Exists(Assignment.objects.filter(enterprise_id=OuterRef("pk"), ended_at__isnull=True))
-    firms = scope_to_user(Enterprise.objects.all(), user=actor).filter(unassigned)
+    firms = (
+        scope_to_user(Enterprise.objects.all(), user=actor)
+        .filter(unassigned)
+        .exclude(registration_status__in=LEFT_POOL_STATUSES)
+    )
     if run.enterprise_ids:
         firms = firms.filter(pk__in=run.enterprise_ids)
     else:

@@ -13,6 +13,7 @@ Beat starts `run_night` (task `pipeline.nightly_run`) at SCORING_NIGHTLY_AT:
           (and the open tasks of firms closed or moved out dropped)
        c. warnings raised, refreshed, auto-resolved       cultivation.warnings.warnings_from_run
        d. the policies each firm meets or nearly meets    policies.matching.match_from_run
+       e. officers of firms closed or moved out released  officers.services.assignments_end_for_departed_firms
   4. Once that commits: the dashboards refreshed          dashboards.scheduling.schedule_refresh (trigger: scoring)
   5. Once that commits: the data-quality snapshot queued  quality.snapshots.quality_snapshot_from_run (task
                                                           `quality.snapshot`: the firms' missing and out-of-date
@@ -23,7 +24,7 @@ Beat starts `run_night` (task `pipeline.nightly_run`) at SCORING_NIGHTLY_AT:
 
 What holds, step by step:
 - A chunk task delivered twice writes its portraits once (scoring.services.score_chunk).
-- Steps 3a–d run inside the publishing transaction, not after it: readers never see a published run whose firms
+- Steps 3a–e run inside the publishing transaction, not after it: readers never see a published run whose firms
   still sit in yesterday's tiers, plans, warnings or matches. A step that fails rolls the whole publication back:
   the run stays unpublished with nothing of 3 written (a redelivered task publishes it again, or the sweep
   re-queues or fails it: scoring.services.recover_stalled_runs) and the previous run stays shown. The run's row
@@ -53,6 +54,7 @@ from dashboards.models import RefreshTrigger
 from dashboards.scheduling import schedule_refresh
 from enterprises.provenance import reconcile
 from ip.services import evaluate_patents
+from officers.services import assignments_end_for_departed_firms
 from policies.matching import match_from_run
 from quality.snapshots import quality_snapshot_from_run
 from scoring.models import ScoringRun
@@ -67,12 +69,13 @@ def refresh_dashboards(*, run: ScoringRun) -> None:
     schedule_refresh(trigger=RefreshTrigger.SCORING)
 
 
-# Steps 3a–d and the queueing of 4 and 5, in order: each is called with the run inside the publishing transaction.
+# Steps 3a–e and the queueing of 4 and 5, in order: each is called with the run inside the publishing transaction.
 PUBLISHING_STEPS = (
     place_from_run,
     plan_gaps_from_run,
     warnings_from_run,
     match_from_run,
+    assignments_end_for_departed_firms,
     refresh_dashboards,
     quality_snapshot_from_run,
 )

@@ -6,8 +6,15 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from accounts.models import Role
+from enterprises.models import RegistrationStatus
 from officers.models import Assignment, AssignmentRun, AssignmentSource, OfficerProfile
-from officers.services import assign_officer, officer_deactivate, officer_update, unassign_officer
+from officers.services import (
+    assign_officer,
+    assignments_end_for_departed_firms,
+    officer_deactivate,
+    officer_update,
+    unassign_officer,
+)
 from tests import factories
 from tests.officers import factories as officer_factories
 
@@ -146,3 +153,38 @@ def test_reassignment_page_and_api(client, firm_and_officers, city_staff):
     assert page.status_code == 200 and "workload" in page.content.decode()
     over = client.post("/api/v1/assignments/", {"credit_code": firm.credit_code, "officer": second.pk, "reason": "x"})
     assert over.status_code == 400
+
+
+def test_assignments_of_departed_firms_end_once_and_release_the_load(db):
+    officer = officer_factories.officer()
+    closed, moved, active = factories.EnterpriseFactory.create_batch(3, county=factories.county("410402"))
+    for firm in (closed, moved, active):
+        officer_factories.assign(firm, officer)
+    firms = type(closed).objects
+    firms.filter(pk=closed.pk).update(registration_status=RegistrationStatus.DEREGISTERED)
+    firms.filter(pk=moved.pk).update(registration_status=RegistrationStatus.MOVED_OUT)
+
+    assert assignments_end_for_departed_firms() == 2
+    assert assignments_end_for_departed_firms() == 0
+
+    ended = Assignment.objects.filter(ended_at__isnull=False)
+    assert {row.enterprise_id for row in ended} == {closed.pk, moved.pk}
+    assert all(row.end_reason and row.ended_by is None for row in ended)
+    assert Assignment.objects.get(ended_at__isnull=True).enterprise_id == active.pk
+    officer.refresh_from_db()
+    assert officer.load == 1
+
+
+def test_a_departed_firm_is_given_no_officer(db, city_staff, run_auto_assign):
+    officer = officer_factories.officer()
+    run = officer_factories.published_run()
+    open_firm, closed_firm = officer_factories.innovative_firms(run, 2, county_code="410402")
+    type(closed_firm).objects.filter(pk=closed_firm.pk).update(registration_status=RegistrationStatus.REVOKED)
+    closed_firm.refresh_from_db()
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        assign_officer(enterprise=closed_firm, officer=officer, actor=city_staff)
+    assert "closed or moved out" in str(error.value)
+
+    assert run_auto_assign(city_staff).assigned == 1
+
+    assert list(Assignment.objects.values_list("enterprise_id", flat=True)) == [open_firm.pk]

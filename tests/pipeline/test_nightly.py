@@ -27,6 +27,7 @@ STEP_NAMES = [
     "plan_gaps_from_run",
     "warnings_from_run",
     "match_from_run",
+    "assignments_end_for_departed_firms",
     "refresh_dashboards",
     "quality_snapshot_from_run",
 ]
@@ -76,7 +77,7 @@ def published_state() -> dict:
     }
 
 
-def test_the_publishing_steps_are_placement_plans_warnings_matching_then_the_refresh():
+def test_the_publishing_steps_are_placement_plans_warnings_matching_officers_then_the_refresh():
     assert [step.__name__ for step in nightly.PUBLISHING_STEPS] == STEP_NAMES
 
 
