@@ -1,6 +1,7 @@
-"""Where the demo city's figures came from (README "Demo data"): each firm's latest year of figures and its founding
-day as observations of their sources (enterprises.provenance), the department lists that named it, a few open
-conflicts between sources, and a handful of firms closed or moved out.
+"""Where the demo city's figures came from (README "Demo data"): each firm's latest year of figures, the two years
+before of the figures some rung reads over several years, and its founding day as observations of their sources
+(enterprises.provenance), the department lists that named it, a few open conflicts between sources, and a handful of
+firms closed or moved out.
 
 - most firms: the statistics bureau's survey, the patent office's list and, for high-tech firms, the tax bureau's
   high-tech detail (department observations, as of extract days in the last year); matched to those lists and to
@@ -43,6 +44,7 @@ from enterprises.models import (
 )
 from enterprises.provenance import precedence_rules
 from scoring.models import Tier
+from scoring.needs import RUNGS
 
 SHARE_UNMATCHED = 0.03
 SHARE_SPREADSHEET = 0.10  # of all firms, the unmatched included
@@ -78,7 +80,11 @@ FIGURES = {
     "patents": ("invention_patents", "other_class1_ip", "utility_models", "designs", "software_copyrights"),
     "sheet": INDICATOR_FIELDS,
     "conflict": ("revenue", "rd_expense"),
+    # The years before the latest, from the same list or sheet a year and two years earlier: the figures some rung's
+    # rules read over more than the latest year (scoring.needs), so the data-quality page finds them present.
+    "earlier": tuple(sorted({field for rung in RUNGS for field, years in rung.needs if years > 1})),
 }
+EARLIER_YEARS = (1, 2)
 # Days before the demo's day of the lists' extracts (fresh), of stale ones (over 15 months), and of spreadsheets.
 FRESH_DAYS = (25, 70, 130, 190, 260, 330)
 STALE_DAYS = (490, 540, 600)
@@ -86,6 +92,7 @@ SHEET_DAYS = (15, 60, 110, 170)
 CLOSING = (RegistrationStatus.DEREGISTERED, RegistrationStatus.REVOKED, RegistrationStatus.MOVED_OUT)
 
 PLAN = "demo_source_plan"
+YEAR = datetime.timedelta(days=365)
 BATCH = 500
 
 
@@ -114,6 +121,10 @@ def _plan_rows(firms, segments, *, seed: int, as_of: datetime.date) -> list[tupl
             sheet_day = day(stale_days[index] if stale[index] else sheet_days[index])
             rows.append((firm.pk, "sheet", spreadsheet, SPREADSHEET, sheet_day, year, 1, ""))
             rows.append((firm.pk, "founded", spreadsheet, SPREADSHEET, sheet_day, None, 1, ""))
+            rows += [
+                (firm.pk, "earlier", spreadsheet, SPREADSHEET, sheet_day - YEAR * back, year - back, 1, "")
+                for back in EARLIER_YEARS
+            ]
             if not unmatched[index]:
                 rows.append((firm.pk, "", "", "", listed, None, 1, DepartmentList.MARKET_REGISTRATION.value))
             continue
@@ -121,6 +132,10 @@ def _plan_rows(firms, segments, *, seed: int, as_of: datetime.date) -> list[tupl
             (firm.pk, "founded", department, REGISTRATION, listed, None, 1, DepartmentList.MARKET_REGISTRATION.value),
             (firm.pk, "statistics", department, STATISTICS, listed, year, 1, DepartmentList.STATISTICS.value),
             (firm.pk, "patents", department, PATENTS, listed, year, 1, DepartmentList.PATENTS.value),
+        ]
+        rows += [
+            (firm.pk, "earlier", department, STATISTICS, listed - YEAR * back, year - back, 1, "")
+            for back in EARLIER_YEARS
         ]
         if segments[index] == HIGH_TECH_SEGMENT:
             tax = DepartmentList.TAX_HIGH_TECH.value
