@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.importing.reading import upload_problem, upload_too_large
@@ -27,6 +28,10 @@ class ImportUploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if kinds is not None:
             self.fields["kind"].choices = kinds
+        self.fields["file"].help_text = _(
+            "An xlsx workbook of at most %(xlsx)d MB, or a csv file of at most %(csv)d MB (a longer list goes in "
+            "as csv)."
+        ) % {"xlsx": settings.IMPORT_MAX_FILE_MB, "csv": settings.IMPORT_MAX_CSV_MB}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

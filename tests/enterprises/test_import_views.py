@@ -171,6 +171,15 @@ def test_upload_above_the_size_limit_is_refused(client, make_user, post_upload, 
     assert not ImportJob.objects.exists()
 
 
+def test_the_upload_form_states_both_limits(client, make_user, settings):
+    settings.IMPORT_MAX_FILE_MB, settings.IMPORT_MAX_CSV_MB = 16, 40
+    client.force_login(make_user(Role.CITY_STAFF))
+
+    page = client.get(reverse("enterprises:import")).content.decode()
+
+    assert "xlsx 工作簿最大 16 MB，csv 文件最大 40 MB" in page
+
+
 def test_csv_above_the_workbook_limit_is_taken_within_its_own(client, make_user, post_upload, settings):
     settings.IMPORT_MAX_FILE_MB = 0  # a workbook of any size would be refused; a csv has its own limit
     settings.IMPORT_MAX_CSV_MB = 1
