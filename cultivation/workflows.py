@@ -182,10 +182,6 @@ def campaign_entry_targets(stage: str) -> list[str]:
     return [target.value for target in CampaignStage if target in allowed]
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    return anniversary(day, years)  # the one definition of "N years since" (core.dates)
-
-
 def _apply(entry: CampaignEntry, to: str, data: dict) -> tuple[list[str], dict]:
     """Check and set the fields of the move to `to`; returns the fields changed and the event's data."""
     if to == CampaignStage.PRE_REVIEWED:
@@ -210,7 +206,7 @@ def _apply(entry: CampaignEntry, to: str, data: dict) -> tuple[list[str], dict]:
                     kind=QualificationKind.HIGH_TECH,
                     number=number,
                     valid_from=issued,
-                    valid_to=_add_years(issued, years) - datetime.timedelta(days=1),
+                    valid_to=anniversary(issued, years) - datetime.timedelta(days=1),
                 )
         except IntegrityError:
             raise ValidationError(_("This firm already has a high-tech certificate issued that day.")) from None

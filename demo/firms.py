@@ -16,6 +16,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.permissions import is_county_staff, opens_admin_site
+from core.dates import anniversary
 from demo.common import DEMO_PASSWORD, GIVEN_NAMES, SURNAMES, reviewer_usernames
 from enterprises.credit_codes import ALPHABET, make_credit_code
 from enterprises.industries import INDUSTRY_DIVISIONS
@@ -361,13 +362,6 @@ def _founded(rng, segments: np.ndarray, as_of: datetime.date) -> list[datetime.d
     return [as_of - datetime.timedelta(days=int(age)) for age in ages]
 
 
-def _add_years(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.date, *, certificate_years: int) -> None:
     year = as_of.year
     year_start = datetime.date(year, 1, 1)
@@ -388,7 +382,7 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
 
     def gazelle(index, batch_year):
         start = datetime.date(batch_year, 7, 1)
-        add(index, QualificationKind.GAZELLE, f"DL{batch_year}{next(sequence):04d}", start, _add_years(start, 2))
+        add(index, QualificationKind.GAZELLE, f"DL{batch_year}{next(sequence):04d}", start, anniversary(start, 2))
 
     def certify_high_tech(index, issued):
         number = f"GR{issued.year}41{next(sequence):06d}"
@@ -397,7 +391,7 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
             QualificationKind.HIGH_TECH,
             number,
             issued,
-            _add_years(issued, certificate_years) - datetime.timedelta(days=1),
+            anniversary(issued, certificate_years) - datetime.timedelta(days=1),
         )
 
     for index, segment in enumerate(segments):
@@ -420,19 +414,19 @@ def _qualifications(city: DemoCity, rng, segments: np.ndarray, as_of: datetime.d
             elif draw < 0.18:
                 start = as_of - datetime.timedelta(days=int(rng.integers(30, 700)))
                 add(index, QualificationKind.SRDI_PROVINCIAL, f"ZJTX{start.year}{next(sequence):04d}", start,
-                    _add_years(start, 3) - datetime.timedelta(days=1))  # fmt: skip
+                    anniversary(start, 3) - datetime.timedelta(days=1))  # fmt: skip
             elif draw < 0.195:
                 start = as_of - datetime.timedelta(days=int(rng.integers(30, 700)))
                 add(index, QualificationKind.SRDI_NATIONAL, f"XJR{start.year}{next(sequence):04d}", start,
-                    _add_years(start, 3) - datetime.timedelta(days=1))  # fmt: skip
+                    anniversary(start, 3) - datetime.timedelta(days=1))  # fmt: skip
             elif draw < 0.225:
                 gazelle(index, year - 2)
             if rng.random() < 0.12:
                 start = as_of - datetime.timedelta(days=int(rng.integers(100, 2000)))
                 add(index, QualificationKind.RD_PLATFORM, f"YF{start.year}{next(sequence):04d}", start,
-                    _add_years(start, 5))  # fmt: skip
+                    anniversary(start, 5))  # fmt: skip
         elif segment == EXPIRED_HIGH_TECH:
-            lapsed = _add_years(as_of, -certificate_years) - datetime.timedelta(days=int(rng.integers(1, 400)))
+            lapsed = anniversary(as_of, -certificate_years) - datetime.timedelta(days=int(rng.integers(1, 400)))
             certify_high_tech(index, lapsed)
 
 
