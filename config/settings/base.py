@@ -236,9 +236,9 @@ STORAGES = {
 
 # Bulk import: files up to this size; the page shows this many issues (the error report has them all). The size
 # bounds the check's peak memory: an xlsx whose every cell differs peaks at 555-557 MB at 16 MB, 566 MB at 18, 648 MB
-# at 25 (bench/import_bench.py --hostile), so 16 keeps every upload's check under 600 MB. A csv's check takes about a
-# third of an xlsx's memory per MB (no shared strings, no XML): its own limit lets a province's department list of
-# 200,000 rows (22-34 MB as csv) go in one file.
+# at 25 (bench/import_bench.py --hostile), so 16 keeps every upload's check under 600 MB. A csv's check takes about two
+# fifths of an xlsx's memory per MB (no shared strings, no XML; the worst csv at 40 MB peaks at 559 MB): its own limit
+# lets a province's department list of 200,000 rows (22-34 MB as csv) go in one file.
 IMPORT_MAX_FILE_MB = env.int("IMPORT_MAX_FILE_MB", default=16)
 IMPORT_MAX_CSV_MB = env.int("IMPORT_MAX_CSV_MB", default=40)
 IMPORT_ISSUES_SHOWN = 50

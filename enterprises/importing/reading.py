@@ -136,8 +136,8 @@ def upload_problem(uploaded_file) -> str | None:
 
 def upload_too_large(uploaded_file) -> str | None:
     """Why an upload is too large to check, or None. The limits bound the check's peak memory, which grows with the
-    file by about three times as much per MB of xlsx as of csv: IMPORT_MAX_FILE_MB for a workbook, IMPORT_MAX_CSV_MB
-    for a csv (README "Settings")."""
+    file by about two and a half times as much per MB of xlsx as of csv: IMPORT_MAX_FILE_MB for a workbook,
+    IMPORT_MAX_CSV_MB for a csv (README "Settings")."""
     size_mb = uploaded_file.size / 2**20
     if sniff_upload(uploaded_file).kind == "text":
         if uploaded_file.size <= settings.IMPORT_MAX_CSV_MB * 2**20:
