@@ -2,11 +2,11 @@
 scope (needed figures, firms on no department's list, firms gone still holding a tier), the open conflicts (live),
 and the firms behind each figure. Every read narrows through accounts.scoping; a county out of scope is a 404."""
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_to_user
@@ -14,7 +14,7 @@ from cultivation.selectors import board_counties, board_county
 from enterprises.models import Conflict, County, Enterprise
 from enterprises.selectors import figure_label
 from quality.models import CountyFigure, FirmCheck, QualitySnapshot, RungFigure
-from quality.snapshots import FIELD_BITS
+from quality.snapshots import FIELD_BITS, latest_year
 from scoring.needs import RUNG_BY_KEY, RUNGS, Rung
 
 # Which counties the page shows is the tier board's rule: the city and every county for city-wide roles, their own
@@ -100,6 +100,11 @@ def current_snapshot() -> QualitySnapshot | None:
     return QualitySnapshot.objects.order_by("-pk").first()
 
 
+def _latest_year(snapshot: QualitySnapshot | None) -> int:
+    """The latest year the snapshot read, or the one the rules read today before any snapshot."""
+    return snapshot.latest_year if snapshot else latest_year(timezone.localdate())
+
+
 def _empty_rungs() -> dict[str, RungCell]:
     return {rung.key: RungCell() for rung in RUNGS}
 
@@ -110,7 +115,7 @@ def overview(*, user, county: County | None, counties: list[County]) -> Overview
     ids = [c.pk for c in shown]
     rows = {c.pk: CountyRow(c, _empty_rungs()) for c in shown}
     snapshot = current_snapshot()
-    latest = snapshot.latest_year if snapshot else datetime.date.today().year - 1
+    latest = _latest_year(snapshot)
     per_field: dict[tuple[str, str], RungCell] = {}
     if snapshot:
         for row in RungFigure.objects.filter(snapshot=snapshot, county_id__in=ids).values_list(
@@ -211,7 +216,7 @@ def criterion_heading(criterion: Criterion, snapshot: QualitySnapshot | None) ->
         return _("%(rung)s: %(candidates)s") % words
     if criterion.key == "incomplete":
         return _("%(rung)s: %(candidates)s with a needed figure missing or out of date") % words
-    latest = snapshot.latest_year if snapshot else datetime.date.today().year - 1
+    latest = _latest_year(snapshot)
     years = years_words(dict(rung.needs)[criterion.field], latest)
     words["figure"] = f"{figure_label(criterion.field)} {years}".strip()
     if criterion.key == "missing":

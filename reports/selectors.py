@@ -222,28 +222,28 @@ class CountyProgress:
         return self.share(self.not_submitted)
 
 
-def progress_by_county(*, user, year: int) -> list[CountyProgress]:
-    """Each county in the user's scope: its active firms, and how many reported the year (submitted and waiting for
-    the county, confirmed); the rest have not submitted (no report, a draft, a returned one). One query."""
+def progress_by_county(*, user, year: int, county_id: int | None = None) -> list[CountyProgress]:
+    """Each county in the user's scope (only `county_id` when given): its active firms, and how many reported the
+    year (submitted and waiting for the county, confirmed); the rest have not submitted (no report, a draft, a
+    returned one). One query."""
     active = Q(enterprises__registration_status=RegistrationStatus.ACTIVE)
     of_year = active & Q(enterprises__yearly_reports__year=year)
-    counts = (
-        scope_counties(County.objects.all(), user=user)
-        .annotate(
-            firms=Count("enterprises", filter=active, distinct=True),
-            submitted=Count(
-                "enterprises__yearly_reports",
-                filter=of_year & Q(enterprises__yearly_reports__status=ReportStatus.SUBMITTED),
-                distinct=True,
-            ),
-            confirmed=Count(
-                "enterprises__yearly_reports",
-                filter=of_year & Q(enterprises__yearly_reports__status=ReportStatus.CONFIRMED),
-                distinct=True,
-            ),
-        )
-        .order_by("code")
-    )
+    counties = scope_counties(County.objects.all(), user=user)
+    if county_id is not None:
+        counties = counties.filter(pk=county_id)
+    counts = counties.annotate(
+        firms=Count("enterprises", filter=active, distinct=True),
+        submitted=Count(
+            "enterprises__yearly_reports",
+            filter=of_year & Q(enterprises__yearly_reports__status=ReportStatus.SUBMITTED),
+            distinct=True,
+        ),
+        confirmed=Count(
+            "enterprises__yearly_reports",
+            filter=of_year & Q(enterprises__yearly_reports__status=ReportStatus.CONFIRMED),
+            distinct=True,
+        ),
+    ).order_by("code")
     return [CountyProgress(county=c, firms=c.firms, submitted=c.submitted, confirmed=c.confirmed) for c in counts]
 
 
@@ -270,7 +270,4 @@ def report_progress(*, user, county_id: int | None = None) -> ReportProgress | N
     window = window_current()
     if window is None:
         return None
-    rows = progress_by_county(user=user, year=window.year)
-    if county_id is not None:
-        rows = [row for row in rows if row.county.pk == county_id]
-    return ReportProgress(window=window, rows=rows)
+    return ReportProgress(window=window, rows=progress_by_county(user=user, year=window.year, county_id=county_id))

@@ -104,6 +104,11 @@ def window_accepts(window: ReportWindow, report: YearlyReport | None, day: datet
     return window.is_open_on(day) or (report is not None and report.status == ReportStatus.RETURNED)
 
 
+def _corrects(line, value) -> bool:
+    """The firm reports `value` (checked; None when left empty) where the portal holds another."""
+    return value is not None and line.portal_value is not None and value != line.portal_value
+
+
 def report_save(*, window: ReportWindow, data: ReportInput, submit: bool = False, actor) -> YearlyReport:
     """Save the firm's report of the window's year as a draft, or submit it. Checks every value by the import's
     rules; a correction needs a reason, and a correction of a value from a department's list an attachment (both
@@ -122,9 +127,7 @@ def report_save(*, window: ReportWindow, data: ReportInput, submit: bool = False
     files = {}
     for line in lines:
         name = line.field
-        value = checked.values.get(name)
-        corrected = bool(entered[name]) and line.portal_value is not None and value is not None
-        corrected = corrected and value != line.portal_value
+        corrected = _corrects(line, checked.values.get(name) if entered[name] else None)
         upload = data.attachments.get(name) if corrected else None
         if upload is not None:
             problem, kind = _attachment_problem(upload)
@@ -170,7 +173,7 @@ def report_save(*, window: ReportWindow, data: ReportInput, submit: bool = False
             name = line.field
             value = checked.values.get(name) if entered[name] else None
             row = rows.get(name) or ReportValue(report=report, field=name)
-            corrected = value is not None and line.portal_value is not None and value != line.portal_value
+            corrected = _corrects(line, value)
             row.portal_value = None if line.kind == "date" else line.portal_value
             row.portal_date = line.portal_value if line.kind == "date" else None
             row.portal_source = line.source

@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.importing.reading import upload_problem, upload_too_large
+from enterprises.importing.reading import upload_problem
 from enterprises.models import ImportJob
 
 
@@ -35,7 +35,7 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        problem = upload_problem(upload) or upload_too_large(upload)
+        problem = upload_problem(upload)
         if problem:
             raise forms.ValidationError(problem)
         return upload

@@ -123,7 +123,7 @@ def upload_problem(uploaded_file) -> str | None:
     file_name = str(uploaded_file.name or "").rsplit("/", 1)[-1]
     found = sniff_upload(uploaded_file)
     if found.kind in ("xlsx", "text"):
-        return None
+        return _too_large(uploaded_file.size, csv=found.kind == "text")
     if found.kind == "empty":
         return _("The file “%(name)s” is empty (0 bytes).") % {"name": file_name}
     if found.kind == "ole":
@@ -134,17 +134,17 @@ def upload_problem(uploaded_file) -> str | None:
     return not_a_spreadsheet_message(file_name, found.label)
 
 
-def upload_too_large(uploaded_file) -> str | None:
-    """Why an upload is too large to check, or None. The limits bound the check's peak memory, which grows with the
-    file by about two and a half times as much per MB of xlsx as of csv: IMPORT_MAX_FILE_MB for a workbook,
-    IMPORT_MAX_CSV_MB for a csv (README "Settings")."""
-    size_mb = uploaded_file.size / 2**20
-    if sniff_upload(uploaded_file).kind == "text":
-        if uploaded_file.size <= settings.IMPORT_MAX_CSV_MB * 2**20:
+def _too_large(size: int, *, csv: bool) -> str | None:
+    """Why a workbook or csv of `size` bytes is too large to check, or None. The limits bound the check's peak
+    memory, which grows with the file by about two and a half times as much per MB of xlsx as of csv:
+    IMPORT_MAX_FILE_MB for a workbook, IMPORT_MAX_CSV_MB for a csv (README "Settings")."""
+    size_mb = size / 2**20
+    if csv:
+        if size <= settings.IMPORT_MAX_CSV_MB * 2**20:
             return None
         return _("The file is %(size).1f MB; a csv file of at most %(limit)d MB is accepted. Split it into smaller "
                  "files.") % {"size": size_mb, "limit": settings.IMPORT_MAX_CSV_MB}  # fmt: skip
-    if uploaded_file.size <= settings.IMPORT_MAX_FILE_MB * 2**20:
+    if size <= settings.IMPORT_MAX_FILE_MB * 2**20:
         return None
     return _(
         "The file is %(size).1f MB; a workbook of at most %(limit)d MB is accepted. Save it as csv (accepted up to "
