@@ -11,6 +11,7 @@ import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
+from core.sql import name_literal
 from departments.selectors import profile_for
 from enterprises.importing import committing
 from enterprises.importing.columns import INDICATOR_COLUMNS, CellType
@@ -129,7 +130,7 @@ def record_figures(plan, *, progress) -> None:
             progress=lambda fraction: progress(0.5 * fraction),
         )
         if fields:
-            values = ", ".join(f"('{name}', t.{name}::numeric)" for name in fields)
+            values = ", ".join(f"({name_literal(name)}, t.{name}::numeric)" for name in fields)
             cursor.execute(
                 f"INSERT INTO {SV} ({OBSERVED}, field, value) "
                 f"SELECT t.enterprise_id, t.year, {stamps}, f.field, f.value FROM dept_figures t "

@@ -13,6 +13,7 @@ import pandas as pd
 from django.db import connection
 from django.utils import timezone
 
+from core.sql import name_literal
 from enterprises.importing.columns import FIRM_DETAIL_COLUMNS, INDICATOR_COLUMNS, CellType
 from enterprises.importing.validation import registry_rows
 from enterprises.models import (
@@ -355,7 +356,8 @@ STAMPS = "%s, %s, %s, %s, %s, %s, now()"
 # conflicts over. Correlated to `e` (the firm), `t` (the file's row) and, for figures, `f` (the figure).
 _SHEET_CURRENT = (
     f"SELECT s.{{column}} FROM {SourceValue._meta.db_table} s WHERE s.enterprise_id = e.id AND {{year}} "
-    f"AND s.field = {{field}} AND s.source_kind = '{SourceKind.SPREADSHEET}' ORDER BY s.as_of DESC, s.id DESC LIMIT 1"
+    f"AND s.field = {{field}} AND s.source_kind = {name_literal(SourceKind.SPREADSHEET)} "
+    "ORDER BY s.as_of DESC, s.id DESC LIMIT 1"
 )
 _SHEET_CURRENT_VALUE = _SHEET_CURRENT.format(column="value", year="s.year = t.year", field="f.field")
 _SHEET_CURRENT_DATE = _SHEET_CURRENT.format(column="value_date", year="s.year IS NULL", field="%s")
@@ -453,7 +455,7 @@ def _copy_enterprises(plan: Plan, *, progress: Progress) -> None:
         if stamp is not None and plan.fields_to_write:
             # Each written figure is an observation of the staff spreadsheet, in the same statement set, unless the
             # sheets' current observation of it already says the same (a new firm has none to look up).
-            figures = ", ".join(f"('{name}', t.{name}::numeric)" for name in sorted(plan.fields_to_write))
+            figures = ", ".join(f"({name_literal(name)}, t.{name}::numeric)" for name in sorted(plan.fields_to_write))
             cursor.execute(
                 f"INSERT INTO {SourceValue._meta.db_table} ({OBSERVED}, field, value) "
                 f"SELECT e.id, t.year, {STAMPS}, f.field, f.value FROM import_indicators t "
