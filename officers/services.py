@@ -8,10 +8,11 @@ import logging
 import time
 from collections import Counter, defaultdict
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Exists, F, OuterRef, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.scoping import scope_officers, scope_to_user
@@ -227,8 +228,11 @@ def assignments_end_for_departed_firms(*, run=None) -> int:
             return 0
         ended = Counter(officer_id for _pk, officer_id in rows)
         _lock_officers(ended)
+        # Stored text, so in the portal's language whoever started the run (as the plans' dropped tasks are).
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = _("The firm closed or moved out of the city (the register's status).")
         count = Assignment.objects.filter(pk__in=[pk for pk, _officer in rows]).update(
-            ended_at=timezone.now(), end_reason=_("The firm closed or moved out of the city (the register's status).")
+            ended_at=timezone.now(), end_reason=reason
         )
         OfficerProfile.objects.filter(pk__in=ended).update(
             load=F("load") - Case(*(When(pk=pk, then=Value(n)) for pk, n in ended.items()), default=Value(0))
