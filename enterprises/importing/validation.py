@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -83,7 +84,7 @@ class ImportContext:
     allowed_county_ids: frozenset[int] | None  # None: every county
     default_county_id: int | None  # a county user's own county, used when a row leaves the county empty
     accept_bad_check_characters: bool = False
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=timezone.localdate)  # the portal's day (Asia/Shanghai), not the server's
     # A department's list: the day it describes (ImportJob.as_of), for the rows that do not say.
     as_of: dt.date | None = None
 
@@ -411,7 +412,7 @@ def validate_year_values(texts: dict[str, str], *, year: int, today: dt.date | N
         ),
         row_numbers=[2],
     )
-    context = ImportContext(allowed_county_ids=None, default_county_id=None, today=today or dt.date.today())
+    context = ImportContext(allowed_county_ids=None, default_county_id=None, today=today or timezone.localdate())
     checker = _Checker(raw, ENTERPRISE_COLUMNS, context)
     frame = pd.DataFrame({"row": raw.row_numbers})
     _parse_cells(checker, raw, frame, present, context)
