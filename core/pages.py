@@ -1,17 +1,23 @@
 """What every page module needs between a form post and the messages the next page shows: a service's errors and a
 form's errors as messages, the one "form → service → message → redirect" step (`form_action`, and `post_action`
 for a step without a form), a page number from the query string, and a stored file handed out as a logged download
-(`stored_file_download`)."""
+(`stored_file_download`), and the refusal of a page to whom a permission predicate says no (`need`)."""
 
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 
 from core.access import AccessKind, record_access
+
+
+def need(allowed: bool) -> None:
+    """Refuse the page (403) unless `allowed`: the answer of the app's permission predicate for the user."""
+    if not allowed:
+        raise PermissionDenied
 
 
 def report_errors(request, errors: ValidationError | Iterable[str]) -> None:

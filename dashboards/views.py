@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import AccessKind, record_access
-from core.pages import page_number, report_form_errors
+from core.pages import need, page_number, report_form_errors
 from dashboards.exports import dashboard_workbook
 from dashboards.forms import TargetsForm, YearForm
 from dashboards.permissions import may_see_dashboard, may_set_targets
@@ -37,11 +36,6 @@ FIRMS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _need(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _county_url(code: str) -> str:
     return reverse("dashboards:county", args=[code])
 
@@ -49,7 +43,7 @@ def _county_url(code: str) -> str:
 def _scoped(request, code: str | None):
     """(counties in scope, the county asked for or the user's own, or None for the city); 404 outside the scope."""
     user = request.user
-    _need(may_see_dashboard(user))
+    need(may_see_dashboard(user))
     counties = dashboard_counties(user=user)
     return counties, dashboard_county(user=user, counties=counties, code=code)
 
@@ -171,7 +165,7 @@ def _firms_export(request, queryset, firm_set, county) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def targets_view(request):
     """The city administrator sets a year's targets (default: this year's)."""
-    _need(may_set_targets(request.user))
+    need(may_set_targets(request.user))
     year_form = YearForm(request.GET or None)
     year = year_form.cleaned_data["year"] if year_form.is_valid() else timezone.localdate().year
     targets = targets_for(year)

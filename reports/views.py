@@ -4,7 +4,7 @@ windows, and the download of an attachment. They parse input and call the select
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from core.pages import form_action, page_number, post_action, stored_file_download
+from core.pages import form_action, need, page_number, post_action, stored_file_download
 from reports.forms import ReturnForm, ReviewFilterForm, WindowForm
 from reports.models import ReportStatus
 from reports.permissions import may_open_windows, may_read_reports, may_report
@@ -31,11 +31,6 @@ from reports.selectors import (
 )
 from reports.services import ReportInput, attachment_key, reason_key, report_save, window_accepts, window_save
 from reports.workflows import allowed_moves, report_transition
-
-
-def _need(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _report_input(request, lines) -> ReportInput:
@@ -56,7 +51,7 @@ def _report_input(request, lines) -> ReportInput:
 def mine_view(request):
     """The firm's report of the current window: a form while the window is open (or the county returned it), the
     report as submitted otherwise."""
-    _need(may_report(request.user))
+    need(may_report(request.user))
     today = timezone.localdate()
     window = window_current(today)
     if window is None:
@@ -112,7 +107,7 @@ def mine_view(request):
 def review_list_view(request):
     """County staff: their county's reports of a year, by status (the submitted ones first); city staff read every
     county's."""
-    _need(may_read_reports(request.user))
+    need(may_read_reports(request.user))
     form = ReviewFilterForm(request.GET or None)
     status, year = "", None
     if form.is_bound and form.is_valid():
@@ -200,7 +195,7 @@ def attachment_view(request, pk):
 @require_http_methods(["GET", "HEAD", "POST"])
 def windows_view(request):
     """City staff: the reporting windows, and a form opening the next one."""
-    _need(may_open_windows(request.user))
+    need(may_open_windows(request.user))
     if request.method == "POST":
         return form_action(
             request,

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.scoping import scope_counties
 from core.access import AccessKind, record_access
-from core.pages import form_action, post_action, report_errors, stored_file_download
+from core.pages import form_action, need, post_action, report_errors, stored_file_download
 from enterprises.models import County, QualificationKind
 from vouchers.exports import publicity_workbook
 from vouchers.forms import (
@@ -88,11 +88,6 @@ MOVE_BUTTONS = {
 }
 
 
-def _need(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _apply_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -108,7 +103,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 def index_view(request):
     """Each role lands on its voucher work: a firm on its claims, reviewers on their queue, leaders on the list."""
     user = request.user
-    _need(may_see_vouchers(user))
+    need(may_see_vouchers(user))
     if can_claim(user):
         return redirect("vouchers:my-claims")
     if reviewer_party(user):
@@ -124,7 +119,7 @@ def index_view(request):
 @require_GET
 def my_claims_view(request):
     """The firm's claims and its quota for each year open for claims."""
-    _need(can_claim(request.user))
+    need(can_claim(request.user))
     today = timezone.localdate()
     quotas = quotas_for(enterprise_id=request.user.enterprise_id, policies=policies_open_for_claims(on=today))
     # `?status=open`: the claims still under way.
@@ -167,7 +162,7 @@ def _claim_form_context(request, form, policy, claim=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_new_view(request):
-    _need(can_claim(request.user))
+    need(can_claim(request.user))
     open_policies = list(policies_open_for_claims(on=timezone.localdate()).prefetch_related("kinds"))
     if not open_policies:
         messages.error(request, _("No voucher year is open for claims now."))
@@ -192,7 +187,7 @@ def claim_new_view(request):
 @require_http_methods(["GET", "POST"])
 def claim_edit_view(request, pk):
     claim = claim_get(user=request.user, pk=pk)
-    _need(ClaimParty.ENTERPRISE in parties_of(request.user, claim) and claim.is_editable)
+    need(ClaimParty.ENTERPRISE in parties_of(request.user, claim) and claim.is_editable)
     initial = {name: getattr(claim, name) for name in ClaimForm.base_fields}
     form = ClaimForm(request.POST or None, initial=initial, policy=claim.policy, current_kind=claim.kind)
     if request.method == "POST" and form.is_valid():
@@ -210,7 +205,7 @@ def claim_edit_view(request, pk):
 @require_GET
 def claim_checklist_view(request):
     """The checklist of the claim form for the kind just chosen (htmx swaps it in when the kind changes)."""
-    _need(can_claim(request.user))
+    need(can_claim(request.user))
     claim = None
     if (claim_id := request.GET.get("claim", "")).isdigit():
         claim = claim_get(user=request.user, pk=int(claim_id))
@@ -350,7 +345,7 @@ def _counties(user):
 def queue_view(request):
     """The claims waiting for the user's review, with the checks (6 queries whatever the page length)."""
     party = reviewer_party(request.user)
-    _need(party is not None)
+    need(party is not None)
     county = request.GET.get("county") or None
     queryset = review_queue(user=request.user, county=county)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -365,7 +360,7 @@ def queue_view(request):
 @require_GET
 def claims_view(request):
     """Every claim in scope, filtered (staff and leaders; a firm has its own page)."""
-    _need(may_see_vouchers(request.user))
+    need(may_see_vouchers(request.user))
     if can_claim(request.user):
         return redirect("vouchers:my-claims")
     form = ClaimFilterForm(request.GET)
@@ -394,10 +389,10 @@ def _year(value):
 def publicity_view(request):
     """City-approved claims: start the public notice, mark paid in bulk, export the notice list."""
     user = request.user
-    _need(sees_city_voucher_pages(user))
+    need(sees_city_voucher_pages(user))
     year = _year(request.GET.get("year") or request.POST.get("year"))
     if request.method == "POST":
-        _need(is_city_reviewer(user))
+        need(is_city_reviewer(user))
         to = request.POST.get("to")
         if to not in (ClaimStatus.PUBLICITY, ClaimStatus.PAID):
             raise Http404
@@ -437,9 +432,9 @@ def publicity_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policies_view(request):
-    _need(sees_city_voucher_pages(request.user))
+    need(sees_city_voucher_pages(request.user))
     if request.method == "POST":
-        _need(is_policy_admin(request.user))
+        need(is_policy_admin(request.user))
         return post_action(
             request,
             lambda: policy_open(year=_year(request.POST.get("year")) or 0, actor=request.user),
@@ -459,13 +454,13 @@ def policies_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def policy_view(request, year):
-    _need(sees_city_voucher_pages(request.user))
+    need(sees_city_voucher_pages(request.user))
     policy = policy_get(year=year)
     may_edit = is_policy_admin(request.user)
     initial = {name: getattr(policy, name) for name in PolicyForm.base_fields}
     form = PolicyForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        _need(may_edit)
+        need(may_edit)
         if form.is_valid():
             try:
                 policy_update(policy=policy, actor=request.user, **form.cleaned_data)
@@ -485,7 +480,7 @@ def policy_view(request, year):
 @login_required
 @require_POST
 def kind_save_view(request, year, pk=None):
-    _need(is_policy_admin(request.user))
+    need(is_policy_admin(request.user))
     policy = policy_get(year=year)
     kind = None
     if pk is not None:
@@ -526,7 +521,7 @@ def providers_view(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def provider_edit_view(request, pk=None):
-    _need(can_edit_providers(request.user))
+    need(can_edit_providers(request.user))
     provider = provider_get(pk=pk) if pk is not None else None
     initial = {name: getattr(provider, name) for name in ProviderForm.base_fields} if provider else {}
     form = ProviderForm(request.POST or None, initial=initial)
