@@ -23,6 +23,7 @@ from core.dates import anniversary
 from departments import writing
 from departments.profiles import DEFAULT_PROFILES, columns_from_profile, money_header_unit, to_yuan
 from departments.selectors import profile_for
+from enterprises.importing.columns import CellType
 from enterprises.importing.committing import NEW, UNCHANGED, UPDATED, Plan
 from enterprises.importing.kinds import ImportKind
 from enterprises.importing.validation import WARNING, Issue, flag_repeats, registry_rows
@@ -75,7 +76,7 @@ def _convert_units(checker, frame: pd.DataFrame, present: list[str], department_
     units = profile_for(department_list).units or {}
     for key in present:
         column = checker.by_key[key]
-        if column.cell_type.value != "money_wan":
+        if column.cell_type is not CellType.MONEY_WAN:
             continue
         unit = money_header_unit(checker.header(key)) or units.get(key, "万元")
         if unit != "万元":
@@ -279,20 +280,16 @@ def _registration_check_stored(checker, frame, context) -> None:
         before = known["credit_code"].map(current["registration_status"])
         closes = known["registration_status"].isin(list(CLOSED_STATUSES)) & ~before.isin(list(CLOSED_STATUSES))
         moves = known["registration_status"].eq(RegistrationStatus.MOVED_OUT) & before.ne(RegistrationStatus.MOVED_OUT)
-        mask = pd.Series(False, index=frame.index)
-        mask[closes[closes].index] = True
         checker.flag(
-            mask,
+            closes.reindex(frame.index, fill_value=False),
             "registration_status",
             checker.texts["registration_status"],
             _("The firm becomes closed: it leaves the cultivation pool at the next placement."),
             code="department.closes",
             severity=WARNING,
         )
-        mask = pd.Series(False, index=frame.index)
-        mask[moves[moves].index] = True
         checker.flag(
-            mask,
+            moves.reindex(frame.index, fill_value=False),
             "registration_status",
             checker.texts["registration_status"],
             _("The firm moved out of the city: it leaves the cultivation pool at the next placement."),
@@ -345,10 +342,11 @@ def _registration_plan(frame: pd.DataFrame, present: list[str]) -> Plan:
             stored = rows["credit_code"].map(current[name]).astype(str)
             differs = given.ne("") & given.ne(stored)
             status[differs[differs].index] = UPDATED
-    names = {code: name for code, name in INDUSTRY_DIVISIONS.items()}
     written = frame[known | creatable].assign(
         is_new=creatable[known | creatable],
-        industry_name=[names.get(division_of(c), "") for c in frame.loc[known | creatable, "industry_code"].tolist()],
+        industry_name=[
+            INDUSTRY_DIVISIONS.get(division_of(c), "") for c in frame.loc[known | creatable, "industry_code"].tolist()
+        ],
     )
     result = Plan(
         counts=_counts(frame, status, new_firms=int(creatable.sum())),
